@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// The `markethub` command: option parsing, output and exit codes. The work lives in src/.
+import { Command, CommanderError, Option } from 'commander';
+import dotenv from 'dotenv';
+import { migrateDbConfig, redactSecrets, USAGE_ERROR, UserError } from '../src/config/index.js';
+import { migrateDb } from '../src/migrate/db/index.js';
+import { renderJson, renderTerminal } from '../src/report/render.js';
+import { createUi } from '../src/ui/index.js';
+
+dotenv.config({ quiet: true });
+
+const EXIT_INTERRUPTED = 130;
+const secrets: string[] = [];
+
+function fail(error: unknown, verbose: boolean): never {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = error instanceof UserError ? error.exitCode : 1;
+  process.stderr.write(`markethub: ${redactSecrets(message.split('\n')[0], secrets)}\n`);
+  if (verbose && error instanceof Error && error.stack) process.stderr.write(redactSecrets(error.stack, secrets) + '\n');
+  else if (!(error instanceof UserError)) process.stderr.write('markethub: run with --verbose for details\n');
+  process.exit(code);
+}
+
+const program = new Command('markethub')
+  .description('Move MarketHub from Express + MySQL + local uploads to serverless + PostgreSQL + S3')
+  .showSuggestionAfterError(true)
+  .exitOverride();
+program.configureOutput({
+  // One line per error: commander puts its suggestion on a line of its own.
+  writeErr: (s) => process.stderr.write(s.startsWith('error:') ? `markethub: ${s.slice(7).trim().replace(/\s*\n\s*/g, ' ')}\n` : s),
+});
+
+const migrate = program.command('migrate').description('migrate the database, the uploaded files, and check or undo it');
+
+migrate
+  .command('db')
+  .description('copy the MySQL schema and data into PostgreSQL, reporting every change')
+  .option('--source <url>', 'MySQL source, mysql://user:pass@host:3306/db (env MARKETHUB_SOURCE_URL)')
+  .option('--target <url>', 'Postgres target, postgres://user:pass@host:5432/db (env DATABASE_URL)')
+  .option('--schema <name>', 'target schema', 'public')
+  .option('--tables <list>', 'only these tables (comma separated)')
+  .option('--exclude <list>', 'all tables but these (comma separated)')
+  .option('--schema-only', 'create the schema, copy no rows')
+  .option('--data-only', 'copy rows into tables that already exist')
+  .option('--dry-run', 'print the plan and the DDL; write nothing')
+  .option('--truncate', 'with --data-only: empty target tables that already hold rows')
+  .option('--fresh', 'drop what earlier runs of this migration created and start over')
+  .option('--jobs <n>', 'tables copied in parallel (default: CPU count, at most 8)')
+  .option('--source-timezone <zone>', 'time zone the DATETIME values were written in', 'UTC')
+  .option('--type-map <file.json>', 'type overrides: {"columns": {"table.column": "pgtype"}, "types": {"tinyint(1)": "smallint"}}')
+  .option('--json', 'print the report as JSON on stdout, nothing else')
+  .addOption(new Option('--verbose', 'show stack traces for errors'))
+  .action(async (flags: Record<string, unknown>) => {
+    const verbose = Boolean(flags.verbose);
+    try {
+      const config = migrateDbConfig(flags);
+      secrets.push(config.source.password, config.target.password);
+      const ui = createUi({ json: Boolean(flags.json) });
+      const abort = new AbortController();
+      process.on('SIGINT', () => {
+        if (abort.signal.aborted) process.exit(EXIT_INTERRUPTED);
+        process.stderr.write('\nmarkethub: stopping; finished tables are kept. Press Ctrl-C again to quit at once.\n');
+        abort.abort();
+      });
+      const report = await migrateDb(config, ui, abort.signal);
+      process.stdout.write(redactSecrets(flags.json ? renderJson(report) : renderTerminal(report), secrets));
+      if (abort.signal.aborted) {
+        process.stderr.write('markethub: interrupted; run the same command again to resume\n');
+        process.exit(EXIT_INTERRUPTED);
+      }
+      process.exit(report.outcome === 'failed' ? 1 : 0);
+    } catch (error) {
+      fail(error, verbose);
+    }
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // --help and --version end here too, with exit code 0.
+    process.exit(error.exitCode === 0 ? 0 : USAGE_ERROR);
+  }
+  fail(error, process.argv.includes('--verbose'));
+}

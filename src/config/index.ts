@@ -1,0 +1,108 @@
+// Flags + environment -> one typed, validated config. A wrong value is one clear line naming the option.
+import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import { z } from 'zod';
+import type { MigrateDbConfig } from '../migrate/db/index.js';
+import { DsnError, parseDsn } from './dsn.js';
+import { UserError } from './errors.js';
+
+export { maskDsn, parseDsn, redactSecrets, type Dsn } from './dsn.js';
+export { UserError } from './errors.js';
+
+/** Exit code for a usage or configuration error. */
+export const USAGE_ERROR = 2;
+
+const list = z
+  .string()
+  .transform((s) => s.split(',').map((t) => t.trim()).filter(Boolean))
+  .optional();
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const TypeMapSchema = z
+  .object({
+    columns: z.record(z.string().regex(/^[^.]+\.[^.]+$/, 'keys are "table.column"'), z.string().min(1)).optional(),
+    types: z.record(z.string(), z.string().min(1)).optional(),
+  })
+  .strict();
+
+const MigrateDbFlags = z
+  .object({
+    source: z.string({ error: 'is required (or set MARKETHUB_SOURCE_URL)' }).min(1, 'is required (or set MARKETHUB_SOURCE_URL)'),
+    target: z.string({ error: 'is required (or set DATABASE_URL)' }).min(1, 'is required (or set DATABASE_URL)'),
+    schema: z.string().min(1).max(63, 'is longer than 63 bytes').refine((s) => !s.startsWith('pg_') && s !== 'markethub_migrate', 'is reserved').default('public'),
+    tables: list,
+    exclude: list,
+    schemaOnly: z.boolean().default(false),
+    dataOnly: z.boolean().default(false),
+    dryRun: z.boolean().default(false),
+    truncate: z.boolean().default(false),
+    fresh: z.boolean().default(false),
+    jobs: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(64, 'must be at most 64').default(Math.min(os.availableParallelism(), 8)),
+    sourceTimezone: z.string().refine(isTimeZone, 'is not a time zone name (e.g. UTC, Africa/Lagos)').default('UTC'),
+    typeMap: z.string().optional(),
+  })
+  .refine((f) => !(f.schemaOnly && f.dataOnly), { message: '--schema-only and --data-only exclude each other', path: [] })
+  .refine((f) => !(f.fresh && f.dataOnly), { message: '--fresh drops what migrate db created; it does not go with --data-only', path: [] });
+
+const FLAG_NAMES: Record<string, string> = { schemaOnly: 'schema-only', dataOnly: 'data-only', dryRun: 'dry-run', sourceTimezone: 'source-timezone', typeMap: 'type-map' };
+
+function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  const key = String(issue.path[0] ?? '');
+  return key ? `--${FLAG_NAMES[key] ?? key} ${issue.message}` : issue.message;
+}
+
+function loadTypeMap(file: string): MigrateDbConfig['typeMap'] {
+  if (!existsSync(file)) throw new UserError(`--type-map: file ${file} not found`, USAGE_ERROR);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UserError(`--type-map: ${file} is not valid JSON (${(error as Error).message})`, USAGE_ERROR);
+  }
+  const parsed = TypeMapSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UserError(`--type-map: ${file}: ${issue.path.join('.') || 'top level'} ${issue.message}`, USAGE_ERROR);
+  }
+  return parsed.data;
+}
+
+/** Builds the migrate db config from commander's options and the environment (a .env file is read by the CLI). */
+export function migrateDbConfig(flags: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): MigrateDbConfig {
+  const parsed = MigrateDbFlags.safeParse({
+    ...flags,
+    source: flags.source ?? env.MARKETHUB_SOURCE_URL,
+    target: flags.target ?? env.DATABASE_URL,
+  });
+  if (!parsed.success) throw new UserError(firstIssue(parsed.error), USAGE_ERROR);
+  const f = parsed.data;
+  try {
+    return {
+      source: parseDsn(f.source, 'mysql', '--source'),
+      target: parseDsn(f.target, 'postgres', '--target'),
+      schema: f.schema,
+      tables: f.tables,
+      exclude: f.exclude,
+      schemaOnly: f.schemaOnly,
+      dataOnly: f.dataOnly,
+      dryRun: f.dryRun,
+      truncate: f.truncate,
+      fresh: f.fresh,
+      jobs: f.jobs,
+      sourceTimezone: f.sourceTimezone,
+      typeMap: f.typeMap ? loadTypeMap(f.typeMap) : undefined,
+    };
+  } catch (error) {
+    if (error instanceof DsnError) throw new UserError(error.message, USAGE_ERROR);
+    throw error;
+  }
+}

@@ -1,0 +1,252 @@
+// applyPlan: TargetPlan -> tables, COPY data, indexes, constraints, views; every finished step in the ledger.
+// A step and its ledger record commit together, so a run killed at any moment resumes where it stopped.
+import type pg from 'pg';
+import type { Dsn } from '../../config/dsn.js';
+import { firstLine, UserError } from '../../config/errors.js';
+import type { Note, PhaseReport, TableReport } from '../../report/model.js';
+import type { Ui } from '../../ui/index.js';
+import {
+  inTransaction, recordCreated, recordStep, recordValueChanges, type StepDetail,
+} from '../ledger/index.js';
+import { copyTable } from './copy.js';
+import { connectMysql } from './mysql.js';
+import { quoteIdent as qi } from './plan/expression.js';
+import type { Phase, Step, TargetPlan, TargetTable } from './plan/plan.js';
+import { connectPostgres } from './postgres.js';
+
+export interface ApplyContext {
+  plan: TargetPlan;
+  source: Dsn;
+  target: Dsn;
+  /** The run's main connection: holds the migration lock, runs sequential steps. */
+  client: pg.Client;
+  migrationKey: string;
+  runId: number;
+  done: Map<string, StepDetail>;
+  jobs: number;
+  sourceTimezone: string;
+  dataOnly: boolean;
+  ui: Ui;
+  signal: AbortSignal;
+}
+
+export interface ApplyResult {
+  tables: TableReport[];
+  phases: PhaseReport[];
+  notes: Note[];
+  errors: string[];
+  interrupted: boolean;
+}
+
+const PHASES: Phase[] = ['schema', 'data', 'indexes', 'constraints', 'views'];
+
+/** Runs work items with at most `jobs` in flight, each worker with its own resources. */
+async function runPool<T, R>(items: T[], jobs: number, open: () => Promise<R>, close: (r: R) => Promise<void>, work: (item: T, resource: R) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  const workers = Array.from({ length: Math.max(1, Math.min(jobs, queue.length)) }, async () => {
+    const resource = await open();
+    try {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item, resource);
+    } finally {
+      await close(resource);
+    }
+  });
+  await Promise.all(workers);
+}
+
+export async function applyPlan(ctx: ApplyContext): Promise<ApplyResult> {
+  const { plan, client, migrationKey, runId, done, ui, signal } = ctx;
+  const tables = new Map(plan.tables.map((t) => [t.name, t]));
+  const reports = new Map<string, TableReport>(plan.tables.map((t) => [t.name, { name: t.name, rowsRead: 0, rowsWritten: 0, notes: 0, seconds: 0, status: 'schema-only' }]));
+  const notes: Note[] = [];
+  const errors: string[] = [];
+  const phases: PhaseReport[] = [];
+  const failedTables = new Set<string>();
+
+  const fail = (step: Step, error: unknown) => {
+    const message = `${step.description}: ${firstLine((error as Error).message)}`;
+    errors.push(message);
+    if (step.table) {
+      failedTables.add(step.table);
+      const report = reports.get(step.table)!;
+      report.status = 'failed';
+      report.error = message;
+    }
+  };
+
+  /** Runs a step's SQL and its ledger record in one transaction on `c`. */
+  const execute = async (c: pg.Client, step: Step, sql: string[], detail: StepDetail = {}) => {
+    await inTransaction(c, async () => {
+      for (const statement of sql) await c.query(statement);
+      for (const created of step.creates ?? []) await recordCreated(c, migrationKey, runId, created.kind, plan.schema, created.name);
+      await recordStep(c, migrationKey, runId, step.key, step.phase, detail);
+    });
+  };
+
+  const runStep = async (c: pg.Client, step: Step) => {
+    try {
+      await execute(c, step, step.validateSql ? [...step.sql, step.validateSql] : step.sql);
+    } catch (error) {
+      if (step.fallback) {
+        await execute(c, step, step.fallback.sql, { fallback: true });
+        applyFallback(tables.get(step.table!)!);
+        notes.push(...step.fallback.notes);
+        return;
+      }
+      if (step.validateSql) {
+        // Keep the constraint for new rows; the rows that break it are the user's to look at.
+        try {
+          await execute(c, step, step.sql, { valid: false });
+          notes.push({ kind: 'constraint', table: step.table, what: `${step.description} kept NOT VALID`, why: `existing rows break it: ${firstLine((error as Error).message)}` });
+          return;
+        } catch (again) {
+          error = again;
+        }
+      }
+      if (step.onFailure === 'note') {
+        notes.push({ kind: step.phase === 'views' ? 'not-migrated' : step.phase === 'indexes' ? 'index' : 'constraint', table: step.table, what: `${step.description} not created`, why: firstLine((error as Error).message), sql: step.sql.join(';\n') });
+      } else {
+        fail(step, error);
+      }
+    }
+  };
+
+  // A resumed run must copy the same columns the first run created.
+  for (const step of plan.steps) if (done.get(step.key)?.fallback && step.table) applyFallback(tables.get(step.table)!);
+
+  let interrupted = false;
+  for (const phase of PHASES) {
+    const pending = plan.steps.filter((s) => s.phase === phase && !done.has(s.key));
+    for (const step of plan.steps.filter((s) => s.phase === phase && done.has(s.key) && s.phase === 'data')) {
+      const report = reports.get(step.table!)!;
+      const detail = done.get(step.key)!;
+      Object.assign(report, { status: 'already-copied', rowsRead: Number(detail.rowsRead ?? 0), rowsWritten: Number(detail.rowsWritten ?? 0) });
+    }
+    if (!plan.steps.some((s) => s.phase === phase)) continue;
+    if (signal.aborted) { interrupted = true; break; }
+    const started = Date.now();
+    const spinner = phase === 'data' ? null : ui.phase(`${phase}: ${pending.length} step(s)`);
+    const runnable = pending.filter((s) => !s.table || !failedTables.has(s.table));
+
+    if (phase === 'data') {
+      await runPool(
+        runnable, ctx.jobs,
+        async () => ({ mysql: await connectMysql(ctx.source), pg: await openCopyClient(ctx) }),
+        async (r) => { await r.mysql.end().catch(() => {}); await r.pg.end().catch(() => {}); },
+        async (step, r) => {
+          if (signal.aborted) return;
+          const table = tables.get(step.table!)!;
+          const report = reports.get(table.name)!;
+          const progress = ui.table(table.name, table.rowEstimate);
+          const t0 = Date.now();
+          try {
+            await inTransaction(r.pg, async () => {
+              const result = await copyTable({ mysql: r.mysql, pg: r.pg, schema: plan.schema, table, signal, onRows: (n) => progress.add(n) });
+              const seconds = (Date.now() - t0) / 1000;
+              await recordValueChanges(r.pg, migrationKey, runId, result.valueChanges);
+              await recordStep(r.pg, migrationKey, runId, step.key, step.phase, { rowsRead: result.rowsRead, rowsWritten: result.rowsWritten, seconds });
+              Object.assign(report, { status: 'copied', rowsRead: result.rowsRead, rowsWritten: result.rowsWritten, seconds });
+            });
+          } catch (error) {
+            if (!signal.aborted) fail(step, error);
+          } finally {
+            progress.done();
+          }
+        },
+      );
+      ui.close();
+    } else if (phase === 'indexes') {
+      await runPool(runnable, ctx.jobs, () => connectPostgres(ctx.target), (c) => c.end(), (step, c) => (signal.aborted ? Promise.resolve() : runStep(c, step)));
+    } else if (phase === 'views') {
+      await createViews(runnable, (step) => runStep(client, step), notes);
+    } else {
+      for (const step of runnable) {
+        if (signal.aborted) break;
+        if (step.key === 'schema') await recordSchemaIfNew(client, plan.schema, migrationKey, runId);
+        await runStep(client, step);
+      }
+    }
+    if (signal.aborted) interrupted = true;
+    phases.push({ name: phase, seconds: (Date.now() - started) / 1000 });
+    spinner?.[errors.length ? 'fail' : 'done']();
+    if (interrupted) break;
+  }
+
+  for (const note of [...plan.notes, ...notes]) {
+    const report = note.table ? reports.get(note.table) : undefined;
+    if (report) report.notes++;
+  }
+  return { tables: [...reports.values()], phases, notes, errors, interrupted };
+}
+
+function applyFallback(table: TargetTable): void {
+  for (const column of table.columns) column.generatedSql = null;
+}
+
+async function openCopyClient(ctx: ApplyContext): Promise<pg.Client> {
+  const c = await connectPostgres(ctx.target);
+  // DATETIME values carry no zone: Postgres reads them in the source's zone.
+  await c.query(`SET TIME ZONE ${qiLiteral(ctx.sourceTimezone)}`);
+  if (ctx.dataOnly) {
+    // Loading into tables whose foreign keys already exist: skip FK triggers when we may (superuser).
+    await c.query("SET session_replication_role = 'replica'").catch(() => {});
+  }
+  return c;
+}
+
+function qiLiteral(value: string): string {
+  return "'" + value.replace(/'/g, "''") + "'";
+}
+
+async function recordSchemaIfNew(client: pg.Client, schema: string, migrationKey: string, runId: number): Promise<void> {
+  const { rowCount } = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+  if (!rowCount) await recordCreated(client, migrationKey, runId, 'schema', schema, schema);
+}
+
+/** Views may depend on each other: retry until a pass creates none. */
+async function createViews(steps: Step[], run: (step: Step) => Promise<void>, notes: Note[]): Promise<void> {
+  let pending = steps;
+  while (pending.length) {
+    const before = notes.length;
+    const failed: Step[] = [];
+    for (const step of pending) {
+      const mark = notes.length;
+      await run(step);
+      if (notes.length > mark) failed.push(step);
+    }
+    if (failed.length === pending.length || failed.length === 0) return;
+    notes.splice(before); // retry the failures; only the last pass's reasons are kept
+    pending = failed;
+  }
+}
+
+/** Checks the target before anything is written: nothing of the user's is overwritten. */
+export async function preflightTarget(client: pg.Client, plan: TargetPlan, ours: Set<string>, done: Map<string, StepDetail>, options: { dataOnly: boolean; truncate: boolean }): Promise<void> {
+  const { rows } = await client.query<{ name: string }>(
+    "SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f')",
+    [plan.schema],
+  );
+  const existing = new Set(rows.map((r) => r.name));
+  const q = (t: string) => `${qi(plan.schema)}.${qi(t)}`;
+  if (!options.dataOnly) {
+    const foreign = plan.tables.filter((t) => existing.has(t.name) && !ours.has(t.name)).map((t) => t.name);
+    if (foreign.length) {
+      throw new UserError(`target already has ${foreign.length} table(s) markethub did not create in schema "${plan.schema}" (${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', ...' : ''}): drop them, choose another --schema, or load into them with --data-only`);
+    }
+    return;
+  }
+  const missing = plan.tables.filter((t) => !existing.has(t.name)).map((t) => t.name);
+  if (missing.length) throw new UserError(`--data-only: target schema "${plan.schema}" lacks table(s) ${missing.join(', ')}; run with --schema-only first`);
+  const toLoad = plan.tables.filter((t) => !done.has(`copy:${t.name}`));
+  const nonEmpty: string[] = [];
+  for (const t of toLoad) {
+    const { rowCount } = await client.query(`SELECT 1 FROM ${q(t.name)} LIMIT 1`);
+    if (rowCount) nonEmpty.push(t.name);
+  }
+  if (!nonEmpty.length) return;
+  if (!options.truncate) {
+    throw new UserError(`target table(s) already hold rows: ${nonEmpty.map((t) => `${plan.schema}.${t}`).join(', ')}; pass --truncate to replace their rows`);
+  }
+  // One statement, so foreign keys between the emptied tables do not get in the way.
+  await client.query(`TRUNCATE ${nonEmpty.map(q).join(', ')}`);
+}

@@ -1,0 +1,104 @@
+// SourceCatalog: everything introspection learned about the MySQL database, as plain data.
+// Nothing after introspection talks to MySQL about the schema; planning works from this alone.
+
+/** Facts about a column's values that decide its target type (gathered in one scan per table). */
+export interface ColumnProfile {
+  /** tinyint(1): true when every value is 0, 1 or NULL. */
+  onlyBooleanValues?: boolean;
+  /** bigint unsigned: the largest value, as a decimal string (null for an empty table). */
+  maxValue?: string | null;
+  /** time: true when a value lies outside 00:00:00..24:00:00. */
+  outsideTimeOfDay?: boolean;
+  /** date/datetime/timestamp NOT NULL: rows holding a zero or partial date. */
+  zeroDates?: number;
+  /** enum: rows holding MySQL's '' error value (not a member). */
+  enumErrorValues?: number;
+}
+
+export interface SourceColumn {
+  name: string;
+  /** information_schema DATA_TYPE, lower case: int, varchar, datetime, enum ... */
+  dataType: string;
+  /** information_schema COLUMN_TYPE, lower case: int(10) unsigned, tinyint(1), enum('a','b') ... */
+  columnType: string;
+  nullable: boolean;
+  /** COLUMN_DEFAULT as the server reports it (MariaDB quotes string literals), or null for none. */
+  defaultValue: string | null;
+  autoIncrement: boolean;
+  onUpdateCurrentTimestamp: boolean;
+  unsigned: boolean;
+  charMaxLength: number | null;
+  numericPrecision: number | null;
+  numericScale: number | null;
+  datetimePrecision: number | null;
+  /** enum / set members, in order. */
+  members: string[] | null;
+  /** MariaDB JSON (longtext + json_valid check) or MySQL JSON. */
+  isJson: boolean;
+  generated: { expression: string; stored: boolean } | null;
+  comment: string;
+  profile: ColumnProfile;
+}
+
+export interface SourceIndexColumn {
+  /** Column name, or null for an expression part. */
+  name: string;
+  /** Prefix length for prefix indexes. */
+  subPart: number | null;
+  descending: boolean;
+}
+
+export interface SourceIndex {
+  name: string;
+  unique: boolean;
+  primary: boolean;
+  /** BTREE, HASH, FULLTEXT, SPATIAL */
+  method: string;
+  columns: SourceIndexColumn[];
+}
+
+export interface SourceForeignKey {
+  name: string;
+  columns: string[];
+  referencedTable: string;
+  referencedColumns: string[];
+  onDelete: string;
+  onUpdate: string;
+}
+
+export interface SourceCheck {
+  name: string;
+  clause: string;
+}
+
+export interface SourceTable {
+  name: string;
+  engine: string;
+  collation: string | null;
+  comment: string;
+  /** The table's AUTO_INCREMENT counter: the next id MySQL would hand out. */
+  autoIncrement: number | null;
+  rowEstimate: number;
+  columns: SourceColumn[];
+  primaryKey: string[] | null;
+  indexes: SourceIndex[];
+  foreignKeys: SourceForeignKey[];
+  checks: SourceCheck[];
+}
+
+export interface SourceObject {
+  kind: 'view' | 'trigger' | 'procedure' | 'function' | 'event';
+  name: string;
+  table?: string;
+  sql: string;
+}
+
+export interface SourceCatalog {
+  database: string;
+  serverVersion: string;
+  isMariaDb: boolean;
+  tables: SourceTable[];
+  views: SourceObject[];
+  /** Triggers, routines and events: reported with their SQL, not migrated. */
+  otherObjects: SourceObject[];
+}

@@ -1,0 +1,117 @@
+// Row conversion on the stream: MySQL values (raw bytes, as the server sent them) -> one COPY text line.
+// A value Postgres cannot hold becomes NULL or loses its NUL characters, and is reported: never a failed row.
+import type { TargetColumn } from './plan/plan.js';
+import type { ValueKind } from './plan/types.js';
+
+/** A value that had to change, reported by column; the row's key is attached by the caller. */
+export interface ValueChange {
+  column: string;
+  what: string;
+  why: string;
+}
+
+type Converter = (raw: Buffer, changes: ValueChange[], column: string) => string | null;
+
+const COPY_SPECIAL = /[\\\n\r\t]/;
+const COPY_SPECIAL_ALL = /[\\\n\r\t]/g;
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** Escapes a value for COPY's text format. */
+export function escapeCopyText(value: string): string {
+  return COPY_SPECIAL.test(value) ? value.replace(COPY_SPECIAL_ALL, (c) => COPY_ESCAPES[c]) : value;
+}
+
+function withoutNul(value: string, changes: ValueChange[], column: string): string {
+  if (!value.includes('\0')) return value;
+  const count = value.split('\0').length - 1;
+  changes.push({ column, what: `${count} NUL character(s) removed`, why: 'Postgres text cannot hold NUL' });
+  return value.replace(/\0/g, '');
+}
+
+/** A zero or partial date ('0000-00-00', '2024-00-10', year 0) has no Postgres value. */
+export function isZeroOrPartialDate(value: string): boolean {
+  return value.startsWith('0000') || value.startsWith('-00', 4) || value.startsWith('-00', 7);
+}
+
+function date(suffix: string): Converter {
+  return (raw, changes, column) => {
+    const value = raw.toString('latin1');
+    if (isZeroOrPartialDate(value)) {
+      changes.push({ column, what: `'${value}' -> NULL`, why: 'zero or partial date has no Postgres value' });
+      return null;
+    }
+    return value + suffix;
+  };
+}
+
+// JSON text may spell NUL as \u0000, which jsonb refuses; an even run of backslashes before it is not an escape.
+const JSON_NUL = /((?:^|[^\\])(?:\\\\)*)\\u0000/g;
+
+function setLiteral(value: string): string {
+  if (value === '') return '{}';
+  return '{' + value.split(',').map((m) => '"' + m.replace(/(["\\])/g, '\\$1') + '"').join(',') + '}';
+}
+
+function bitsOf(raw: Buffer, width: number): string {
+  let bits = '';
+  for (const byte of raw) bits += byte.toString(2).padStart(8, '0');
+  return bits.slice(-width).padStart(width, '0');
+}
+
+export function converterFor(kind: ValueKind, column: TargetColumn): Converter {
+  switch (kind) {
+    case 'raw':
+    case 'time':
+      return (raw) => raw.toString('latin1');
+    case 'int-to-boolean':
+      return (raw) => (raw.length === 1 && raw[0] === 0x30 ? 'f' : 't');
+    case 'bit-to-boolean':
+      return (raw) => (raw.some((b) => b !== 0) ? 't' : 'f');
+    case 'bit-varying': {
+      const width = column.source.numericPrecision ?? 1;
+      return (raw) => bitsOf(raw, width);
+    }
+    case 'bytea':
+      return (raw) => '\\\\x' + raw.toString('hex');
+    case 'date':
+    case 'datetime':
+      return date('');
+    case 'timestamp-utc':
+      return date('+00');
+    case 'json':
+      return (raw, changes, name) => {
+        let value = withoutNul(raw.toString('utf8'), changes, name);
+        if (value.includes('\\u0000')) {
+          changes.push({ column: name, what: 'JSON \\u0000 escapes removed', why: 'jsonb cannot hold NUL' });
+          value = value.replace(JSON_NUL, '$1');
+        }
+        return escapeCopyText(value);
+      };
+    case 'set':
+      return (raw) => escapeCopyText(setLiteral(raw.toString('utf8')));
+    case 'text':
+      return (raw, changes, name) => escapeCopyText(withoutNul(raw.toString('utf8'), changes, name));
+  }
+}
+
+export interface RowEncoder {
+  /** Encodes one row as a COPY line (with newline); changes get the row's values pushed for reporting. */
+  encode(row: (Buffer | null)[], changes: ValueChange[]): string;
+}
+
+export function rowEncoder(columns: TargetColumn[]): RowEncoder {
+  const converters = columns.map((c) => converterFor(c.kind, c));
+  const names = columns.map((c) => c.name);
+  const n = columns.length;
+  return {
+    encode(row, changes) {
+      let line = '';
+      for (let i = 0; i < n; i++) {
+        const raw = row[i];
+        const value = raw === null ? null : converters[i](raw, changes, names[i]);
+        line += (i === 0 ? '' : '\t') + (value === null ? '\\N' : value);
+      }
+      return line + '\n';
+    },
+  };
+}

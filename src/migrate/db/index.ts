@@ -1,0 +1,129 @@
+// `markethub migrate db`: introspect -> plan -> apply, with the run recorded in the ledger.
+import { maskDsn, type Dsn } from '../../config/dsn.js';
+import type { MigrationReport, Note } from '../../report/model.js';
+import type { Ui } from '../../ui/index.js';
+import {
+  createdObjects, doneSteps, ensureLedger, finishRun, lockMigration, startRun, valueChangesOf,
+} from '../ledger/index.js';
+import { applyPlan, preflightTarget } from './apply.js';
+import { introspectMysql } from './introspect.js';
+import { connectMysql } from './mysql.js';
+import { planMigration, type TargetPlan } from './plan/plan.js';
+import type { TypeMap } from './plan/types.js';
+import { connectPostgres } from './postgres.js';
+import { dropCreatedObjects } from './fresh.js';
+
+export { planMigration } from './plan/plan.js';
+export { introspectMysql } from './introspect.js';
+
+export interface MigrateDbConfig {
+  source: Dsn;
+  target: Dsn;
+  schema: string;
+  tables?: string[];
+  exclude?: string[];
+  schemaOnly: boolean;
+  dataOnly: boolean;
+  dryRun: boolean;
+  truncate: boolean;
+  fresh: boolean;
+  jobs: number;
+  sourceTimezone: string;
+  typeMap?: TypeMap;
+}
+
+/** One migration = one source database into one target schema; its re-runs share this key. */
+export function migrationKey(config: Pick<MigrateDbConfig, 'source' | 'schema'>): string {
+  return `db:mysql://${config.source.host}:${config.source.port}/${config.source.database}->${config.schema}`;
+}
+
+function timer() {
+  const start = Date.now();
+  return () => (Date.now() - start) / 1000;
+}
+
+export async function migrateDb(config: MigrateDbConfig, ui: Ui, signal: AbortSignal = new AbortController().signal): Promise<MigrationReport> {
+  const startedAt = new Date();
+  const report: MigrationReport = {
+    command: 'migrate db', runId: null, source: maskDsn(config.source.url), target: maskDsn(config.target.url), schema: config.schema,
+    startedAt: startedAt.toISOString(), finishedAt: '', outcome: 'success', phases: [], tables: [], notes: [], valueChanges: [],
+    totals: { rowsRead: 0, rowsWritten: 0, seconds: 0 }, errors: [],
+  };
+
+  let spinner = ui.phase('introspect: reading the MySQL catalog');
+  let elapsed = timer();
+  const mysql = await connectMysql(config.source);
+  let plan: TargetPlan;
+  try {
+    const catalog = await introspectMysql(mysql, config.source.database, { tables: config.tables, exclude: config.exclude });
+    report.phases.push({ name: 'introspect', seconds: elapsed() });
+    spinner.done(`introspect: ${catalog.tables.length} tables, ${catalog.views.length} views`);
+    elapsed = timer();
+    plan = planMigration(catalog, { schema: config.schema, typeMap: config.typeMap, schemaOnly: config.schemaOnly, dataOnly: config.dataOnly });
+    report.phases.push({ name: 'plan', seconds: elapsed() });
+  } catch (error) {
+    spinner.fail();
+    throw error;
+  } finally {
+    await mysql.end().catch(() => {});
+  }
+  report.notes = plan.notes;
+
+  if (config.dryRun) {
+    report.outcome = 'dry-run';
+    report.ddl = plan.steps.filter((s) => s.sql.length).flatMap((s) => [...s.sql, ...(s.validateSql ? [s.validateSql] : [])]);
+    report.tables = plan.tables.map((t) => ({ name: t.name, rowsRead: 0, rowsWritten: 0, notes: plan.notes.filter((n) => n.table === t.name).length, seconds: 0, status: 'planned' }));
+    return finish(report, startedAt);
+  }
+
+  const client = await connectPostgres(config.target);
+  const key = migrationKey(config);
+  let runId: number | null = null;
+  try {
+    await ensureLedger(client);
+    await lockMigration(client, key);
+    if (config.fresh) await dropCreatedObjects(client, key);
+    const done = await doneSteps(client, key);
+    const ours = new Set((await createdObjects(client, key)).filter((o) => o.schema === config.schema).map((o) => o.name));
+    await preflightTarget(client, plan, ours, done, { dataOnly: config.dataOnly, truncate: config.truncate });
+
+    runId = await startRun(client, {
+      command: 'migrate db', migrationKey: key, source: report.source, targetSchema: config.schema,
+      options: { tables: config.tables, exclude: config.exclude, schemaOnly: config.schemaOnly, dataOnly: config.dataOnly, truncate: config.truncate, fresh: config.fresh, jobs: config.jobs, sourceTimezone: config.sourceTimezone, resumed: done.size > 0 },
+    });
+    report.runId = runId;
+    const result = await applyPlan({
+      plan, source: config.source, target: config.target, client, migrationKey: key, runId, done, jobs: config.jobs,
+      sourceTimezone: config.sourceTimezone, dataOnly: config.dataOnly, ui, signal,
+    });
+    report.phases.push(...result.phases);
+    report.tables = result.tables;
+    report.notes = [...plan.notes, ...result.notes];
+    report.errors = result.errors;
+    report.valueChanges = (await valueChangesOf(client, key)).map((c): Note => ({ kind: 'value', ...c }));
+    report.outcome = result.errors.length || result.interrupted ? 'failed' : 'success';
+    finish(report, startedAt);
+    await finishRun(client, runId, result.interrupted ? 'interrupted' : report.outcome === 'success' ? 'success' : 'failed', plan, report);
+    if (result.interrupted) report.errors.push('interrupted: run the same command again to resume; finished tables are kept');
+    return report;
+  } catch (error) {
+    if (runId !== null) {
+      report.outcome = 'failed';
+      report.errors.push((error as Error).message);
+      await finishRun(client, runId, 'failed', plan, finish(report, startedAt)).catch(() => {});
+    }
+    throw error;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+function finish(report: MigrationReport, startedAt: Date): MigrationReport {
+  report.finishedAt = new Date().toISOString();
+  report.totals = {
+    rowsRead: report.tables.reduce((n, t) => n + t.rowsRead, 0),
+    rowsWritten: report.tables.reduce((n, t) => n + t.rowsWritten, 0),
+    seconds: (Date.now() - startedAt.getTime()) / 1000,
+  };
+  return report;
+}

@@ -1,0 +1,347 @@
+// planMigration: SourceCatalog + options -> TargetPlan. Pure: no I/O, so every decision is unit-testable.
+import type { Note } from '../../../report/model.js';
+import type { SourceCatalog, SourceColumn, SourceIndex, SourceTable } from '../catalog.js';
+import { translateDefault } from './defaults.js';
+import { quoteIdent as qi, quoteLiteral, translateMysqlExpression } from './expression.js';
+import { fitIdentifier, RelationNames } from './names.js';
+import { mapColumnType, type TypeMap, type ValueKind } from './types.js';
+
+export interface TargetColumn {
+  name: string;
+  source: SourceColumn;
+  pgType: string;
+  kind: ValueKind;
+  nullable: boolean;
+  defaultSql: string | null;
+  identity: boolean;
+  /** Postgres expression for GENERATED ALWAYS AS (...) STORED; such columns are not copied. */
+  generatedSql: string | null;
+}
+
+export interface TargetTable {
+  sourceName: string;
+  name: string;
+  columns: TargetColumn[];
+  /** Target column names of the primary key, used to name rows in value notes. */
+  primaryKey: string[];
+  rowEstimate: number;
+}
+
+export type Phase = 'schema' | 'data' | 'indexes' | 'constraints' | 'views';
+
+/** One unit of work; done steps are recorded in the ledger so a re-run skips them. */
+export interface Step {
+  key: string;
+  phase: Phase;
+  table?: string;
+  description: string;
+  /** Run in one transaction together with the ledger record. */
+  sql: string[];
+  /** For constraints added NOT VALID: validated afterwards; a failure keeps the constraint NOT VALID and is noted. */
+  validateSql?: string;
+  /** What happens when the step fails: stop this table's work, or note it and go on. */
+  onFailure: 'fail' | 'note';
+  /** create-table steps with generated columns: the same table with them as plain columns. */
+  fallback?: { sql: string[]; notes: Note[] };
+  /** Objects this step creates, for rollback. */
+  creates?: { kind: 'table' | 'view' | 'function'; name: string }[];
+}
+
+export interface PlanOptions {
+  schema: string;
+  typeMap?: TypeMap;
+  schemaOnly?: boolean;
+  dataOnly?: boolean;
+}
+
+export interface TargetPlan {
+  schema: string;
+  tables: TargetTable[];
+  steps: Step[];
+  notes: Note[];
+}
+
+const RULES = new Set(['CASCADE', 'SET NULL', 'SET DEFAULT', 'RESTRICT', 'NO ACTION']);
+
+export function planMigration(catalog: SourceCatalog, options: PlanOptions): TargetPlan {
+  const notes: Note[] = [];
+  const schema = options.schema;
+  const names = new RelationNames();
+  const tableNames = new Map<string, string>();
+  for (const table of catalog.tables) {
+    const name = fitIdentifier(table.name);
+    if (name !== table.name) notes.push({ kind: 'name', table: table.name, what: `table renamed to ${name}`, why: 'Postgres names are at most 63 bytes' });
+    names.reserve(name);
+    tableNames.set(table.name, name);
+  }
+  const q = (table: string) => `${qi(schema)}.${qi(table)}`;
+
+  const planned = catalog.tables.map((table) => planColumns(table, tableNames.get(table.name)!, options.typeMap ?? {}, notes));
+  unifyForeignKeyTypes(catalog, planned, notes);
+
+  const steps: Step[] = [];
+  const tables: TargetTable[] = [];
+  const creates: Step[] = [], copies: Step[] = [], indexes: Step[] = [], constraints: Step[] = [];
+
+  planned.forEach(({ table, columns }, i) => {
+    const source = catalog.tables[i];
+    const name = table.name;
+    tables.push(table);
+    creates.push(createTableStep(source, table, q(name), notes));
+    copies.push({ key: `copy:${name}`, phase: 'data', table: name, description: `copy ${name}`, sql: [], onFailure: 'fail' });
+
+    for (const index of source.indexes) {
+      const step = indexStep(source, index, table, q(name), names, notes, columns);
+      if (step) indexes.push(step);
+    }
+    for (const column of table.columns) {
+      const type = mapColumnType(source.name, column.source, options.typeMap);
+      if (!type.check) continue;
+      const constraintName = fitIdentifier(`${name}_${column.name}_check`);
+      constraints.push(addConstraintStep(`check:${name}:${constraintName}`, name, q(name), constraintName, `CHECK (${type.check(qi(column.name))})`));
+    }
+    for (const check of source.checks) {
+      const translated = translateMysqlExpression(check.clause);
+      if (!translated.ok) {
+        notes.push({ kind: 'constraint', table: name, what: `CHECK ${check.name} not created`, why: translated.reason, sql: check.clause });
+        continue;
+      }
+      const constraintName = fitIdentifier(check.name);
+      constraints.push(addConstraintStep(`check:${name}:${constraintName}`, name, q(name), constraintName, `CHECK (${translated.sql})`));
+    }
+    for (const fk of source.foreignKeys) {
+      const refName = tableNames.get(fk.referencedTable);
+      if (!refName) {
+        notes.push({ kind: 'constraint', table: name, what: `foreign key ${fk.name} not created`, why: `it references ${fk.referencedTable}, which is not part of this migration` });
+        continue;
+      }
+      const rule = (r: string) => (RULES.has(r.toUpperCase()) ? r.toUpperCase() : 'NO ACTION');
+      const body = `FOREIGN KEY (${fk.columns.map(qi).join(', ')}) REFERENCES ${q(refName)} (${fk.referencedColumns.map(qi).join(', ')}) ON DELETE ${rule(fk.onDelete)} ON UPDATE ${rule(fk.onUpdate)}`;
+      const constraintName = fitIdentifier(fk.name);
+      constraints.push(addConstraintStep(`foreign-key:${name}:${constraintName}`, name, q(name), constraintName, body));
+    }
+    const identity = table.columns.find((c) => c.identity);
+    if (identity) {
+      const next = Math.max(source.autoIncrement ?? 1, 1);
+      constraints.push({
+        key: `identity:${name}`, phase: 'constraints', table: name, onFailure: 'fail',
+        description: `continue ${name}.${identity.name} from ${next}`,
+        // Never below what MySQL already handed out, nor below what is in the table.
+        sql: [`SELECT setval(pg_get_serial_sequence(${quoteLiteral(q(name))}, ${quoteLiteral(identity.name)}), GREATEST(${next}, (SELECT COALESCE(MAX(${qi(identity.name)}), 0) + 1 FROM ${q(name)})), false)`],
+      });
+    }
+    const onUpdate = table.columns.filter((c) => c.source.onUpdateCurrentTimestamp);
+    if (onUpdate.length) constraints.push(onUpdateTriggerStep(schema, name, onUpdate));
+  });
+
+  const views = catalog.views.map((view): Step => {
+    const viewName = fitIdentifier(view.name);
+    names.reserve(viewName);
+    return {
+      key: `view:${viewName}`, phase: 'views', description: `create view ${viewName}`, onFailure: 'note',
+      sql: [`CREATE VIEW ${q(viewName)} AS ${translateViewSql(view.sql, catalog.database)}`],
+      creates: [{ kind: 'view', name: viewName }],
+    };
+  });
+  for (const object of catalog.otherObjects) {
+    notes.push({ kind: 'not-migrated', table: object.table, what: `${object.kind} ${object.name} not migrated`, why: 'MySQL procedural code has no automatic Postgres translation; port it by hand', sql: object.sql });
+  }
+
+  const schemaStep: Step = {
+    key: 'schema', phase: 'schema', description: `create schema ${schema}`, onFailure: 'fail',
+    sql: [`CREATE SCHEMA IF NOT EXISTS ${qi(schema)}`],
+  };
+  if (options.dataOnly) {
+    steps.push(...copies, ...constraints.filter((s) => s.key.startsWith('identity:')));
+  } else {
+    steps.push(schemaStep, ...creates);
+    if (!options.schemaOnly) steps.push(...copies);
+    steps.push(...indexes, ...constraints, ...views);
+  }
+  return { schema, tables, steps, notes };
+}
+
+function planColumns(source: SourceTable, name: string, typeMap: TypeMap, notes: Note[]) {
+  const columns: TargetColumn[] = source.columns.map((column) => {
+    const type = mapColumnType(source.name, column, typeMap);
+    for (const n of type.notes) notes.push({ kind: 'type', table: name, column: column.name, ...n });
+    let nullable = column.nullable;
+    if (!nullable && (column.profile.zeroDates ?? 0) > 0) {
+      nullable = true;
+      notes.push({ kind: 'nullability', table: name, column: column.name, what: 'NOT NULL dropped', why: `${column.profile.zeroDates} rows hold zero or partial dates, which arrive as NULL` });
+    }
+    const fallbackDefault = translateDefault(column, type.kind, type.pgType);
+    if (fallbackDefault.note) notes.push({ kind: 'default', table: name, column: column.name, ...fallbackDefault.note });
+    const integerType = /^(smallint|integer|bigint)$/.test(type.pgType);
+    if (column.autoIncrement && !integerType) {
+      notes.push({ kind: 'type', table: name, column: column.name, what: 'AUTO_INCREMENT not carried over', why: `${type.pgType} cannot be an identity column` });
+    }
+    let generatedSql: string | null = null;
+    if (column.generated) {
+      const translated = translateMysqlExpression(column.generated.expression);
+      if (translated.ok) {
+        generatedSql = translated.sql;
+        if (!column.generated.stored) notes.push({ kind: 'generated', table: name, column: column.name, what: 'VIRTUAL generated column -> STORED', why: 'Postgres 15 has only stored generated columns' });
+      } else {
+        notes.push({ kind: 'generated', table: name, column: column.name, what: 'generated column -> plain column holding the values', why: `expression ${column.generated.expression} does not translate (${translated.reason})` });
+      }
+    }
+    return {
+      name: column.name,
+      source: column,
+      pgType: type.pgType,
+      kind: type.kind,
+      nullable,
+      defaultSql: generatedSql ? null : fallbackDefault.sql,
+      identity: column.autoIncrement && integerType,
+      generatedSql,
+    };
+  });
+  const table: TargetTable = { sourceName: source.name, name, columns, primaryKey: source.primaryKey ?? [], rowEstimate: source.rowEstimate };
+  return { table, columns };
+}
+
+/** A foreign key column gets exactly its referenced column's type, so every foreign key can be created. */
+function unifyForeignKeyTypes(catalog: SourceCatalog, planned: { table: TargetTable }[], notes: Note[]): void {
+  const bySource = new Map(planned.map((p) => [p.table.sourceName, p.table]));
+  // Chains (a -> b -> c) settle after as many passes as they are long.
+  for (let pass = 0; pass < 10; pass++) {
+    let changed = false;
+    for (const source of catalog.tables) {
+      const table = bySource.get(source.name)!;
+      for (const fk of source.foreignKeys) {
+        const ref = bySource.get(fk.referencedTable);
+        if (!ref) continue;
+        fk.columns.forEach((columnName, i) => {
+          const column = table.columns.find((c) => c.name === columnName);
+          const referenced = ref.columns.find((c) => c.name === fk.referencedColumns[i]);
+          if (!column || !referenced || column.pgType === referenced.pgType) return;
+          notes.push({ kind: 'type', table: table.name, column: column.name, what: `${column.pgType} -> ${referenced.pgType}`, why: `foreign key ${fk.name} references ${ref.name}.${referenced.name}, which is ${referenced.pgType}` });
+          column.pgType = referenced.pgType;
+          if (referenced.kind === 'int-to-boolean' || column.kind === 'int-to-boolean') column.kind = referenced.kind;
+          changed = true;
+        });
+      }
+    }
+    if (!changed) return;
+  }
+}
+
+function columnDefinition(column: TargetColumn, asPlain = false): string {
+  const parts = [qi(column.name), column.pgType];
+  if (column.generatedSql && !asPlain) parts.push(`GENERATED ALWAYS AS (${column.generatedSql}) STORED`);
+  else if (column.identity) parts.push('GENERATED BY DEFAULT AS IDENTITY');
+  else if (column.defaultSql) parts.push(`DEFAULT ${column.defaultSql}`);
+  if (!column.nullable) parts.push('NOT NULL');
+  return parts.join(' ');
+}
+
+function createTableSql(qualified: string, source: SourceTable, table: TargetTable, asPlain: boolean): string[] {
+  const sql = [`CREATE TABLE ${qualified} (\n  ${table.columns.map((c) => columnDefinition(c, asPlain)).join(',\n  ')}\n)`];
+  if (source.comment) sql.push(`COMMENT ON TABLE ${qualified} IS ${quoteLiteral(source.comment)}`);
+  for (const column of table.columns) {
+    if (column.source.comment) sql.push(`COMMENT ON COLUMN ${qualified}.${qi(column.name)} IS ${quoteLiteral(column.source.comment)}`);
+  }
+  return sql;
+}
+
+function createTableStep(source: SourceTable, table: TargetTable, qualified: string, notes: Note[]): Step {
+  const step: Step = {
+    key: `create-table:${table.name}`, phase: 'schema', table: table.name, description: `create table ${table.name}`, onFailure: 'fail',
+    sql: createTableSql(qualified, source, table, false),
+    creates: [{ kind: 'table', name: table.name }],
+  };
+  const generated = table.columns.filter((c) => c.generatedSql);
+  if (generated.length) {
+    step.fallback = {
+      sql: createTableSql(qualified, source, table, true),
+      notes: generated.map((c) => ({ kind: 'generated', table: table.name, column: c.name, what: 'generated column -> plain column holding the values', why: `Postgres rejected the translated expression ${c.generatedSql}` })),
+    };
+  }
+  void notes;
+  return step;
+}
+
+function addConstraintStep(key: string, table: string, qualified: string, name: string, body: string): Step {
+  return {
+    key, phase: 'constraints', table, onFailure: 'note', description: `${key.split(':')[0]} ${name} on ${table}`,
+    // Added NOT VALID, then validated: rows that break it cannot fail the migration, only be reported.
+    sql: [`ALTER TABLE ${qualified} ADD CONSTRAINT ${qi(name)} ${body} NOT VALID`],
+    validateSql: `ALTER TABLE ${qualified} VALIDATE CONSTRAINT ${qi(name)}`,
+  };
+}
+
+function indexStep(source: SourceTable, index: SourceIndex, table: TargetTable, qualified: string, names: RelationNames, notes: Note[], columns: TargetColumn[]): Step | null {
+  const t = table.name;
+  if (index.columns.some((c) => c.name === null)) {
+    notes.push({ kind: 'index', table: t, what: `index ${index.name} not created`, why: 'functional index parts are not translated' });
+    return null;
+  }
+  if (index.method === 'SPATIAL') {
+    notes.push({ kind: 'index', table: t, what: `spatial index ${index.name} not created`, why: 'PostGIS is not assumed' });
+    return null;
+  }
+  if (index.primary) {
+    const name = names.claim(`${t}_pkey`, t);
+    return {
+      key: `primary-key:${t}`, phase: 'indexes', table: t, description: `primary key of ${t}`, onFailure: 'fail',
+      sql: [`ALTER TABLE ${qualified} ADD CONSTRAINT ${qi(name)} PRIMARY KEY (${index.columns.map((c) => qi(c.name!)).join(', ')})`],
+    };
+  }
+  const name = names.claim(index.name, t);
+  if (name !== index.name) notes.push({ kind: 'name', table: t, what: `index ${index.name} renamed to ${name}`, why: 'Postgres index names are unique per schema (or at most 63 bytes)' });
+  const typeOf = (column: string) => columns.find((c) => c.name === column)?.pgType ?? '';
+
+  if (index.method === 'FULLTEXT') {
+    const document = index.columns.map((c) => `coalesce(${qi(c.name!)}, '')`).join(` || ' ' || `);
+    notes.push({ kind: 'index', table: t, what: `FULLTEXT ${index.name} -> GIN on to_tsvector('simple', ...)`, why: "closest Postgres equivalent; query it with to_tsvector('simple', ...) @@ to_tsquery(...)" });
+    return {
+      key: `index:${t}:${name}`, phase: 'indexes', table: t, description: `full-text index ${name}`, onFailure: 'note',
+      sql: [`CREATE INDEX ${qi(name)} ON ${qualified} USING gin (to_tsvector('simple', ${document}))`],
+    };
+  }
+  const prefixed = index.columns.filter((c) => c.subPart !== null);
+  const parts = index.columns.map((c) => {
+    const dir = c.descending ? ' DESC' : '';
+    if (c.subPart === null || !index.unique) return qi(c.name!) + dir;
+    // A unique prefix index constrains only the prefix: keep exactly that.
+    const expr = typeOf(c.name!) === 'bytea' ? `substring(${qi(c.name!)} from 1 for ${c.subPart})` : `left(${qi(c.name!)}, ${c.subPart})`;
+    return `(${expr})${dir}`;
+  });
+  if (prefixed.length) {
+    notes.push(index.unique
+      ? { kind: 'index', table: t, what: `unique prefix index ${index.name} -> unique index on left(column, n)`, why: 'keeps uniqueness of the prefix, as in MySQL' }
+      : { kind: 'index', table: t, what: `prefix index ${index.name} -> index on the whole column`, why: 'Postgres has no prefix indexes; the whole value serves the same queries' });
+  }
+  const unique = index.unique ? 'UNIQUE ' : '';
+  return {
+    key: `index:${t}:${name}`, phase: 'indexes', table: t, description: `${unique.toLowerCase()}index ${name}`, onFailure: 'note',
+    sql: [`CREATE ${unique}INDEX ${qi(name)} ON ${qualified} (${parts.join(', ')})`],
+  };
+  void source;
+}
+
+function onUpdateTriggerStep(schema: string, table: string, columns: TargetColumn[]): Step {
+  const fn = `${qi(schema)}.${qi(fitIdentifier(`${table}_on_update_current_timestamp`))}`;
+  const assignments = columns
+    .map((c) => `    IF NEW.${qi(c.name)} IS NOT DISTINCT FROM OLD.${qi(c.name)} THEN NEW.${qi(c.name)} := CURRENT_TIMESTAMP; END IF;`)
+    .join('\n');
+  return {
+    key: `on-update:${table}`, phase: 'constraints', table, onFailure: 'fail',
+    description: `ON UPDATE CURRENT_TIMESTAMP trigger on ${table}`,
+    creates: [{ kind: 'function', name: fitIdentifier(`${table}_on_update_current_timestamp`) }],
+    // MySQL sets the column only when the row really changed and the statement did not set it itself.
+    sql: [
+      `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $mh$\nBEGIN\n  IF NEW IS DISTINCT FROM OLD THEN\n${assignments}\n  END IF;\n  RETURN NEW;\nEND\n$mh$`,
+      `CREATE TRIGGER ${qi(fitIdentifier(`${table}_on_update_current_timestamp`))} BEFORE UPDATE ON ${qi(schema)}.${qi(table)} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
+    ],
+  };
+}
+
+/** MySQL view text -> Postgres: drop the database qualifier, switch identifier quotes. Postgres has the last word. */
+export function translateViewSql(sql: string, database: string): string {
+  const qualifier = '`' + database.replace(/`/g, '``') + '`.';
+  return sql
+    .split(qualifier).join('')
+    .replace(/`((?:[^`]|``)*)`/g, (_, name: string) => qi(name.replace(/``/g, '`')));
+}

@@ -1,0 +1,25 @@
+// Postgres connections for the target.
+import pg from 'pg';
+import { connectionError } from '../../config/errors.js';
+import type { Dsn } from '../../config/dsn.js';
+
+export async function connectPostgres(dsn: Dsn, role: 'source' | 'target' = 'target'): Promise<pg.Client> {
+  const client = new pg.Client({
+    host: dsn.host,
+    port: dsn.port,
+    user: dsn.user,
+    password: dsn.password,
+    database: dsn.database,
+    application_name: 'markethub',
+    connectionTimeoutMillis: 10_000,
+  });
+  // A dropped connection must surface as a failed query, not as an unhandled 'error' event.
+  client.on('error', () => {});
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => {});
+    throw connectionError(error, dsn, role);
+  }
+  return client;
+}

@@ -1,0 +1,64 @@
+// One run-report model shared by every command; renderers turn it into a terminal table, JSON or Markdown.
+
+/** What kind of change a note records. */
+export type NoteKind =
+  | 'type' // a column's type differs from a plain rename of the source type
+  | 'nullability' // a NOT NULL had to be relaxed
+  | 'default' // a default could not be carried over as it was
+  | 'index' // an index became the closest Postgres equivalent
+  | 'constraint' // a constraint could not be created or validated as it was
+  | 'name' // an identifier had to be renamed (length, collision)
+  | 'generated' // a generated column became a plain column or STORED
+  | 'not-migrated' // an object (trigger, routine, event, view) was listed, not created
+  | 'value'; // a value was changed because Postgres cannot hold it
+
+/** A decision that changed a type, a name, a constraint or a value: nothing is changed silently. */
+export interface Note {
+  kind: NoteKind;
+  table?: string;
+  column?: string;
+  /** For value notes: the row's primary key (column -> value), or null for tables without one. */
+  key?: Record<string, string | null> | null;
+  what: string;
+  why: string;
+  /** Source SQL of objects that were not migrated. */
+  sql?: string;
+}
+
+export type TableStatus = 'copied' | 'already-copied' | 'schema-only' | 'failed' | 'planned';
+
+export interface TableReport {
+  name: string;
+  rowsRead: number;
+  rowsWritten: number;
+  notes: number;
+  seconds: number;
+  status: TableStatus;
+  error?: string;
+}
+
+export interface PhaseReport {
+  name: string;
+  seconds: number;
+}
+
+export interface MigrationReport {
+  command: string;
+  runId: number | null;
+  source: string; // masked DSN
+  target: string; // masked DSN
+  schema: string;
+  startedAt: string;
+  finishedAt: string;
+  outcome: 'success' | 'failed' | 'dry-run';
+  phases: PhaseReport[];
+  tables: TableReport[];
+  /** Schema-level notes (types, names, constraints, objects not migrated). */
+  notes: Note[];
+  /** Every value that had to change, by table, primary key and column. */
+  valueChanges: Note[];
+  totals: { rowsRead: number; rowsWritten: number; seconds: number };
+  errors: string[];
+  /** Only for --dry-run: the DDL that would run, in order. */
+  ddl?: string[];
+}

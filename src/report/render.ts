@@ -1,0 +1,61 @@
+// Renderers for the run report: a pgloader-style terminal summary, JSON and Markdown.
+import type { MigrationReport, Note } from './model.js';
+
+const LISTED_VALUE_CHANGES = 20;
+
+function seconds(s: number): string {
+  return `${s.toFixed(3)}s`;
+}
+
+function table(headers: string[], rows: string[][], alignRight: boolean[]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (alignRight[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function describeNote(n: Note): string {
+  const where = [n.table, n.column].filter(Boolean).join('.');
+  const key = n.key ? ` [${Object.entries(n.key).map(([k, v]) => `${k}=${v}`).join(', ')}]` : '';
+  return `${where ? where + key + ': ' : ''}${n.what} (${n.why})`;
+}
+
+export function renderTerminal(report: MigrationReport): string {
+  const out: string[] = [];
+  const rows = report.tables.map((t) => [t.name, String(t.rowsRead), String(t.rowsWritten), String(t.notes), seconds(t.seconds), t.status]);
+  rows.push(['Total', String(report.totals.rowsRead), String(report.totals.rowsWritten), String(report.notes.length + report.valueChanges.length), seconds(report.totals.seconds), report.outcome]);
+  out.push(table(['table name', 'rows read', 'rows written', 'notes', 'time', 'status'], rows, [false, true, true, true, true, false]));
+  out.push('', table(['phase', 'time'], report.phases.map((p) => [p.name, seconds(p.seconds)]), [false, true]));
+
+  const schemaNotes = report.notes.filter((n) => n.kind !== 'not-migrated');
+  if (schemaNotes.length) {
+    out.push('', `Changes (${schemaNotes.length}):`);
+    for (const n of schemaNotes) out.push(`  [${n.kind}] ${describeNote(n)}`);
+  }
+  if (report.valueChanges.length) {
+    out.push('', `Values changed (${report.valueChanges.length}; all listed in the JSON report and the ledger):`);
+    for (const n of report.valueChanges.slice(0, LISTED_VALUE_CHANGES)) out.push(`  ${describeNote(n)}`);
+    if (report.valueChanges.length > LISTED_VALUE_CHANGES) out.push(`  ... and ${report.valueChanges.length - LISTED_VALUE_CHANGES} more`);
+  }
+  const notMigrated = report.notes.filter((n) => n.kind === 'not-migrated');
+  if (notMigrated.length) {
+    out.push('', `Not migrated (${notMigrated.length}; source SQL in the JSON report):`);
+    for (const n of notMigrated) out.push(`  ${n.what}${n.table ? ` on ${n.table}` : ''}: ${n.why}`);
+  }
+  if (report.ddl) out.push('', '-- DDL that would run:', ...report.ddl.map((s) => s + ';'));
+  if (report.errors.length) out.push('', `Errors (${report.errors.length}):`, ...report.errors.map((e) => `  ${e}`));
+  return out.join('\n') + '\n';
+}
+
+export function renderJson(report: MigrationReport): string {
+  return JSON.stringify(report, null, 2) + '\n';
+}
+
+export function renderMarkdown(report: MigrationReport): string {
+  const out = [`# ${report.command}: ${report.outcome}`, '', `${report.source} -> ${report.target} (schema ${report.schema}), ${report.startedAt}`, ''];
+  out.push('| table | rows read | rows written | notes | time | status |', '|---|---:|---:|---:|---:|---|');
+  for (const t of report.tables) out.push(`| ${t.name} | ${t.rowsRead} | ${t.rowsWritten} | ${t.notes} | ${seconds(t.seconds)} | ${t.status} |`);
+  out.push('', '## Changes', '', ...report.notes.map((n) => `- **${n.kind}** ${describeNote(n)}`));
+  out.push('', '## Values changed', '', ...report.valueChanges.map((n) => `- ${describeNote(n)}`));
+  if (report.errors.length) out.push('', '## Errors', '', ...report.errors.map((e) => `- ${e}`));
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,63 @@
+// Progress for people at a terminal, behind one small interface; silent in CI, in pipes and with --json.
+import cliProgress from 'cli-progress';
+import ora from 'ora';
+
+export interface PhaseHandle {
+  done(text?: string): void;
+  fail(text?: string): void;
+}
+
+export interface TableProgress {
+  add(rows: number): void;
+  done(): void;
+}
+
+export interface Ui {
+  phase(text: string): PhaseHandle;
+  table(name: string, expectedRows: number): TableProgress;
+  /** Everything off the screen before the report prints. */
+  close(): void;
+}
+
+const silent: Ui = {
+  phase: () => ({ done() {}, fail() {} }),
+  table: () => ({ add() {}, done() {} }),
+  close() {},
+};
+
+export function createUi(options: { json: boolean; stream?: NodeJS.WriteStream }): Ui {
+  const stream = options.stream ?? process.stderr;
+  if (options.json || !stream.isTTY || process.env.CI) return silent;
+  let bars: cliProgress.MultiBar | null = null;
+  return {
+    phase(text) {
+      const spinner = ora({ text, stream }).start();
+      return { done: (t) => spinner.succeed(t ?? text), fail: (t) => spinner.fail(t ?? text) };
+    },
+    table(name, expectedRows) {
+      bars ??= new cliProgress.MultiBar(
+        { stream, format: ' {bar} {percentage}% | {name} | {value}/{total} rows | {rate} rows/s | ETA {eta_formatted}', hideCursor: true, clearOnComplete: false },
+        cliProgress.Presets.shades_classic,
+      );
+      const started = Date.now();
+      const bar = bars.create(Math.max(expectedRows, 1), 0, { name, rate: 0 });
+      let value = 0;
+      return {
+        add(rows) {
+          value += rows;
+          // Row estimates from information_schema are approximate: grow the bar rather than overflow it.
+          if (value > bar.getTotal()) bar.setTotal(value);
+          bar.update(value, { rate: Math.round(value / Math.max((Date.now() - started) / 1000, 0.001)) });
+        },
+        done() {
+          bar.setTotal(Math.max(value, 1));
+          bar.update(value);
+        },
+      };
+    },
+    close() {
+      bars?.stop();
+      bars = null;
+    },
+  };
+}
