@@ -109,7 +109,7 @@ function translateRange(tokens: Token[], start: number, end: number): string {
       case 'word': {
         const lower = t.text.toLowerCase();
         const next = tokens[i + 1];
-        if (next?.type === 'op' && next.text === '(') {
+        if (next?.type === 'op' && next.text === '(' && !KEYWORDS.has(lower)) {
           const close = closingParen(tokens, i + 1);
           if (lower === 'concat') {
             const args = splitArguments(tokens, i + 2, close).map(([a, b]) => translateRange(tokens, a, b));
