@@ -66,9 +66,11 @@ migrate
       process.stdout.write(redactSecrets(flags.json ? renderJson(report) : renderTerminal(report), secrets));
       if (abort.signal.aborted) {
         process.stderr.write('markethub: interrupted; run the same command again to resume\n');
-        process.exit(EXIT_INTERRUPTED);
+        process.exitCode = EXIT_INTERRUPTED;
+      } else {
+        // exitCode rather than exit(): a large report on a pipe must be written out in full.
+        process.exitCode = report.outcome === 'failed' ? 1 : 0;
       }
-      process.exit(report.outcome === 'failed' ? 1 : 0);
     } catch (error) {
       fail(error, verbose);
     }

@@ -1,0 +1,125 @@
+// Errors a user can cause: one clear line on stderr, a meaningful exit code, no stack trace, no password.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import mysql from 'mysql2/promise';
+import pg from 'pg';
+import { runCli, type CliResult } from '../helpers/cli.js';
+import { freshMysql, freshPostgres, MYSQL_ADMIN_URL, POSTGRES_ADMIN_URL, type MysqlDatabase, type PostgresDatabase } from '../helpers/databases.js';
+
+const SECRET = 'Sup3r-s3cret!';
+let source: MysqlDatabase;
+let target: PostgresDatabase;
+
+before(async () => {
+  source = await freshMysql('errors');
+  target = await freshPostgres('errors');
+  await source.conn.query('CREATE TABLE users (id INT PRIMARY KEY, email VARCHAR(50) NOT NULL)');
+  await source.conn.query("INSERT INTO users VALUES (1, 'a@example.com'), (2, 'b@example.com')");
+});
+
+after(async () => {
+  await source?.drop();
+  await target?.drop();
+});
+
+function assertOneLineError(result: CliResult, code: number, pattern: RegExp): void {
+  assert.equal(result.code, code, `exit code; stderr: ${result.stderr}`);
+  const lines = result.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, `one line, got:\n${result.stderr}`);
+  assert.match(lines[0], /^markethub: /);
+  assert.match(lines[0], pattern);
+  assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+  assert.ok(!result.stderr.includes(SECRET) && !result.stdout.includes(SECRET), 'password never printed');
+  assert.ok(!result.stderr.includes(encodeURIComponent(SECRET)), 'password never printed, even encoded');
+}
+
+const db = (...extra: string[]) => runCli(['migrate', 'db', ...extra]);
+const withSecret = (url: string) => url.replace(/:\/\/([^:@/]+)@/, `://$1:${encodeURIComponent(SECRET)}@`);
+
+test('a malformed DSN names the option', async () => {
+  assertOneLineError(await db('--source', 'not a url', '--target', target.url), 2, /--source is not a valid URL/);
+  assertOneLineError(await db('--source', target.url, '--target', target.url), 2, /--source must be a mysql:\/\/ URL/);
+  assertOneLineError(await db('--source', `${MYSQL_ADMIN_URL}`, '--target', target.url), 2, /--source names no database/);
+  assertOneLineError(await db('--target', target.url), 2, /--source is required \(or set MARKETHUB_SOURCE_URL\)/);
+});
+
+test('DSNs may come from the environment', async () => {
+  const result = await runCli(['migrate', 'db', '--dry-run', '--json'], { env: { MARKETHUB_SOURCE_URL: source.url, DATABASE_URL: target.url } });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(JSON.parse(result.stdout).outcome, 'dry-run');
+});
+
+test('an option with a typo gets a suggestion', async () => {
+  assertOneLineError(await db('--source', source.url, '--target', target.url, '--tabels', 'users'), 2, /unknown option '--tabels' \(Did you mean --tables\?\)/);
+  assertOneLineError(await db('--source', source.url, '--target', target.url, '--jobs', 'zero'), 2, /--jobs must be a whole number/);
+});
+
+test('wrong password, unknown database and unreachable host, with the password masked', async () => {
+  assertOneLineError(await db('--source', withSecret(source.url), '--target', target.url), 1, /cannot log in to source MySQL mysql:\/\/root:\*\*\*@127\.0\.0\.1:3306\/mh_errors_\w+: wrong password/);
+  assertOneLineError(await db('--source', `${MYSQL_ADMIN_URL}/no_such_db_x`, '--target', target.url), 1, /database "no_such_db_x" does not exist/);
+  assertOneLineError(await db('--source', withSecret('mysql://root@127.0.0.1:1/shop'), '--target', target.url), 1, /cannot reach source MySQL .*connection refused at 127\.0\.0\.1:1/);
+  assertOneLineError(await db('--source', source.url, '--target', `${POSTGRES_ADMIN_URL}/no_such_db_y`), 1, /target Postgres .*database "no_such_db_y" does not exist/);
+  assertOneLineError(await db('--source', source.url, '--target', 'postgres://no_such_role_z@127.0.0.1:5432/postgres'), 1, /role "no_such_role_z"/);
+});
+
+test('missing privileges on either side', async () => {
+  const admin = await mysql.createConnection({ uri: MYSQL_ADMIN_URL });
+  await admin.query("CREATE USER IF NOT EXISTS 'mh_nopriv'@'%' IDENTIFIED BY 'Sup3r-s3cret!'");
+  await admin.query("CREATE USER IF NOT EXISTS 'mh_nopriv'@'localhost' IDENTIFIED BY 'Sup3r-s3cret!'");
+  await admin.end();
+  const limited = source.url.replace('://root@', `://mh_nopriv:${encodeURIComponent(SECRET)}@`);
+  assertOneLineError(await db('--source', limited, '--target', target.url), 1, /user "mh_nopriv" lacks privileges/);
+
+  const pgAdmin = new pg.Client({ connectionString: `${POSTGRES_ADMIN_URL}/postgres` });
+  await pgAdmin.connect();
+  await pgAdmin.query("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'mh_nopriv') THEN CREATE ROLE mh_nopriv LOGIN; END IF; END $$");
+  await pgAdmin.end();
+  const weakTarget = target.url.replace(/:\/\/[^@]+@/, '://mh_nopriv@');
+  assertOneLineError(await db('--source', source.url, '--target', weakTarget), 1, /cannot create the ledger schema markethub_migrate .*grant CREATE/);
+});
+
+test('an unknown table in --tables or --exclude', async () => {
+  assertOneLineError(await db('--source', source.url, '--target', target.url, '--tables', 'users,nope'), 2, /unknown table "nope" in source database "mh_errors_\w+" \(it has: users\)/);
+  assertOneLineError(await db('--source', source.url, '--target', target.url, '--exclude', 'ghost'), 2, /unknown table "ghost"/);
+});
+
+test('a target table that already holds rows is never overwritten without --truncate', async () => {
+  await target.client.query('CREATE TABLE users (id int PRIMARY KEY, email text NOT NULL)');
+  await target.client.query("INSERT INTO users VALUES (99, 'keep@example.com')");
+  assertOneLineError(await db('--source', source.url, '--target', target.url), 1, /target already has 1 table\(s\) markethub did not create in schema "public" \(users\)/);
+  assertOneLineError(await db('--source', source.url, '--target', target.url, '--data-only'), 1, /target table\(s\) already hold rows: public\.users; pass --truncate/);
+  const { rows } = await target.client.query('SELECT id FROM users');
+  assert.deepEqual(rows, [{ id: 99 }], 'nothing touched');
+
+  const replaced = await db('--source', source.url, '--target', target.url, '--data-only', '--truncate', '--json');
+  assert.equal(replaced.code, 0, replaced.stderr);
+  const after = await target.client.query('SELECT id, email FROM users ORDER BY id');
+  assert.deepEqual(after.rows, [{ id: 1, email: 'a@example.com' }, { id: 2, email: 'b@example.com' }]);
+  await target.client.query('DROP TABLE users');
+});
+
+test('--dry-run prints the plan and DDL and writes nothing; --verbose shows details', async () => {
+  const dry = await db('--source', source.url, '--target', target.url, '--schema', 'dry', '--dry-run');
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.match(dry.stdout, /CREATE TABLE "dry"\."users"/);
+  assert.match(dry.stdout, /ADD CONSTRAINT "users_pkey" PRIMARY KEY \("id"\)/);
+  const { rows } = await target.client.query("SELECT nspname FROM pg_namespace WHERE nspname = 'dry'");
+  assert.deepEqual(rows, []);
+  const runs = await target.client.query("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'markethub_migrate' AND EXISTS (SELECT 1 FROM markethub_migrate.runs WHERE target_schema = 'dry')");
+  assert.deepEqual(runs.rows, [{ n: 0 }]);
+
+  const verbose = await db('--source', withSecret(source.url), '--target', target.url, '--verbose');
+  assert.equal(verbose.code, 1);
+  assert.match(verbose.stderr, /\n\s+at /, 'stack shown with --verbose');
+  assert.ok(!verbose.stderr.includes(SECRET));
+});
+
+test('--json prints only the JSON report on stdout, with the password masked', async () => {
+  const result = await db('--source', source.url, '--target', withSecret(target.url), '--schema', 'jsononly', '--json');
+  assert.equal(result.code, 0, result.stderr);
+  const report = JSON.parse(result.stdout);
+  assert.equal(report.outcome, 'success');
+  assert.equal(report.target, target.url.replace('://postgres@', '://postgres:***@'));
+  assert.ok(!result.stdout.includes(SECRET));
+  assert.equal(result.stderr, '');
+});
