@@ -8,7 +8,7 @@ import type { ValueChangeRecord } from '../ledger/index.js';
 import { rowEncoder, type ValueChange } from './convert.js';
 import { quoteMysqlIdentifier, streamRows, type MysqlConnection } from './mysql.js';
 import { quoteIdent } from './plan/expression.js';
-import type { TargetTable } from './plan/plan.js';
+import type { TargetColumn, TargetTable } from './plan/plan.js';
 
 export interface CopyResult {
   rowsRead: number;
@@ -29,6 +29,12 @@ export interface CopyOptions {
 const FLUSH_BYTES = 256 * 1024;
 const PROGRESS_EVERY = 5000;
 
+/** The server prints FLOAT with 6 significant digits; as DOUBLE it prints the stored value exactly. */
+function selectExpression(column: TargetColumn): string {
+  const name = quoteMysqlIdentifier(column.name);
+  return column.source.dataType === 'float' ? `CAST(${name} AS DOUBLE)` : name;
+}
+
 export async function copyTable({ mysql, pg: client, schema, table, signal, onRows }: CopyOptions): Promise<CopyResult> {
   const columns = table.columns.filter((c) => !c.generatedSql);
   const encoder = rowEncoder(columns);
@@ -36,7 +42,7 @@ export async function copyTable({ mysql, pg: client, schema, table, signal, onRo
   const valueChanges: ValueChangeRecord[] = [];
   let rowsRead = 0;
 
-  const select = `SELECT ${columns.map((c) => quoteMysqlIdentifier(c.name)).join(', ')} FROM ${quoteMysqlIdentifier(table.sourceName)}`;
+  const select = `SELECT ${columns.map(selectExpression).join(', ')} FROM ${quoteMysqlIdentifier(table.sourceName)}`;
   const rows = streamRows(mysql, select);
   const copy = client.query(copyFrom(`COPY ${quoteIdent(schema)}.${quoteIdent(table.name)} (${columns.map((c) => quoteIdent(c.name)).join(', ')}) FROM STDIN`));
 
