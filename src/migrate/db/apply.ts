@@ -131,26 +131,28 @@ export async function applyPlan(ctx: ApplyContext): Promise<ApplyResult> {
     if (phase === 'data') {
       await runPool(
         runnable, ctx.jobs,
-        async () => ({ mysql: await connectMysql(ctx.source), pg: await openCopyClient(ctx) }),
-        async (r) => { await r.mysql.end().catch(() => {}); await r.pg.end().catch(() => {}); },
-        async (step, r) => {
+        () => openCopyClient(ctx),
+        (c) => c.end().catch(() => {}),
+        async (step, pgClient) => {
           if (signal.aborted) return;
           const table = tables.get(step.table!)!;
           const report = reports.get(table.name)!;
           const progress = ui.table(table.name, table.rowEstimate);
           const t0 = Date.now();
+          const mysql = await connectMysql(ctx.source);
           try {
-            await inTransaction(r.pg, async () => {
-              const result = await copyTable({ mysql: r.mysql, pg: r.pg, schema: plan.schema, table, signal, onRows: (n) => progress.add(n) });
+            await inTransaction(pgClient, async () => {
+              const result = await copyTable({ mysql, pg: pgClient, schema: plan.schema, table, signal, onRows: (n) => progress.add(n) });
               const seconds = (Date.now() - t0) / 1000;
-              await recordValueChanges(r.pg, migrationKey, runId, result.valueChanges);
-              await recordStep(r.pg, migrationKey, runId, step.key, step.phase, { rowsRead: result.rowsRead, rowsWritten: result.rowsWritten, seconds });
+              await recordValueChanges(pgClient, migrationKey, runId, result.valueChanges);
+              await recordStep(pgClient, migrationKey, runId, step.key, step.phase, { rowsRead: result.rowsRead, rowsWritten: result.rowsWritten, seconds });
               Object.assign(report, { status: 'copied', rowsRead: result.rowsRead, rowsWritten: result.rowsWritten, seconds });
             });
           } catch (error) {
             if (!signal.aborted) fail(step, error);
           } finally {
             progress.done();
+            await mysql.end().catch(() => {});
           }
         },
       );

@@ -1,4 +1,5 @@
-// Row conversion on the stream: MySQL values (raw bytes, as the server sent them) -> one COPY text line.
+// Row conversion on the stream: MySQL values as the driver hands them over (strings, numbers for the
+// small integer and float types, Buffers for binary data) -> one COPY text line.
 // A value Postgres cannot hold becomes NULL or loses its NUL characters, and is reported: never a failed row.
 import type { TargetColumn } from './plan/plan.js';
 import type { ValueKind } from './plan/types.js';
@@ -10,7 +11,18 @@ export interface ValueChange {
   why: string;
 }
 
-type Converter = (raw: Buffer, changes: ValueChange[], column: string) => string | null;
+/** A value as mysql2 reads it with dateStrings, bigNumberStrings and jsonStrings on. */
+export type SourceValue = string | number | Buffer;
+
+type Converter = (value: SourceValue, changes: ValueChange[], column: string) => string | null;
+
+function asText(value: SourceValue): string {
+  return typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
+}
+
+function asBytes(value: SourceValue): Buffer {
+  return Buffer.isBuffer(value) ? value : Buffer.from(String(value), 'utf8');
+}
 
 const COPY_SPECIAL = /[\\\n\r\t]/;
 const COPY_SPECIAL_ALL = /[\\\n\r\t]/g;
@@ -35,7 +47,7 @@ export function isZeroOrPartialDate(value: string): boolean {
 
 function date(suffix: string): Converter {
   return (raw, changes, column) => {
-    const value = raw.toString('latin1');
+    const value = asText(raw);
     if (isZeroOrPartialDate(value)) {
       changes.push({ column, what: `'${value}' -> NULL`, why: 'zero or partial date has no Postgres value' });
       return null;
@@ -52,9 +64,9 @@ function setLiteral(value: string): string {
   return '{' + value.split(',').map((m) => '"' + m.replace(/(["\\])/g, '\\$1') + '"').join(',') + '}';
 }
 
-function bitsOf(raw: Buffer, width: number): string {
+function bitsOf(raw: SourceValue, width: number): string {
   let bits = '';
-  for (const byte of raw) bits += byte.toString(2).padStart(8, '0');
+  for (const byte of asBytes(raw)) bits += byte.toString(2).padStart(8, '0');
   return bits.slice(-width).padStart(width, '0');
 }
 
@@ -62,17 +74,17 @@ export function converterFor(kind: ValueKind, column: TargetColumn): Converter {
   switch (kind) {
     case 'raw':
     case 'time':
-      return (raw) => raw.toString('latin1');
+      return asText;
     case 'int-to-boolean':
-      return (raw) => (raw.length === 1 && raw[0] === 0x30 ? 'f' : 't');
+      return (raw) => (Number(raw) === 0 ? 'f' : 't');
     case 'bit-to-boolean':
-      return (raw) => (raw.some((b) => b !== 0) ? 't' : 'f');
+      return (raw) => (asBytes(raw).some((b) => b !== 0) ? 't' : 'f');
     case 'bit-varying': {
       const width = column.source.numericPrecision ?? 1;
       return (raw) => bitsOf(raw, width);
     }
     case 'bytea':
-      return (raw) => '\\\\x' + raw.toString('hex');
+      return (raw) => '\\\\x' + asBytes(raw).toString('hex');
     case 'date':
     case 'datetime':
       return date('');
@@ -80,7 +92,7 @@ export function converterFor(kind: ValueKind, column: TargetColumn): Converter {
       return date('+00');
     case 'json':
       return (raw, changes, name) => {
-        let value = withoutNul(raw.toString('utf8'), changes, name);
+        let value = withoutNul(asText(raw), changes, name);
         if (value.includes('\\u0000')) {
           changes.push({ column: name, what: 'JSON \\u0000 escapes removed', why: 'jsonb cannot hold NUL' });
           value = value.replace(JSON_NUL, '$1');
@@ -88,15 +100,15 @@ export function converterFor(kind: ValueKind, column: TargetColumn): Converter {
         return escapeCopyText(value);
       };
     case 'set':
-      return (raw) => escapeCopyText(setLiteral(raw.toString('utf8')));
+      return (raw) => escapeCopyText(setLiteral(asText(raw)));
     case 'text':
-      return (raw, changes, name) => escapeCopyText(withoutNul(raw.toString('utf8'), changes, name));
+      return (raw, changes, name) => escapeCopyText(withoutNul(asText(raw), changes, name));
   }
 }
 
 export interface RowEncoder {
   /** Encodes one row as a COPY line (with newline); changes get the row's values pushed for reporting. */
-  encode(row: (Buffer | null)[], changes: ValueChange[]): string;
+  encode(row: (SourceValue | null)[], changes: ValueChange[]): string;
 }
 
 export function rowEncoder(columns: TargetColumn[]): RowEncoder {

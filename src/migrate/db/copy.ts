@@ -1,12 +1,10 @@
-// copyTable: one MySQL query stream -> row conversion -> Postgres COPY FROM STDIN, with back-pressure
-// end to end, so memory stays flat whatever the table's size.
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+// copyTable: MySQL rows -> COPY text -> Postgres COPY FROM STDIN. Rows are converted as they arrive and
+// the MySQL connection pauses whenever Postgres is behind, so memory stays flat whatever the table's size.
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { ValueChangeRecord } from '../ledger/index.js';
-import { rowEncoder, type ValueChange } from './convert.js';
-import { quoteMysqlIdentifier, streamRows, type MysqlConnection } from './mysql.js';
+import { rowEncoder, type SourceValue, type ValueChange } from './convert.js';
+import { quoteMysqlIdentifier, rowReader, type MysqlConnection } from './mysql.js';
 import { quoteIdent } from './plan/expression.js';
 import type { TargetColumn, TargetTable } from './plan/plan.js';
 
@@ -17,62 +15,79 @@ export interface CopyResult {
 }
 
 export interface CopyOptions {
+  /** A connection of its own: a failed or interrupted copy leaves it closed. */
   mysql: MysqlConnection;
   /** Inside an open transaction; COPY is atomic, so a failed or killed copy leaves no rows. */
   pg: pg.Client;
   schema: string;
   table: TargetTable;
+  /** SQL condition limiting the rows (a key range), or none for the whole table. */
+  where?: string;
   signal?: AbortSignal;
   onRows?: (count: number) => void;
 }
 
-const FLUSH_BYTES = 256 * 1024;
+const FLUSH_CHARS = 256 * 1024;
 const PROGRESS_EVERY = 5000;
+const SPATIAL = new Set(['geometry', 'point', 'linestring', 'polygon', 'multipoint', 'multilinestring', 'multipolygon', 'geometrycollection']);
 
-/** The server prints FLOAT with 6 significant digits; as DOUBLE it prints the stored value exactly. */
+/** What to select for a column so the driver hands over an exact value. */
 function selectExpression(column: TargetColumn): string {
   const name = quoteMysqlIdentifier(column.name);
-  return column.source.dataType === 'float' ? `CAST(${name} AS DOUBLE)` : name;
+  // The server prints FLOAT with 6 significant digits; as DOUBLE it prints the stored value exactly.
+  if (column.source.dataType === 'float') return `CAST(${name} AS DOUBLE)`;
+  if (SPATIAL.has(column.source.dataType)) return `ST_AsBinary(${name})`;
+  return name;
 }
 
-export async function copyTable({ mysql, pg: client, schema, table, signal, onRows }: CopyOptions): Promise<CopyResult> {
+export async function copyTable({ mysql, pg: client, schema, table, where, signal, onRows }: CopyOptions): Promise<CopyResult> {
   const columns = table.columns.filter((c) => !c.generatedSql);
   const encoder = rowEncoder(columns);
   const keyIndexes = table.primaryKey.map((name) => columns.findIndex((c) => c.name === name)).filter((i) => i >= 0);
   const valueChanges: ValueChangeRecord[] = [];
-  let rowsRead = 0;
-
-  const select = `SELECT ${columns.map(selectExpression).join(', ')} FROM ${quoteMysqlIdentifier(table.sourceName)}`;
-  const rows = streamRows(mysql, select);
+  const changes: ValueChange[] = [];
+  const reader = rowReader(mysql);
   const copy = client.query(copyFrom(`COPY ${quoteIdent(schema)}.${quoteIdent(table.name)} (${columns.map((c) => quoteIdent(c.name)).join(', ')}) FROM STDIN`));
+  const copied = new Promise<void>((resolve, reject) => copy.on('finish', resolve).on('error', reject));
+  copy.on('drain', () => reader.resume());
 
   let pending = '';
-  const changes: ValueChange[] = [];
-  const encode = new Transform({
-    writableObjectMode: true,
-    transform(row: (Buffer | null)[], _encoding, done) {
-      pending += encoder.encode(row, changes);
-      if (changes.length) {
-        const key = keyIndexes.length ? Object.fromEntries(keyIndexes.map((i) => [columns[i].name, row[i]?.toString('utf8') ?? null])) : null;
-        for (const change of changes) valueChanges.push({ table: table.name, key, ...change });
-        changes.length = 0;
-      }
-      rowsRead++;
-      if (rowsRead % PROGRESS_EVERY === 0) onRows?.(PROGRESS_EVERY);
-      if (pending.length >= FLUSH_BYTES) {
-        const chunk = pending;
-        pending = '';
-        done(null, chunk);
-      } else {
-        done();
-      }
-    },
-    flush(done) {
-      onRows?.(rowsRead % PROGRESS_EVERY);
-      done(null, pending || undefined);
-    },
-  });
+  let rowsRead = 0;
+  const onRow = (row: unknown[]): boolean => {
+    const values = row as (SourceValue | null)[];
+    pending += encoder.encode(values, changes);
+    if (changes.length) {
+      const key = keyIndexes.length ? Object.fromEntries(keyIndexes.map((i) => [columns[i].name, values[i] === null ? null : String(values[i])])) : null;
+      for (const change of changes) valueChanges.push({ table: table.name, key, ...change });
+      changes.length = 0;
+    }
+    if (++rowsRead % PROGRESS_EVERY === 0) onRows?.(PROGRESS_EVERY);
+    if (pending.length < FLUSH_CHARS) return true;
+    const ready = copy.write(pending);
+    pending = '';
+    return ready;
+  };
 
-  await pipeline(rows, encode, copy, { signal });
+  const abort = () => {
+    reader.destroy();
+    copy.destroy(new Error('interrupted'));
+  };
+  signal?.addEventListener('abort', abort, { once: true });
+  try {
+    const select = `SELECT ${columns.map(selectExpression).join(', ')} FROM ${quoteMysqlIdentifier(table.sourceName)}${where ? ` WHERE ${where}` : ''}`;
+    const reading = reader.read(select, onRow);
+    reading.catch(() => {}); // a failed COPY ends the read too; its error is the one reported
+    await Promise.race([reading, copied]);
+    copy.end(pending);
+    await copied;
+  } catch (error) {
+    reader.destroy();
+    copy.destroy(error as Error);
+    await copied.catch(() => {});
+    throw error;
+  } finally {
+    signal?.removeEventListener('abort', abort);
+  }
+  onRows?.(rowsRead % PROGRESS_EVERY);
   return { rowsRead, rowsWritten: Number(copy.rowCount ?? 0), valueChanges };
 }

@@ -1,5 +1,4 @@
 // MySQL connections for introspection and streaming reads.
-import type { Readable } from 'node:stream';
 import mysql from 'mysql2';
 import type { Connection } from 'mysql2/promise';
 import { connectionError } from '../../config/errors.js';
@@ -18,6 +17,8 @@ export async function connectMysql(dsn: Dsn): Promise<MysqlConnection> {
     supportBigNumbers: true,
     bigNumberStrings: true,
     dateStrings: true,
+    // Values stay text where conversion must be exact: big integers, decimals, dates, JSON.
+    jsonStrings: true,
     connectTimeout: 10_000,
   });
   const conn = raw.promise();
@@ -34,11 +35,30 @@ export async function connectMysql(dsn: Dsn): Promise<MysqlConnection> {
   return conn;
 }
 
-/** A row stream with back-pressure: the server connection pauses while the consumer is behind. */
-export function streamRows(conn: MysqlConnection, sql: string): Readable {
+export interface RowReader {
+  /** Streams rows as arrays; `onRow` returning false pauses the server connection until `resume()`. */
+  read(sql: string, onRow: (row: unknown[]) => boolean): Promise<void>;
+  resume(): void;
+  /** Ends a read in progress (the connection is unusable afterwards). */
+  destroy(): void;
+}
+
+export function rowReader(conn: MysqlConnection): RowReader {
   const raw = (conn as unknown as { connection: mysql.Connection }).connection;
-  // Raw bytes for every value: no driver-side parsing; the converters decide what the bytes mean.
-  return raw.query({ sql, rowsAsArray: true, typeCast: false }).stream({ highWaterMark: 512 });
+  return {
+    read: (sql, onRow) =>
+      new Promise((resolve, reject) => {
+        raw
+          .query({ sql, rowsAsArray: true })
+          .on('result', (row) => {
+            if (!onRow(row as unknown as unknown[])) raw.pause();
+          })
+          .on('error', reject)
+          .on('end', () => resolve());
+      }),
+    resume: () => raw.resume(),
+    destroy: () => raw.destroy(),
+  };
 }
 
 export function quoteMysqlIdentifier(name: string): string {
