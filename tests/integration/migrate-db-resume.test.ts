@@ -8,6 +8,7 @@ import { CLI_PATH, runCli } from '../helpers/cli.js';
 import { freshMysql, freshPostgres, type MysqlDatabase, type PostgresDatabase } from '../helpers/databases.js';
 
 const BIG_ROWS = 400_000;
+const SECOND_ROWS = 200_000;
 let source: MysqlDatabase;
 let target: PostgresDatabase;
 
@@ -18,8 +19,10 @@ before(async () => {
   await source.conn.query("INSERT INTO a_small SELECT seq, CONCAT('n', seq) FROM seq_1_to_1000");
   await source.conn.query('CREATE TABLE b_big (id INT UNSIGNED AUTO_INCREMENT PRIMARY KEY, small_id INT NOT NULL, payload VARCHAR(200) NOT NULL, at DATETIME NOT NULL, FOREIGN KEY (small_id) REFERENCES a_small (id))');
   await source.conn.query(`INSERT INTO b_big SELECT seq, 1 + seq % 1000, REPEAT('x', 150), '2024-01-01' + INTERVAL seq SECOND FROM seq_1_to_${BIG_ROWS}`);
-  await source.conn.query('CREATE TABLE c_after (id INT PRIMARY KEY)');
-  await source.conn.query('INSERT INTO c_after SELECT seq FROM seq_1_to_10');
+  // Copied after b_big (biggest first): the run is killed while copying it.
+  await source.conn.query('CREATE TABLE c_second (id INT PRIMARY KEY, note VARCHAR(100) NOT NULL)');
+  await source.conn.query(`INSERT INTO c_second SELECT seq, REPEAT('y', 80) FROM seq_1_to_${SECOND_ROWS}`);
+  await source.conn.query('ANALYZE TABLE a_small, b_big, c_second');
 });
 
 after(async () => {
@@ -31,7 +34,7 @@ function start(): ChildProcess {
   return spawn(process.execPath, [CLI_PATH, 'migrate', 'db', '--source', source.url, '--target', target.url, '--jobs', '1', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** Waits until Postgres is in the middle of copying b_big. */
+/** Waits until Postgres is in the middle of copying the table. */
 async function waitForCopyOf(table: string): Promise<void> {
   for (let i = 0; i < 600; i++) {
     const { rows } = await target.client.query(
@@ -52,21 +55,21 @@ async function count(table: string): Promise<number> {
 test('kill -9 in the middle of a table, then the same command again: exact rows, nothing twice', async () => {
   const child = start();
   const exited = new Promise((resolve) => child.on('exit', resolve));
-  await waitForCopyOf('b_big');
+  await waitForCopyOf('c_second');
   child.kill('SIGKILL');
   await exited;
 
-  assert.equal(await count('a_small'), 1000, 'the finished table is kept');
-  assert.equal(await count('b_big'), 0, 'the interrupted COPY left nothing behind');
+  assert.equal(await count('b_big'), BIG_ROWS, 'the finished table is kept');
+  assert.equal(await count('c_second'), 0, 'the interrupted COPY left nothing behind');
 
   const again = await runCli(['migrate', 'db', '--source', source.url, '--target', target.url, '--jobs', '1', '--json']);
   assert.equal(again.code, 0, again.stderr);
   const report: MigrationReport = JSON.parse(again.stdout);
   const status = Object.fromEntries(report.tables.map((t) => [t.name, t.status]));
-  assert.deepEqual(status, { a_small: 'already-copied', b_big: 'copied', c_after: 'copied' });
+  assert.deepEqual(status, { a_small: 'copied', b_big: 'already-copied', c_second: 'copied' });
   assert.equal(await count('a_small'), 1000);
   assert.equal(await count('b_big'), BIG_ROWS);
-  assert.equal(await count('c_after'), 10);
+  assert.equal(await count('c_second'), SECOND_ROWS);
   const fk = await target.client.query("SELECT convalidated FROM pg_constraint WHERE contype = 'f' AND conrelid = 'public.b_big'::regclass");
   assert.deepEqual(fk.rows, [{ convalidated: true }]);
   const runs = await target.client.query('SELECT outcome FROM markethub_migrate.runs ORDER BY id');

@@ -83,31 +83,36 @@ export async function applyPlan(ctx: ApplyContext): Promise<ApplyResult> {
     });
   };
 
+  /** Added constraints whose validation is still to do (this run's and unfinished earlier ones). */
+  const toValidate = plan.steps.filter((s) => s.validateSql && done.has(s.key) && done.get(s.key)!.validated !== true);
+
   const runStep = async (c: pg.Client, step: Step) => {
     try {
-      await execute(c, step, step.validateSql ? [...step.sql, step.validateSql] : step.sql);
+      await execute(c, step, step.sql, step.validateSql ? { validated: false } : {});
+      if (step.validateSql) toValidate.push(step);
     } catch (error) {
       if (step.fallback) {
         await execute(c, step, step.fallback.sql, { fallback: true });
         applyFallback(tables.get(step.table!)!);
         notes.push(...step.fallback.notes);
-        return;
-      }
-      if (step.validateSql) {
-        // Keep the constraint for new rows; the rows that break it are the user's to look at.
-        try {
-          await execute(c, step, step.sql, { valid: false });
-          notes.push({ kind: 'constraint', table: step.table, what: `${step.description} kept NOT VALID`, why: `existing rows break it: ${firstLine((error as Error).message)}` });
-          return;
-        } catch (again) {
-          error = again;
-        }
-      }
-      if (step.onFailure === 'note') {
+      } else if (step.onFailure === 'note') {
         notes.push({ kind: step.phase === 'views' ? 'not-migrated' : step.phase === 'indexes' ? 'index' : 'constraint', table: step.table, what: `${step.description} not created`, why: firstLine((error as Error).message), sql: step.sql.join(';\n') });
       } else {
         fail(step, error);
       }
+    }
+  };
+
+  /** VALIDATE takes locks that never conflict across tables, so validations run in parallel. */
+  const validate = async (c: pg.Client, step: Step) => {
+    try {
+      await inTransaction(c, async () => {
+        await c.query(step.validateSql!);
+        await recordStep(c, migrationKey, runId, step.key, step.phase, { validated: true });
+      });
+    } catch (error) {
+      // Keep the constraint for new rows; the rows that break it are the user's to look at.
+      notes.push({ kind: 'constraint', table: step.table, what: `${step.description} kept NOT VALID`, why: `existing rows break it: ${firstLine((error as Error).message)}` });
     }
   };
 
@@ -127,6 +132,8 @@ export async function applyPlan(ctx: ApplyContext): Promise<ApplyResult> {
     const started = Date.now();
     const spinner = phase === 'data' ? null : ui.phase(`${phase}: ${pending.length} step(s)`);
     const runnable = pending.filter((s) => !s.table || !failedTables.has(s.table));
+    // Longest first, so the biggest table does not start last and run alone.
+    if (phase === 'data') runnable.sort((a, b) => tables.get(b.table!)!.rowEstimate - tables.get(a.table!)!.rowEstimate);
 
     if (phase === 'data') {
       await runPool(
@@ -158,7 +165,7 @@ export async function applyPlan(ctx: ApplyContext): Promise<ApplyResult> {
       );
       ui.close();
     } else if (phase === 'indexes') {
-      await runPool(runnable, ctx.jobs, () => connectPostgres(ctx.target), (c) => c.end(), (step, c) => (signal.aborted ? Promise.resolve() : runStep(c, step)));
+      await runPool(runnable, ctx.jobs, () => openMaintenanceClient(ctx), (c) => c.end(), (step, c) => (signal.aborted ? Promise.resolve() : runStep(c, step)));
     } else if (phase === 'views') {
       await createViews(runnable, (step) => runStep(client, step), notes);
     } else {
@@ -166,6 +173,9 @@ export async function applyPlan(ctx: ApplyContext): Promise<ApplyResult> {
         if (signal.aborted) break;
         if (step.key === 'schema') await recordSchemaIfNew(client, plan.schema, migrationKey, runId);
         await runStep(client, step);
+      }
+      if (phase === 'constraints') {
+        await runPool(toValidate, ctx.jobs, () => openMaintenanceClient(ctx), (c) => c.end(), (step, c) => (signal.aborted ? Promise.resolve() : validate(c, step)));
       }
     }
     if (signal.aborted) interrupted = true;
@@ -193,6 +203,13 @@ async function openCopyClient(ctx: ApplyContext): Promise<pg.Client> {
     // Loading into tables whose foreign keys already exist: skip FK triggers when we may (superuser).
     await c.query("SET session_replication_role = 'replica'").catch(() => {});
   }
+  return c;
+}
+
+/** Index builds and validations sort and scan whole tables: give them memory. */
+async function openMaintenanceClient(ctx: ApplyContext): Promise<pg.Client> {
+  const c = await connectPostgres(ctx.target);
+  await c.query("SET maintenance_work_mem = '256MB'");
   return c;
 }
 
