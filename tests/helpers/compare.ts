@@ -158,10 +158,17 @@ export function canonicalFloat64(input: string): string {
   return String(n === 0 ? 0 : n);
 }
 
-/** True for MySQL dates with a zero year-month-day, month or day ('0000-00-00', '2024-00-10'). */
+/**
+ * True for MySQL dates Postgres has no value for: a zero year, month or day ('0000-00-00', '2024-00-10',
+ * '0000-06-15') or a day past the end of its month ('2023-02-31', stored under ALLOW_INVALID_DATES).
+ */
 export function isZeroDate(value: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
-  return !!m && (m[2] === '00' || m[3] === '00');
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (year === 0 || month === 0 || day === 0) return true;
+  const daysInMonth = [31, year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return day > daysInMonth;
 }
 
 function trimFraction(frac: string | undefined): string {

@@ -40,7 +40,7 @@ after(async () => {
 });
 
 test('every row of every table arrives', async () => {
-  const expected: Record<string, number> = { users: 3, order: 3, numbers: 4, texts: 3, latin: 3, categories: 3, addresses: 1, owners: 1, wishlists: 2, wishlist_notes: 1, reviews: 2, items: 2, product_tags: 2 };
+  const expected: Record<string, number> = { users: 3, order: 3, numbers: 4, texts: 3, latin: 3, categories: 3, addresses: 1, owners: 1, wishlists: 2, wishlist_notes: 1, reviews: 2, items: 2, product_tags: 2, impossible_dates: 2 };
   for (const [table, rows] of Object.entries(expected)) {
     const { count } = await one<{ count: string }>(`SELECT count(*) FROM public."${table}"`);
     assert.equal(Number(count), rows, table);
@@ -96,6 +96,16 @@ test('zero and partial dates become NULL, each listed by table, key and column; 
   assert.deepEqual(changes, ['born@1', 'born@2', 'left_at@1']);
   const ledger = await one<{ count: string }>("SELECT count(*) FROM markethub_migrate.value_changes WHERE table_name = 'users'");
   assert.equal(Number(ledger.count), 3);
+});
+
+test('impossible dates stored under ALLOW_INVALID_DATES become NULL and are listed', async () => {
+  assert.deepEqual((await target.client.query('SELECT id, d::text, at::text FROM impossible_dates ORDER BY id')).rows, [
+    { id: 1, d: null, at: null },
+    { id: 2, d: '2024-02-29', at: '2023-02-28 23:59:59+00' },
+  ]);
+  assert.equal((await columnType('impossible_dates', 'd')).nullable, true);
+  const listed = report.valueChanges.filter((v) => v.table === 'impossible_dates').map((v) => `${v.column}@${v.key?.id}: ${v.what}`).sort();
+  assert.deepEqual(listed, ["at@1: '2024-06-31 10:00:00' -> NULL", "d@1: '2023-02-31' -> NULL"]);
 });
 
 test('datetime and timestamp keep their instant and fractional seconds', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { escapeCopyText, isZeroOrPartialDate, rowEncoder, type SourceValue, type ValueChange } from '../../src/migrate/db/convert.js';
+import { escapeCopyText, invalidDateReason, rowEncoder, type SourceValue, type ValueChange } from '../../src/migrate/db/convert.js';
 import type { TargetColumn } from '../../src/migrate/db/plan/plan.js';
 import type { ValueKind } from '../../src/migrate/db/plan/types.js';
 import { column } from '../helpers/catalog.js';
@@ -28,8 +28,9 @@ test('NUL characters are removed from text and reported', () => {
 });
 
 test('zero and partial dates become NULL and are reported; good dates pass through', () => {
-  for (const d of ['0000-00-00', '2024-00-10', '2024-05-00', '0000-00-00 00:00:00', '0000-01-01']) assert.ok(isZeroOrPartialDate(d), d);
-  assert.equal(isZeroOrPartialDate('2024-05-10 10:00:00'), false);
+  for (const d of ['0000-00-00', '2024-00-10', '2024-05-00', '0000-00-00 00:00:00', '0000-01-01']) assert.match(invalidDateReason(d) ?? '', /zero or partial/, d);
+  for (const d of ['2023-02-29', '2023-02-31 10:00:00', '2024-04-31', '2024-06-31']) assert.match(invalidDateReason(d) ?? '', /does not exist/, d);
+  for (const d of ['2024-05-10 10:00:00', '2024-02-29', '2023-12-31 23:59:59.999999', '1000-01-01']) assert.equal(invalidDateReason(d), null, d);
   const zero = encode('datetime', b('0000-00-00 00:00:00'));
   assert.equal(zero.value, '\\N');
   assert.equal(zero.changes.length, 1);

@@ -67,7 +67,7 @@ test('AUTO_INCREMENT becomes an identity that continues from the source counter'
 });
 
 test('NOT NULL date columns holding zero dates become nullable, with a note', () => {
-  const t = table('events', [column('day', 'date', { nullable: false, profile: { zeroDates: 3 } }), column('at', 'datetime', { nullable: false, profile: { zeroDates: 0 } })]);
+  const t = table('events', [column('day', 'date', { nullable: false, profile: { invalidDates: 3 } }), column('at', 'datetime', { nullable: false, profile: { invalidDates: 0 } })]);
   const plan = planMigration(catalog([t]), { schema: 'public' });
   assert.equal(plan.tables[0].columns[0].nullable, true);
   assert.equal(plan.tables[0].columns[1].nullable, false);

@@ -40,16 +40,23 @@ function withoutNul(value: string, changes: ValueChange[], column: string): stri
   return value.replace(/\0/g, '');
 }
 
-/** A zero or partial date ('0000-00-00', '2024-00-10', year 0) has no Postgres value. */
-export function isZeroOrPartialDate(value: string): boolean {
-  return value.startsWith('0000') || value.startsWith('-00', 4) || value.startsWith('-00', 7);
+/** Why Postgres cannot hold a MySQL date ('0000-00-00', '2024-00-10', '2023-02-31'), or null when it can. */
+export function invalidDateReason(value: string): string | null {
+  const year = Number(value.slice(0, 4));
+  const month = Number(value.slice(5, 7));
+  const day = Number(value.slice(8, 10));
+  if (year === 0 || month === 0 || day === 0) return 'zero or partial date has no Postgres value';
+  // Only days past the 28th can fall outside their month (stored under ALLOW_INVALID_DATES).
+  if (day > 28 && day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return 'the day does not exist in that month';
+  return null;
 }
 
 function date(suffix: string): Converter {
   return (raw, changes, column) => {
     const value = asText(raw);
-    if (isZeroOrPartialDate(value)) {
-      changes.push({ column, what: `'${value}' -> NULL`, why: 'zero or partial date has no Postgres value' });
+    const reason = invalidDateReason(value);
+    if (reason) {
+      changes.push({ column, what: `'${value}' -> NULL`, why: reason });
       return null;
     }
     return value + suffix;

@@ -225,7 +225,8 @@ async function profileTable(conn: MysqlConnection, table: SourceTable): Promise<
     if (column.dataType === 'bigint' && column.unsigned) probes.push({ column, field: 'maxValue', sql: `MAX(${c})` });
     if (column.dataType === 'time') probes.push({ column, field: 'outsideTimeOfDay', sql: `SUM(${c} < '00:00:00' OR ${c} > '24:00:00')` });
     if (['date', 'datetime', 'timestamp'].includes(column.dataType) && !column.nullable) {
-      probes.push({ column, field: 'zeroDates', sql: `SUM(YEAR(${c}) = 0 OR MONTH(${c}) = 0 OR DAYOFMONTH(${c}) = 0)` });
+      // LAST_DAY is NULL for zero dates; an impossible day (ALLOW_INVALID_DATES) lies past it.
+      probes.push({ column, field: 'invalidDates', sql: `SUM(YEAR(${c}) = 0 OR MONTH(${c}) = 0 OR DAYOFMONTH(${c}) = 0 OR COALESCE(DAYOFMONTH(${c}) > DAYOFMONTH(LAST_DAY(${c})), 1))` });
     }
     if (column.dataType === 'enum') probes.push({ column, field: 'enumErrorValues', sql: `SUM(${c} + 0 = 0)` });
   });
@@ -239,7 +240,7 @@ async function profileTable(conn: MysqlConnection, table: SourceTable): Promise<
       case 'onlyBooleanValues': p.column.profile.onlyBooleanValues = count === 0; break;
       case 'maxValue': p.column.profile.maxValue = value == null ? null : String(value); break;
       case 'outsideTimeOfDay': p.column.profile.outsideTimeOfDay = count > 0; break;
-      case 'zeroDates': p.column.profile.zeroDates = count; break;
+      case 'invalidDates': p.column.profile.invalidDates = count; break;
       case 'enumErrorValues': p.column.profile.enumErrorValues = count; break;
     }
   });

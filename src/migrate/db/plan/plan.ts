@@ -166,9 +166,9 @@ function planColumns(source: SourceTable, name: string, typeMap: TypeMap, notes:
     const type = mapColumnType(source.name, column, typeMap);
     for (const n of type.notes) notes.push({ kind: 'type', table: name, column: column.name, ...n });
     let nullable = column.nullable;
-    if (!nullable && (column.profile.zeroDates ?? 0) > 0) {
+    if (!nullable && (column.profile.invalidDates ?? 0) > 0) {
       nullable = true;
-      notes.push({ kind: 'nullability', table: name, column: column.name, what: 'NOT NULL dropped', why: `${column.profile.zeroDates} rows hold zero or partial dates, which arrive as NULL` });
+      notes.push({ kind: 'nullability', table: name, column: column.name, what: 'NOT NULL dropped', why: `${column.profile.invalidDates} rows hold zero, partial or impossible dates, which arrive as NULL` });
     }
     const fallbackDefault = translateDefault(column, type.kind, type.pgType);
     if (fallbackDefault.note) notes.push({ kind: 'default', table: name, column: column.name, ...fallbackDefault.note });
