@@ -27,7 +27,8 @@ const silent: Ui = {
 
 export function createUi(options: { json: boolean; stream?: NodeJS.WriteStream }): Ui {
   const stream = options.stream ?? process.stderr;
-  if (options.json || !stream.isTTY || process.env.CI) return silent;
+  // Progress goes to stderr, and only when a person watches both streams: never into a file or a pipe.
+  if (options.json || !stream.isTTY || !process.stdout.isTTY || process.env.CI) return silent;
   let bars: cliProgress.MultiBar | null = null;
   return {
     phase(text) {

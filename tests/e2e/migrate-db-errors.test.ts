@@ -102,6 +102,7 @@ test('--dry-run prints the plan and DDL and writes nothing; --verbose shows deta
   const dry = await db('--source', source.url, '--target', target.url, '--schema', 'dry', '--dry-run');
   assert.equal(dry.code, 0, dry.stderr);
   assert.match(dry.stdout, /CREATE TABLE "dry"\."users"/);
+  assert.equal(dry.stderr, '', 'no spinner or progress bar when output is not a terminal');
   assert.match(dry.stdout, /ADD CONSTRAINT "users_pkey" PRIMARY KEY \("id"\)/);
   const { rows } = await target.client.query("SELECT nspname FROM pg_namespace WHERE nspname = 'dry'");
   assert.deepEqual(rows, []);

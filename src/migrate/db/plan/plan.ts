@@ -16,6 +16,8 @@ export interface TargetColumn {
   identity: boolean;
   /** Postgres expression for GENERATED ALWAYS AS (...) STORED; such columns are not copied. */
   generatedSql: string | null;
+  /** CHECK condition keeping the source's value domain (enum and set members). */
+  domainCheck?: string;
 }
 
 export interface TargetTable {
@@ -83,22 +85,21 @@ export function planMigration(catalog: SourceCatalog, options: PlanOptions): Tar
   const tables: TargetTable[] = [];
   const creates: Step[] = [], copies: Step[] = [], indexes: Step[] = [], constraints: Step[] = [];
 
-  planned.forEach(({ table, columns }, i) => {
+  planned.forEach((table, i) => {
     const source = catalog.tables[i];
     const name = table.name;
     tables.push(table);
-    creates.push(createTableStep(source, table, q(name), notes));
+    creates.push(createTableStep(source, table, q(name)));
     copies.push({ key: `copy:${name}`, phase: 'data', table: name, description: `copy ${name}`, sql: [], onFailure: 'fail' });
 
     for (const index of source.indexes) {
-      const step = indexStep(source, index, table, q(name), names, notes, columns);
+      const step = indexStep(index, table, q(name), names, notes);
       if (step) indexes.push(step);
     }
     for (const column of table.columns) {
-      const type = mapColumnType(source.name, column.source, options.typeMap);
-      if (!type.check) continue;
+      if (!column.domainCheck) continue;
       const constraintName = fitIdentifier(`${name}_${column.name}_check`);
-      constraints.push(addConstraintStep(`check:${name}:${constraintName}`, name, q(name), constraintName, `CHECK (${type.check(qi(column.name))})`));
+      constraints.push(addConstraintStep(`check:${name}:${constraintName}`, name, q(name), constraintName, `CHECK (${column.domainCheck})`));
     }
     for (const check of source.checks) {
       const translated = translateMysqlExpression(check.clause);
@@ -161,7 +162,7 @@ export function planMigration(catalog: SourceCatalog, options: PlanOptions): Tar
   return { schema, tables, steps, notes };
 }
 
-function planColumns(source: SourceTable, name: string, typeMap: TypeMap, notes: Note[]) {
+function planColumns(source: SourceTable, name: string, typeMap: TypeMap, notes: Note[]): TargetTable {
   const columns: TargetColumn[] = source.columns.map((column) => {
     const type = mapColumnType(source.name, column, typeMap);
     for (const n of type.notes) notes.push({ kind: 'type', table: name, column: column.name, ...n });
@@ -195,15 +196,15 @@ function planColumns(source: SourceTable, name: string, typeMap: TypeMap, notes:
       defaultSql: generatedSql ? null : fallbackDefault.sql,
       identity: column.autoIncrement && integerType,
       generatedSql,
+      domainCheck: type.check?.(qi(column.name)),
     };
   });
-  const table: TargetTable = { sourceName: source.name, name, columns, primaryKey: source.primaryKey ?? [], rowEstimate: source.rowEstimate };
-  return { table, columns };
+  return { sourceName: source.name, name, columns, primaryKey: source.primaryKey ?? [], rowEstimate: source.rowEstimate };
 }
 
 /** A foreign key column gets exactly its referenced column's type, so every foreign key can be created. */
-function unifyForeignKeyTypes(catalog: SourceCatalog, planned: { table: TargetTable }[], notes: Note[]): void {
-  const bySource = new Map(planned.map((p) => [p.table.sourceName, p.table]));
+function unifyForeignKeyTypes(catalog: SourceCatalog, planned: TargetTable[], notes: Note[]): void {
+  const bySource = new Map(planned.map((t) => [t.sourceName, t]));
   // Chains (a -> b -> c) settle after as many passes as they are long.
   for (let pass = 0; pass < 10; pass++) {
     let changed = false;
@@ -245,7 +246,7 @@ function createTableSql(qualified: string, source: SourceTable, table: TargetTab
   return sql;
 }
 
-function createTableStep(source: SourceTable, table: TargetTable, qualified: string, notes: Note[]): Step {
+function createTableStep(source: SourceTable, table: TargetTable, qualified: string): Step {
   const step: Step = {
     key: `create-table:${table.name}`, phase: 'schema', table: table.name, description: `create table ${table.name}`, onFailure: 'fail',
     sql: createTableSql(qualified, source, table, false),
@@ -258,7 +259,6 @@ function createTableStep(source: SourceTable, table: TargetTable, qualified: str
       notes: generated.map((c) => ({ kind: 'generated', table: table.name, column: c.name, what: 'generated column -> plain column holding the values', why: `Postgres rejected the translated expression ${c.generatedSql}` })),
     };
   }
-  void notes;
   return step;
 }
 
@@ -271,7 +271,7 @@ function addConstraintStep(key: string, table: string, qualified: string, name: 
   };
 }
 
-function indexStep(source: SourceTable, index: SourceIndex, table: TargetTable, qualified: string, names: RelationNames, notes: Note[], columns: TargetColumn[]): Step | null {
+function indexStep(index: SourceIndex, table: TargetTable, qualified: string, names: RelationNames, notes: Note[]): Step | null {
   const t = table.name;
   if (index.columns.some((c) => c.name === null)) {
     notes.push({ kind: 'index', table: t, what: `index ${index.name} not created`, why: 'functional index parts are not translated' });
@@ -290,7 +290,7 @@ function indexStep(source: SourceTable, index: SourceIndex, table: TargetTable, 
   }
   const name = names.claim(index.name, t);
   if (name !== index.name) notes.push({ kind: 'name', table: t, what: `index ${index.name} renamed to ${name}`, why: 'Postgres index names are unique per schema (or at most 63 bytes)' });
-  const typeOf = (column: string) => columns.find((c) => c.name === column)?.pgType ?? '';
+  const typeOf = (column: string) => table.columns.find((c) => c.name === column)?.pgType ?? '';
 
   if (index.method === 'FULLTEXT') {
     const document = index.columns.map((c) => `coalesce(${qi(c.name!)}, '')`).join(` || ' ' || `);
@@ -318,7 +318,6 @@ function indexStep(source: SourceTable, index: SourceIndex, table: TargetTable, 
     key: `index:${t}:${name}`, phase: 'indexes', table: t, description: `${unique.toLowerCase()}index ${name}`, onFailure: 'note',
     sql: [`CREATE ${unique}INDEX ${qi(name)} ON ${qualified} (${parts.join(', ')})`],
   };
-  void source;
 }
 
 function onUpdateTriggerStep(schema: string, table: string, columns: TargetColumn[]): Step {
