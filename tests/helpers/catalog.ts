@@ -29,7 +29,7 @@ export function column(name: string, columnType: string, extra: Partial<SourceCo
 export function table(name: string, columns: SourceColumn[], extra: Partial<SourceTable> = {}): SourceTable {
   return {
     name, engine: 'InnoDB', collation: 'utf8mb4_general_ci', comment: '', autoIncrement: null, rowEstimate: 0,
-    columns, primaryKey: null, indexes: [], foreignKeys: [], checks: [], ...extra,
+    columns, primaryKey: null, keyRange: null, indexes: [], foreignKeys: [], checks: [], ...extra,
   };
 }
 

@@ -125,3 +125,18 @@ test('CHECK constraints translate or are noted with their SQL; --schema-only and
 test('view SQL loses its database qualifier and MySQL quotes', () => {
   assert.equal(translateViewSql('select `shop`.`p`.`id` AS `id` from `shop`.`p` where `shop`.`p`.`x` = 1', 'shop'), 'select "p"."id" AS "id" from "p" where "p"."x" = 1');
 });
+
+test('key ranges cover every key once, open at both ends', async () => {
+  const { splitKeyRange, rangeCondition } = await import('../../src/migrate/db/chunks.js');
+  assert.deepEqual(splitKeyRange('1', '1000', 50, 100), [{ from: null, to: null }]);
+  const ranges = splitKeyRange('1', '1000', 1000, 300);
+  assert.deepEqual(ranges, [{ from: null, to: '251' }, { from: '251', to: '501' }, { from: '501', to: '751' }, { from: '751', to: null }]);
+  assert.equal(rangeCondition('id', ranges[0]), '`id` < 251');
+  assert.equal(rangeCondition('id', ranges[1]), '`id` >= 251 AND `id` < 501');
+  assert.equal(rangeCondition('id', ranges[3]), '`id` >= 751');
+  assert.equal(rangeCondition('id', { from: null, to: null }), undefined);
+  const huge = splitKeyRange('0', '18446744073709551615', 4, 1);
+  assert.equal(huge.length, 4);
+  assert.equal(huge[1].from, '4611686018427387904');
+  assert.deepEqual(splitKeyRange('5', '6', 1000, 100), [{ from: null, to: null }], 'fewer keys than chunks: one chunk');
+});

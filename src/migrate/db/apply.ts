@@ -6,10 +6,10 @@ import { firstLine, UserError } from '../../config/errors.js';
 import type { Note, PhaseReport, TableReport } from '../../report/model.js';
 import type { Ui } from '../../ui/index.js';
 import {
-  inTransaction, recordCreated, recordStep, recordValueChanges, type StepDetail,
+  inTransaction, recordCreated, recordStep, type StepDetail,
 } from '../ledger/index.js';
-import { copyTable } from './copy.js';
-import { connectMysql } from './mysql.js';
+import { chunkKeyPrefix } from './chunks.js';
+import { runCopyPhase } from './copy-phase.js';
 import { quoteIdent as qi } from './plan/expression.js';
 import type { Phase, Step, TargetPlan, TargetTable } from './plan/plan.js';
 import { connectPostgres } from './postgres.js';
@@ -122,48 +122,14 @@ export async function applyPlan(ctx: ApplyContext): Promise<ApplyResult> {
   let interrupted = false;
   for (const phase of PHASES) {
     const pending = plan.steps.filter((s) => s.phase === phase && !done.has(s.key));
-    for (const step of plan.steps.filter((s) => s.phase === phase && done.has(s.key) && s.phase === 'data')) {
-      const report = reports.get(step.table!)!;
-      const detail = done.get(step.key)!;
-      Object.assign(report, { status: 'already-copied', rowsRead: Number(detail.rowsRead ?? 0), rowsWritten: Number(detail.rowsWritten ?? 0) });
-    }
     if (!plan.steps.some((s) => s.phase === phase)) continue;
     if (signal.aborted) { interrupted = true; break; }
     const started = Date.now();
     const spinner = phase === 'data' ? null : ui.phase(`${phase}: ${pending.length} step(s)`);
     const runnable = pending.filter((s) => !s.table || !failedTables.has(s.table));
-    // Longest first, so the biggest table does not start last and run alone.
-    if (phase === 'data') runnable.sort((a, b) => tables.get(b.table!)!.rowEstimate - tables.get(a.table!)!.rowEstimate);
 
     if (phase === 'data') {
-      await runPool(
-        runnable, ctx.jobs,
-        () => openCopyClient(ctx),
-        (c) => c.end().catch(() => {}),
-        async (step, pgClient) => {
-          if (signal.aborted) return;
-          const table = tables.get(step.table!)!;
-          const report = reports.get(table.name)!;
-          const progress = ui.table(table.name, table.rowEstimate);
-          const t0 = Date.now();
-          const mysql = await connectMysql(ctx.source);
-          try {
-            await inTransaction(pgClient, async () => {
-              const result = await copyTable({ mysql, pg: pgClient, schema: plan.schema, table, signal, onRows: (n) => progress.add(n) });
-              const seconds = (Date.now() - t0) / 1000;
-              await recordValueChanges(pgClient, migrationKey, runId, result.valueChanges);
-              await recordStep(pgClient, migrationKey, runId, step.key, step.phase, { rowsRead: result.rowsRead, rowsWritten: result.rowsWritten, seconds });
-              Object.assign(report, { status: 'copied', rowsRead: result.rowsRead, rowsWritten: result.rowsWritten, seconds });
-            });
-          } catch (error) {
-            if (!signal.aborted) fail(step, error);
-          } finally {
-            progress.done();
-            await mysql.end().catch(() => {});
-          }
-        },
-      );
-      ui.close();
+      await runCopyPhase(ctx, runnable, tables, reports, fail);
     } else if (phase === 'indexes') {
       await runPool(runnable, ctx.jobs, () => openMaintenanceClient(ctx), (c) => c.end(), (step, c) => (signal.aborted ? Promise.resolve() : runStep(c, step)));
     } else if (phase === 'views') {
@@ -195,26 +161,11 @@ function applyFallback(table: TargetTable): void {
   for (const column of table.columns) column.generatedSql = null;
 }
 
-async function openCopyClient(ctx: ApplyContext): Promise<pg.Client> {
-  const c = await connectPostgres(ctx.target);
-  // DATETIME values carry no zone: Postgres reads them in the source's zone.
-  await c.query(`SET TIME ZONE ${qiLiteral(ctx.sourceTimezone)}`);
-  if (ctx.dataOnly) {
-    // Loading into tables whose foreign keys already exist: skip FK triggers when we may (superuser).
-    await c.query("SET session_replication_role = 'replica'").catch(() => {});
-  }
-  return c;
-}
-
 /** Index builds and validations sort and scan whole tables: give them memory. */
 async function openMaintenanceClient(ctx: ApplyContext): Promise<pg.Client> {
   const c = await connectPostgres(ctx.target);
   await c.query("SET maintenance_work_mem = '256MB'");
   return c;
-}
-
-function qiLiteral(value: string): string {
-  return "'" + value.replace(/'/g, "''") + "'";
 }
 
 async function recordSchemaIfNew(client: pg.Client, schema: string, migrationKey: string, runId: number): Promise<void> {
@@ -256,7 +207,8 @@ export async function preflightTarget(client: pg.Client, plan: TargetPlan, ours:
   }
   const missing = plan.tables.filter((t) => !existing.has(t.name)).map((t) => t.name);
   if (missing.length) throw new UserError(`--data-only: target schema "${plan.schema}" lacks table(s) ${missing.join(', ')}; run with --schema-only first`);
-  const toLoad = plan.tables.filter((t) => !done.has(`copy:${t.name}`));
+  // Rows of a table whose copy is under way (per the ledger) are ours: the run resumes into them.
+  const toLoad = plan.tables.filter((t) => ![...done.keys()].some((k) => k.startsWith(chunkKeyPrefix(t.name))));
   const nonEmpty: string[] = [];
   for (const t of toLoad) {
     const { rowCount } = await client.query(`SELECT 1 FROM ${q(t.name)} LIMIT 1`);

@@ -81,6 +81,8 @@ export interface SourceTable {
   rowEstimate: number;
   columns: SourceColumn[];
   primaryKey: string[] | null;
+  /** For a single-column integer primary key: its column and smallest and largest values (null when empty). */
+  keyRange: { column: string; min: string; max: string } | null;
   indexes: SourceIndex[];
   foreignKeys: SourceForeignKey[];
   checks: SourceCheck[];

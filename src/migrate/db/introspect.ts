@@ -140,13 +140,17 @@ export async function introspectMysql(conn: MysqlConnection, database: string, f
       rowEstimate: Number(t.rowEstimate ?? 0),
       columns,
       primaryKey: primary ? primary.columns.map((c) => c.name!) : null,
+      keyRange: null,
       indexes,
       foreignKeys: toForeignKeys(fksByTable.get(t.name) ?? [], database),
       checks: keptChecks,
     });
   }
 
-  for (const table of tables) await profileTable(conn, table);
+  for (const table of tables) {
+    await profileTable(conn, table);
+    table.keyRange = await integerKeyRange(conn, table);
+  }
 
   const views: SourceObject[] = (
     await rows(conn, 'SELECT TABLE_NAME AS name, VIEW_DEFINITION AS definition FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME', [database])
@@ -244,6 +248,16 @@ async function profileTable(conn: MysqlConnection, table: SourceTable): Promise<
       case 'enumErrorValues': p.column.profile.enumErrorValues = count; break;
     }
   });
+}
+
+const INTEGER_TYPES = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'bigint']);
+
+/** Min and max of a single-column integer primary key: read from the index, so no scan. */
+async function integerKeyRange(conn: MysqlConnection, table: SourceTable): Promise<SourceTable['keyRange']> {
+  const key = table.primaryKey?.length === 1 ? table.columns.find((c) => c.name === table.primaryKey![0]) : undefined;
+  if (!key || !INTEGER_TYPES.has(key.dataType)) return null;
+  const [result] = await rows(conn, `SELECT MIN(${q(key.name)}) AS min, MAX(${q(key.name)}) AS max FROM ${q(table.name)}`);
+  return result.min == null ? null : { column: key.name, min: String(result.min), max: String(result.max) };
 }
 
 async function showCreate(conn: MysqlConnection, what: string, name: string, column: string, fallback: string): Promise<string> {

@@ -27,6 +27,8 @@ export interface TargetTable {
   /** Target column names of the primary key, used to name rows in value notes. */
   primaryKey: string[];
   rowEstimate: number;
+  /** Present when the table can be copied in key ranges. */
+  keyRange: SourceTable['keyRange'];
 }
 
 export type Phase = 'schema' | 'data' | 'indexes' | 'constraints' | 'views';
@@ -199,7 +201,7 @@ function planColumns(source: SourceTable, name: string, typeMap: TypeMap, notes:
       domainCheck: type.check?.(qi(column.name)),
     };
   });
-  return { sourceName: source.name, name, columns, primaryKey: source.primaryKey ?? [], rowEstimate: source.rowEstimate };
+  return { sourceName: source.name, name, columns, primaryKey: source.primaryKey ?? [], rowEstimate: source.rowEstimate, keyRange: source.keyRange };
 }
 
 /** A foreign key column gets exactly its referenced column's type, so every foreign key can be created. */

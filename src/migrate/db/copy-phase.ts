@@ -1,0 +1,119 @@
+// The data phase: every table's rows, in key-range chunks copied in parallel. Each chunk commits together
+// with its ledger record, so after a crash only the chunks that never committed are copied again.
+import type pg from 'pg';
+import type { TableReport } from '../../report/model.js';
+import { inTransaction, recordStep, recordValueChanges } from '../ledger/index.js';
+import type { ApplyContext } from './apply.js';
+import { chunkKey, chunkPlanKey, rangeCondition, splitKeyRange, type KeyRange } from './chunks.js';
+import { copyTable } from './copy.js';
+import { connectMysql } from './mysql.js';
+import { quoteIdent as qi } from './plan/expression.js';
+import type { Step, TargetTable } from './plan/plan.js';
+import { connectPostgres } from './postgres.js';
+
+interface Chunk {
+  step: Step;
+  table: TargetTable;
+  key: string;
+  where: string | undefined;
+  /** The only chunk of its table: it may empty the table first, so a restart is always clean. */
+  whole: boolean;
+}
+
+/** The table's ranges: as first recorded in the ledger, so a resumed run cuts the table the same way. */
+async function chunkRanges(ctx: ApplyContext, table: TargetTable): Promise<KeyRange[]> {
+  const recorded = ctx.done.get(chunkPlanKey(table.name))?.ranges as KeyRange[] | undefined;
+  if (recorded) return recorded;
+  const ranges = table.keyRange ? splitKeyRange(table.keyRange.min, table.keyRange.max, table.rowEstimate) : [{ from: null, to: null }];
+  await recordStep(ctx.client, ctx.migrationKey, ctx.runId, chunkPlanKey(table.name), 'data', { ranges });
+  return ranges;
+}
+
+export async function runCopyPhase(
+  ctx: ApplyContext,
+  steps: Step[],
+  tables: Map<string, TargetTable>,
+  reports: Map<string, TableReport>,
+  fail: (step: Step, error: unknown) => void,
+): Promise<void> {
+  const { ui, signal } = ctx;
+  const pending: Chunk[] = [];
+  for (const step of steps) {
+    const table = tables.get(step.table!)!;
+    const report = reports.get(table.name)!;
+    const ranges = await chunkRanges(ctx, table);
+    ranges.forEach((range, i) => {
+      const key = chunkKey(table.name, i);
+      const finished = ctx.done.get(key);
+      if (finished) {
+        report.rowsRead += Number(finished.rowsRead ?? 0);
+        report.rowsWritten += Number(finished.rowsWritten ?? 0);
+        return;
+      }
+      pending.push({ step, table, key, where: table.keyRange ? rangeCondition(table.keyRange.column, range) : undefined, whole: ranges.length === 1 });
+    });
+    report.status = pending.some((c) => c.table === table) ? 'copied' : 'already-copied';
+  }
+  // Biggest tables first, so the largest does not start last and run alone.
+  pending.sort((a, b) => b.table.rowEstimate - a.table.rowEstimate);
+
+  const progress = new Map<string, ReturnType<typeof ui.table>>();
+  const remaining = new Map<string, number>();
+  for (const chunk of pending) remaining.set(chunk.table.name, (remaining.get(chunk.table.name) ?? 0) + 1);
+  const failedTables = new Set<string>();
+
+  const queue = [...pending];
+  const worker = async () => {
+    const client = await openCopyClient(ctx);
+    try {
+      for (let chunk = queue.shift(); chunk && !signal.aborted; chunk = queue.shift()) {
+        if (failedTables.has(chunk.table.name)) continue;
+        const name = chunk.table.name;
+        const bar = progress.get(name) ?? progress.set(name, ui.table(name, chunk.table.rowEstimate)).get(name)!;
+        try {
+          await copyChunk(ctx, client, chunk, reports.get(name)!, (n) => bar.add(n));
+        } catch (error) {
+          if (signal.aborted) return;
+          failedTables.add(name);
+          fail(chunk.step, error);
+        }
+        remaining.set(name, remaining.get(name)! - 1);
+        if (remaining.get(name) === 0) bar.done();
+      }
+    } finally {
+      await client.end().catch(() => {});
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(ctx.jobs, queue.length)) }, worker));
+  ui.close();
+}
+
+async function copyChunk(ctx: ApplyContext, client: pg.Client, chunk: Chunk, report: TableReport, onRows: (n: number) => void): Promise<void> {
+  const started = Date.now();
+  const mysql = await connectMysql(ctx.source);
+  try {
+    await inTransaction(client, async () => {
+      if (chunk.whole && !ctx.dataOnly) await client.query(`TRUNCATE ${qi(ctx.plan.schema)}.${qi(chunk.table.name)}`);
+      const result = await copyTable({ mysql, pg: client, schema: ctx.plan.schema, table: chunk.table, where: chunk.where, signal: ctx.signal, onRows });
+      const seconds = (Date.now() - started) / 1000;
+      await recordValueChanges(client, ctx.migrationKey, ctx.runId, result.valueChanges);
+      await recordStep(client, ctx.migrationKey, ctx.runId, chunk.key, 'data', { rowsRead: result.rowsRead, rowsWritten: result.rowsWritten, seconds, where: chunk.where ?? null });
+      report.rowsRead += result.rowsRead;
+      report.rowsWritten += result.rowsWritten;
+      report.seconds += seconds;
+    });
+  } finally {
+    await mysql.end().catch(() => {});
+  }
+}
+
+async function openCopyClient(ctx: ApplyContext): Promise<pg.Client> {
+  const c = await connectPostgres(ctx.target);
+  // DATETIME values carry no zone: Postgres reads them in the source's zone.
+  await c.query(`SET TIME ZONE '${ctx.sourceTimezone.replace(/'/g, "''")}'`);
+  if (ctx.dataOnly) {
+    // Loading into tables whose foreign keys already exist: skip FK triggers when we may (superuser).
+    await c.query("SET session_replication_role = 'replica'").catch(() => {});
+  }
+  return c;
+}
