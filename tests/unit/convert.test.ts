@@ -6,7 +6,7 @@ import type { ValueKind } from '../../src/migrate/db/plan/types.js';
 import { column } from '../helpers/catalog.js';
 
 function encode(kind: ValueKind, value: SourceValue | null, columnType = 'varchar(10)') {
-  const target: TargetColumn = { name: 'c', source: column('c', columnType), pgType: 'x', kind, nullable: true, defaultSql: null, identity: false, generatedSql: null };
+  const target: TargetColumn = { name: 'c', source: column('c', columnType), pgType: 'x', kind, nullable: true, notNullAfterData: false, defaultSql: null, identity: false, generatedSql: null };
   const changes: ValueChange[] = [];
   const line = rowEncoder([target]).encode([value], changes);
   return { value: line.slice(0, -1), changes };

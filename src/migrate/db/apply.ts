@@ -6,13 +6,13 @@ import { firstLine, UserError } from '../../config/errors.js';
 import type { Note, PhaseReport, TableReport } from '../../report/model.js';
 import type { Ui } from '../../ui/index.js';
 import {
-  inTransaction, recordCreated, recordStep, type StepDetail,
+  inTransaction, nulledValueCounts, recordCreated, recordStep, type StepDetail,
 } from '../ledger/index.js';
 import { chunkKeyPrefix } from './chunks.js';
 import { runCopyPhase } from './copy-phase.js';
 import { quoteIdent as qi } from './plan/expression.js';
-import type { Phase, Step, TargetPlan, TargetTable } from './plan/plan.js';
-import { connectPostgres } from './postgres.js';
+import { setNotNullSql, type Phase, type Step, type TargetPlan, type TargetTable } from './plan/plan.js';
+import { connectPostgres, MAINTENANCE_WORK_MEM } from './postgres.js';
 
 export interface ApplyContext {
   plan: TargetPlan;
@@ -81,12 +81,25 @@ export async function applyPlan(ctx: ApplyContext): Promise<ApplyResult> {
       for (const created of step.creates ?? []) await recordCreated(c, migrationKey, runId, created.kind, plan.schema, created.name);
       await recordStep(c, migrationKey, runId, step.key, step.phase, detail);
     });
+    done.set(step.key, detail);
   };
 
   /** Added constraints whose validation is still to do (this run's and unfinished earlier ones). */
   const toValidate = plan.steps.filter((s) => s.validateSql && done.has(s.key) && done.get(s.key)!.validated !== true);
 
-  const runStep = async (c: pg.Client, step: Step) => {
+  /** Columns where values had to arrive as NULL keep no NOT NULL; each is noted with its count. */
+  const withoutNulledColumns = async (step: Step): Promise<Step | null> => {
+    const nulled = await nulledValueCounts(client, migrationKey, step.table!);
+    for (const [column, n] of nulled) {
+      if (step.notNull!.includes(column)) notes.push({ kind: 'nullability', table: step.table, column, what: 'NOT NULL dropped', why: `${n} rows held zero, partial or impossible dates, which arrived as NULL` });
+    }
+    const kept = step.notNull!.filter((c) => !nulled.has(c));
+    return kept.length ? { ...step, notNull: kept, sql: [setNotNullSql(`${qi(plan.schema)}.${qi(step.table!)}`, kept)] } : null;
+  };
+
+  const runStep = async (c: pg.Client, planned: Step) => {
+    const step = planned.notNull ? await withoutNulledColumns(planned) : planned;
+    if (!step) return;
     try {
       await execute(c, step, step.sql, step.validateSql ? { validated: false } : {});
       if (step.validateSql) toValidate.push(step);
@@ -129,7 +142,13 @@ export async function applyPlan(ctx: ApplyContext): Promise<ApplyResult> {
     const runnable = pending.filter((s) => !s.table || !failedTables.has(s.table));
 
     if (phase === 'data') {
-      await runCopyPhase(ctx, runnable, tables, reports, fail);
+      // Indexes of a table whose rows are all in are built right away, beside the copies still running.
+      const indexSteps = plan.steps.filter((s) => s.phase === 'indexes' && !done.has(s.key));
+      await runCopyPhase(ctx, runnable, tables, reports, {
+        fail,
+        afterTable: (table) => (failedTables.has(table) ? [] : indexSteps.filter((s) => s.table === table)),
+        runStep,
+      });
     } else if (phase === 'indexes') {
       await runPool(runnable, ctx.jobs, () => openMaintenanceClient(ctx), (c) => c.end(), (step, c) => (signal.aborted ? Promise.resolve() : runStep(c, step)));
     } else if (phase === 'views') {
@@ -161,10 +180,9 @@ function applyFallback(table: TargetTable): void {
   for (const column of table.columns) column.generatedSql = null;
 }
 
-/** Index builds and validations sort and scan whole tables: give them memory. */
 async function openMaintenanceClient(ctx: ApplyContext): Promise<pg.Client> {
   const c = await connectPostgres(ctx.target);
-  await c.query("SET maintenance_work_mem = '256MB'");
+  await c.query(`SET maintenance_work_mem = '${MAINTENANCE_WORK_MEM}'`);
   return c;
 }
 

@@ -9,8 +9,6 @@ export interface ColumnProfile {
   maxValue?: string | null;
   /** time: true when a value lies outside 00:00:00..24:00:00. */
   outsideTimeOfDay?: boolean;
-  /** date/datetime/timestamp NOT NULL: rows holding a zero, partial or impossible date (2023-02-31). */
-  invalidDates?: number;
   /** enum: rows holding MySQL's '' error value (not a member). */
   enumErrorValues?: number;
 }

@@ -9,7 +9,7 @@ import { copyTable } from './copy.js';
 import { connectMysql } from './mysql.js';
 import { quoteIdent as qi } from './plan/expression.js';
 import type { Step, TargetTable } from './plan/plan.js';
-import { connectPostgres } from './postgres.js';
+import { connectPostgres, MAINTENANCE_WORK_MEM } from './postgres.js';
 
 interface Chunk {
   step: Step;
@@ -29,12 +29,19 @@ async function chunkRanges(ctx: ApplyContext, table: TargetTable): Promise<KeyRa
   return ranges;
 }
 
+export interface CopyPhaseHooks {
+  fail(step: Step, error: unknown): void;
+  /** Steps to run as soon as a table's rows are all in (its indexes), while other tables still copy. */
+  afterTable(table: string): Step[];
+  runStep(client: pg.Client, step: Step): Promise<void>;
+}
+
 export async function runCopyPhase(
   ctx: ApplyContext,
   steps: Step[],
   tables: Map<string, TargetTable>,
   reports: Map<string, TableReport>,
-  fail: (step: Step, error: unknown) => void,
+  hooks: CopyPhaseHooks,
 ): Promise<void> {
   const { ui, signal } = ctx;
   const pending: Chunk[] = [];
@@ -62,23 +69,35 @@ export async function runCopyPhase(
   for (const chunk of pending) remaining.set(chunk.table.name, (remaining.get(chunk.table.name) ?? 0) + 1);
   const failedTables = new Set<string>();
 
-  const queue = [...pending];
+  const queue: (Chunk | Step)[] = [...pending];
+  // Tables already copied by an earlier run get their indexes now too.
+  for (const step of steps) if (!remaining.has(step.table!)) queue.unshift(...hooks.afterTable(step.table!));
   const worker = async () => {
     const client = await openCopyClient(ctx);
     try {
-      for (let chunk = queue.shift(); chunk && !signal.aborted; chunk = queue.shift()) {
-        if (failedTables.has(chunk.table.name)) continue;
+      for (let task = queue.shift(); task && !signal.aborted; task = queue.shift()) {
+        if (!('where' in task)) {
+          await hooks.runStep(client, task);
+          continue;
+        }
+        const chunk = task;
         const name = chunk.table.name;
+        if (failedTables.has(name)) continue;
         const bar = progress.get(name) ?? progress.set(name, ui.table(name, chunk.table.rowEstimate)).get(name)!;
         try {
           await copyChunk(ctx, client, chunk, reports.get(name)!, (n) => bar.add(n));
         } catch (error) {
           if (signal.aborted) return;
           failedTables.add(name);
-          fail(chunk.step, error);
+          hooks.fail(chunk.step, error);
+          continue;
         }
         remaining.set(name, remaining.get(name)! - 1);
-        if (remaining.get(name) === 0) bar.done();
+        if (remaining.get(name) === 0) {
+          bar.done();
+          // Index builds overlap the copies still running instead of waiting for all of them.
+          queue.unshift(...hooks.afterTable(name));
+        }
       }
     } finally {
       await client.end().catch(() => {});
@@ -111,6 +130,8 @@ async function openCopyClient(ctx: ApplyContext): Promise<pg.Client> {
   const c = await connectPostgres(ctx.target);
   // DATETIME values carry no zone: Postgres reads them in the source's zone.
   await c.query(`SET TIME ZONE '${ctx.sourceTimezone.replace(/'/g, "''")}'`);
+  // The same connections build indexes between chunks.
+  await c.query(`SET maintenance_work_mem = '${MAINTENANCE_WORK_MEM}'`);
   if (ctx.dataOnly) {
     // Loading into tables whose foreign keys already exist: skip FK triggers when we may (superuser).
     await c.query("SET session_replication_role = 'replica'").catch(() => {});

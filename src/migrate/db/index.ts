@@ -6,7 +6,7 @@ import {
   createdObjects, doneSteps, ensureLedger, finishRun, lockMigration, startRun, valueChangesOf,
 } from '../ledger/index.js';
 import { applyPlan, preflightTarget } from './apply.js';
-import { introspectMysql } from './introspect.js';
+import { introspectMysql, profileTables } from './introspect.js';
 import { connectMysql } from './mysql.js';
 import { planMigration, type TargetPlan } from './plan/plan.js';
 import type { TypeMap } from './plan/types.js';
@@ -52,10 +52,12 @@ export async function migrateDb(config: MigrateDbConfig, ui: Ui, signal: AbortSi
 
   let spinner = ui.phase('introspect: reading the MySQL catalog');
   let elapsed = timer();
-  const mysql = await connectMysql(config.source);
+  const mysql = [await connectMysql(config.source)];
   let plan: TargetPlan;
   try {
-    const catalog = await introspectMysql(mysql, config.source.database, { tables: config.tables, exclude: config.exclude });
+    const catalog = await introspectMysql(mysql[0], config.source.database, { tables: config.tables, exclude: config.exclude });
+    while (mysql.length < Math.min(config.jobs, catalog.tables.length)) mysql.push(await connectMysql(config.source));
+    await profileTables(mysql, catalog.tables);
     report.phases.push({ name: 'introspect', seconds: elapsed() });
     spinner.done(`introspect: ${catalog.tables.length} tables, ${catalog.views.length} views`);
     elapsed = timer();
@@ -65,7 +67,7 @@ export async function migrateDb(config: MigrateDbConfig, ui: Ui, signal: AbortSi
     spinner.fail();
     throw error;
   } finally {
-    await mysql.end().catch(() => {});
+    await Promise.all(mysql.map((c) => c.end().catch(() => {})));
   }
   report.notes = plan.notes;
 

@@ -147,10 +147,6 @@ export async function introspectMysql(conn: MysqlConnection, database: string, f
     });
   }
 
-  for (const table of tables) {
-    await profileTable(conn, table);
-    table.keyRange = await integerKeyRange(conn, table);
-  }
 
   const views: SourceObject[] = (
     await rows(conn, 'SELECT TABLE_NAME AS name, VIEW_DEFINITION AS definition FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME', [database])
@@ -218,20 +214,36 @@ function toForeignKeys(rowsOfTable: Row[], database: string): SourceForeignKey[]
 }
 
 /**
- * One scan per table answers every value question the planner has: may tinyint(1) be boolean, does
- * bigint unsigned fit bigint, does time leave 00:00..24:00, do NOT NULL dates hold zero dates, do enums hold ''.
+ * Reads what the planner must know about the values (see ColumnProfile) and each table's key range.
+ * Tables are spread over the given connections, biggest first, to scan in parallel.
  */
+export async function profileTables(connections: MysqlConnection[], tables: SourceTable[]): Promise<void> {
+  const queue = [...tables].sort((a, b) => b.rowEstimate - a.rowEstimate);
+  await Promise.all(connections.map(async (conn) => {
+    for (let table = queue.shift(); table; table = queue.shift()) {
+      await profileTable(conn, table);
+      table.keyRange = await integerKeyRange(conn, table);
+    }
+  }));
+}
+
+/** One scan per table answers every question that needs one; maxima of indexed columns come from the index. */
 async function profileTable(conn: MysqlConnection, table: SourceTable): Promise<void> {
   const probes: { column: SourceColumn; field: keyof ColumnProfile; sql: string }[] = [];
+  const leadsAnIndex = new Set(table.indexes.map((i) => i.columns[0].name));
+  for (const column of table.columns) {
+    if (column.dataType !== 'bigint' || !column.unsigned) continue;
+    if (leadsAnIndex.has(column.name)) {
+      const [result] = await rows(conn, `SELECT MAX(${q(column.name)}) AS max FROM ${q(table.name)}`);
+      column.profile.maxValue = result.max == null ? null : String(result.max);
+    } else {
+      probes.push({ column, field: 'maxValue', sql: `MAX(${q(column.name)})` });
+    }
+  }
   table.columns.forEach((column) => {
     const c = q(column.name);
     if (column.columnType.startsWith('tinyint(1)')) probes.push({ column, field: 'onlyBooleanValues', sql: `SUM(${c} NOT IN (0, 1))` });
-    if (column.dataType === 'bigint' && column.unsigned) probes.push({ column, field: 'maxValue', sql: `MAX(${c})` });
     if (column.dataType === 'time') probes.push({ column, field: 'outsideTimeOfDay', sql: `SUM(${c} < '00:00:00' OR ${c} > '24:00:00')` });
-    if (['date', 'datetime', 'timestamp'].includes(column.dataType) && !column.nullable) {
-      // LAST_DAY is NULL for zero dates; an impossible day (ALLOW_INVALID_DATES) lies past it.
-      probes.push({ column, field: 'invalidDates', sql: `SUM(YEAR(${c}) = 0 OR MONTH(${c}) = 0 OR DAYOFMONTH(${c}) = 0 OR COALESCE(DAYOFMONTH(${c}) > DAYOFMONTH(LAST_DAY(${c})), 1))` });
-    }
     if (column.dataType === 'enum') probes.push({ column, field: 'enumErrorValues', sql: `SUM(${c} + 0 = 0)` });
   });
   if (probes.length === 0) return;
@@ -244,7 +256,6 @@ async function profileTable(conn: MysqlConnection, table: SourceTable): Promise<
       case 'onlyBooleanValues': p.column.profile.onlyBooleanValues = count === 0; break;
       case 'maxValue': p.column.profile.maxValue = value == null ? null : String(value); break;
       case 'outsideTimeOfDay': p.column.profile.outsideTimeOfDay = count > 0; break;
-      case 'invalidDates': p.column.profile.invalidDates = count; break;
       case 'enumErrorValues': p.column.profile.enumErrorValues = count; break;
     }
   });

@@ -3,6 +3,9 @@ import pg from 'pg';
 import { connectionError } from '../../config/errors.js';
 import type { Dsn } from '../../config/dsn.js';
 
+/** Index builds and validations sort and scan whole tables: give them memory. */
+export const MAINTENANCE_WORK_MEM = '256MB';
+
 export async function connectPostgres(dsn: Dsn, role: 'source' | 'target' = 'target'): Promise<pg.Client> {
   const client = new pg.Client({
     host: dsn.host,

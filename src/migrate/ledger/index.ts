@@ -136,3 +136,13 @@ export async function valueChangesOf(client: pg.Client, migrationKey: string): P
   );
   return rows;
 }
+
+/** How many values of each column of a table had to become NULL (zero and impossible dates). */
+export async function nulledValueCounts(client: pg.Client, migrationKey: string, table: string): Promise<Map<string, number>> {
+  const { rows } = await client.query<{ column: string; n: number }>(
+    `SELECT column_name AS column, count(*)::int AS n FROM ${LEDGER_SCHEMA}.value_changes
+      WHERE migration_key = $1 AND table_name = $2 AND what LIKE '%-> NULL' GROUP BY column_name`,
+    [migrationKey, table],
+  );
+  return new Map(rows.map((r) => [r.column, r.n]));
+}

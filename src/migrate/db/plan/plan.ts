@@ -12,6 +12,11 @@ export interface TargetColumn {
   pgType: string;
   kind: ValueKind;
   nullable: boolean;
+  /**
+   * NOT NULL date columns get their NOT NULL after the data, unless a zero or impossible date had to
+   * arrive as NULL: that is only known once the rows have been read.
+   */
+  notNullAfterData: boolean;
   defaultSql: string | null;
   identity: boolean;
   /** Postgres expression for GENERATED ALWAYS AS (...) STORED; such columns are not copied. */
@@ -47,6 +52,8 @@ export interface Step {
   onFailure: 'fail' | 'note';
   /** create-table steps with generated columns: the same table with them as plain columns. */
   fallback?: { sql: string[]; notes: Note[] };
+  /** not-null steps: the columns to make NOT NULL, less those where values had to become NULL. */
+  notNull?: string[];
   /** Objects this step creates, for rollback. */
   creates?: { kind: 'table' | 'view' | 'function'; name: string }[];
 }
@@ -65,6 +72,7 @@ export interface TargetPlan {
   notes: Note[];
 }
 
+const DATE_KINDS = new Set<ValueKind>(['date', 'datetime', 'timestamp-utc']);
 const RULES = new Set(['CASCADE', 'SET NULL', 'SET DEFAULT', 'RESTRICT', 'NO ACTION']);
 
 export function planMigration(catalog: SourceCatalog, options: PlanOptions): TargetPlan {
@@ -85,7 +93,7 @@ export function planMigration(catalog: SourceCatalog, options: PlanOptions): Tar
 
   const steps: Step[] = [];
   const tables: TargetTable[] = [];
-  const creates: Step[] = [], copies: Step[] = [], indexes: Step[] = [], constraints: Step[] = [];
+  const creates: Step[] = [], copies: Step[] = [], indexes: Step[] = [], constraints: Step[] = [], notNullSteps: Step[] = [];
 
   planned.forEach((table, i) => {
     const source = catalog.tables[i];
@@ -133,6 +141,13 @@ export function planMigration(catalog: SourceCatalog, options: PlanOptions): Tar
         sql: [`SELECT setval(pg_get_serial_sequence(${quoteLiteral(q(name))}, ${quoteLiteral(identity.name)}), GREATEST(${next}, (SELECT COALESCE(MAX(${qi(identity.name)}), 0) + 1 FROM ${q(name)})), false)`],
       });
     }
+    const notNull = table.columns.filter((c) => c.notNullAfterData).map((c) => c.name);
+    if (notNull.length) {
+      notNullSteps.push({
+        key: `not-null:${name}`, phase: 'constraints', table: name, onFailure: 'note', notNull,
+        description: `NOT NULL on ${name} (${notNull.join(', ')})`, sql: [setNotNullSql(q(name), notNull)],
+      });
+    }
     const onUpdate = table.columns.filter((c) => c.source.onUpdateCurrentTimestamp);
     if (onUpdate.length) constraints.push(onUpdateTriggerStep(schema, name, onUpdate));
   });
@@ -154,11 +169,12 @@ export function planMigration(catalog: SourceCatalog, options: PlanOptions): Tar
     key: 'schema', phase: 'schema', description: `create schema ${schema}`, onFailure: 'fail',
     sql: [`CREATE SCHEMA IF NOT EXISTS ${qi(schema)}`],
   };
+  // NOT NULL on dates goes with the data: a --schema-only run leaves it to the --data-only run.
   if (options.dataOnly) {
-    steps.push(...copies, ...constraints.filter((s) => s.key.startsWith('identity:')));
+    steps.push(...copies, ...notNullSteps, ...constraints.filter((s) => s.key.startsWith('identity:')));
   } else {
     steps.push(schemaStep, ...creates);
-    if (!options.schemaOnly) steps.push(...copies);
+    if (!options.schemaOnly) steps.push(...copies, ...notNullSteps);
     steps.push(...indexes, ...constraints, ...views);
   }
   return { schema, tables, steps, notes };
@@ -168,11 +184,6 @@ function planColumns(source: SourceTable, name: string, typeMap: TypeMap, notes:
   const columns: TargetColumn[] = source.columns.map((column) => {
     const type = mapColumnType(source.name, column, typeMap);
     for (const n of type.notes) notes.push({ kind: 'type', table: name, column: column.name, ...n });
-    let nullable = column.nullable;
-    if (!nullable && (column.profile.invalidDates ?? 0) > 0) {
-      nullable = true;
-      notes.push({ kind: 'nullability', table: name, column: column.name, what: 'NOT NULL dropped', why: `${column.profile.invalidDates} rows hold zero, partial or impossible dates, which arrive as NULL` });
-    }
     const fallbackDefault = translateDefault(column, type.kind, type.pgType);
     if (fallbackDefault.note) notes.push({ kind: 'default', table: name, column: column.name, ...fallbackDefault.note });
     const integerType = /^(smallint|integer|bigint)$/.test(type.pgType);
@@ -194,7 +205,8 @@ function planColumns(source: SourceTable, name: string, typeMap: TypeMap, notes:
       source: column,
       pgType: type.pgType,
       kind: type.kind,
-      nullable,
+      nullable: column.nullable,
+      notNullAfterData: !column.nullable && DATE_KINDS.has(type.kind),
       defaultSql: generatedSql ? null : fallbackDefault.sql,
       identity: column.autoIncrement && integerType,
       generatedSql,
@@ -235,7 +247,7 @@ function columnDefinition(column: TargetColumn, asPlain = false): string {
   if (column.generatedSql && !asPlain) parts.push(`GENERATED ALWAYS AS (${column.generatedSql}) STORED`);
   else if (column.identity) parts.push('GENERATED BY DEFAULT AS IDENTITY');
   else if (column.defaultSql) parts.push(`DEFAULT ${column.defaultSql}`);
-  if (!column.nullable) parts.push('NOT NULL');
+  if (!column.nullable && !column.notNullAfterData) parts.push('NOT NULL');
   return parts.join(' ');
 }
 
@@ -262,6 +274,10 @@ function createTableStep(source: SourceTable, table: TargetTable, qualified: str
     };
   }
   return step;
+}
+
+export function setNotNullSql(qualified: string, columns: string[]): string {
+  return `ALTER TABLE ${qualified} ${columns.map((c) => `ALTER COLUMN ${qi(c)} SET NOT NULL`).join(', ')}`;
 }
 
 function addConstraintStep(key: string, table: string, qualified: string, name: string, body: string): Step {

@@ -1,0 +1,65 @@
+// Runs a command and measures what a person would: wall time and peak resident memory of its whole
+// process tree (sampled from /proc), with its output captured.
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+
+const PAGE_BYTES = 4096;
+
+function childrenByParent(): Map<number, number[]> {
+  const map = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // The command name may hold spaces or parentheses: the parent pid is the 2nd field after the last ')'.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = map.get(ppid) ?? [];
+      list.push(Number(entry));
+      map.set(ppid, list);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return map;
+}
+
+function treeRssBytes(root: number): number {
+  const children = childrenByParent();
+  let total = 0;
+  for (const stack = [root]; stack.length; ) {
+    const pid = stack.pop()!;
+    try {
+      total += Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * PAGE_BYTES;
+    } catch {
+      // gone
+    }
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return total;
+}
+
+export interface Measurement {
+  code: number | null;
+  seconds: number;
+  peakRssBytes: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function measure(command: string, args: string[], options: { shell?: boolean } = {}): Promise<Measurement> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], shell: options.shell });
+    let stdout = '';
+    let stderr = '';
+    let peak = 0;
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const sampler = setInterval(() => (peak = Math.max(peak, treeRssBytes(child.pid!))), 50);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearInterval(sampler);
+      resolve({ code, seconds: Number(process.hrtime.bigint() - started) / 1e9, peakRssBytes: peak, stdout, stderr });
+    });
+  });
+}
