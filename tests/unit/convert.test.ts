@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { escapeCopyText, invalidDateReason, rowEncoder, type SourceValue, type ValueChange } from '../../src/migrate/db/convert.js';
+import { escapeCopyText, invalidDateReason, NullNeeded, rowEncoder, type SourceValue, type ValueChange } from '../../src/migrate/db/convert.js';
 import type { TargetColumn } from '../../src/migrate/db/plan/plan.js';
 import type { ValueKind } from '../../src/migrate/db/plan/types.js';
 import { column } from '../helpers/catalog.js';
 
-function encode(kind: ValueKind, value: SourceValue | null, columnType = 'varchar(10)') {
-  const target: TargetColumn = { name: 'c', source: column('c', columnType), pgType: 'x', kind, nullable: true, notNullAfterData: false, defaultSql: null, identity: false, generatedSql: null };
+function encode(kind: ValueKind, value: SourceValue | null, columnType = 'varchar(10)', nullable = true) {
+  const target: TargetColumn = { name: 'c', source: column('c', columnType), pgType: 'x', kind, nullable, defaultSql: null, identity: false, generatedSql: null };
   const changes: ValueChange[] = [];
   const line = rowEncoder([target]).encode([value], changes);
   return { value: line.slice(0, -1), changes };
@@ -34,6 +34,8 @@ test('zero and partial dates become NULL and are reported; good dates pass throu
   const zero = encode('datetime', b('0000-00-00 00:00:00'));
   assert.equal(zero.value, '\\N');
   assert.equal(zero.changes.length, 1);
+  assert.throws(() => encode('date', b('0000-00-00'), 'date', false), (e: Error) => e instanceof NullNeeded && e.column === 'c');
+  assert.equal(encode('date', b('2024-01-02'), 'date', false).value, '2024-01-02');
   assert.equal(encode('timestamp-utc', b('2024-01-02 03:04:05.123')).value, '2024-01-02 03:04:05.123+00');
   assert.equal(encode('datetime', b('2024-01-02 03:04:05')).value, '2024-01-02 03:04:05');
 });

@@ -66,17 +66,6 @@ test('AUTO_INCREMENT becomes an identity that continues from the source counter'
   assert.equal(sqlOf(plan, 'primary-key:orders'), 'ALTER TABLE "public"."orders" ADD CONSTRAINT "orders_pkey" PRIMARY KEY ("id")');
 });
 
-test('NOT NULL on dates is set after the data, so zero dates can arrive as NULL', () => {
-  const t = table('events', [column('day', 'date', { nullable: false }), column('at', 'datetime', { nullable: false }), column('n', 'int(11)', { nullable: false })]);
-  const plan = planMigration(catalog([t]), { schema: 'public' });
-  assert.match(sqlOf(plan, 'create-table:events'), /"day" date,\n {2}"at" timestamptz\(0\),\n {2}"n" integer NOT NULL/);
-  const step = plan.steps.find((s) => s.key === 'not-null:events')!;
-  assert.deepEqual(step.notNull, ['day', 'at']);
-  assert.equal(step.sql[0], 'ALTER TABLE "public"."events" ALTER COLUMN "day" SET NOT NULL, ALTER COLUMN "at" SET NOT NULL');
-  assert.ok(!planMigration(catalog([t]), { schema: 'public', schemaOnly: true }).steps.some((s) => s.key === 'not-null:events'), 'left to the data-only run');
-  assert.ok(planMigration(catalog([t]), { schema: 'public', dataOnly: true }).steps.some((s) => s.key === 'not-null:events'));
-});
-
 test('defaults: literals, CURRENT_TIMESTAMP, bit literals, booleans, zero dates', () => {
   const t = table('t', [
     column('a', 'varchar(10)', { defaultValue: "'it''s'" }),

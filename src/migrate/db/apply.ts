@@ -11,7 +11,7 @@ import {
 import { chunkKeyPrefix } from './chunks.js';
 import { runCopyPhase } from './copy-phase.js';
 import { quoteIdent as qi } from './plan/expression.js';
-import { setNotNullSql, type Phase, type Step, type TargetPlan, type TargetTable } from './plan/plan.js';
+import type { Phase, Step, TargetPlan, TargetTable } from './plan/plan.js';
 import { connectPostgres, MAINTENANCE_WORK_MEM } from './postgres.js';
 
 export interface ApplyContext {
@@ -87,19 +87,7 @@ export async function applyPlan(ctx: ApplyContext): Promise<ApplyResult> {
   /** Added constraints whose validation is still to do (this run's and unfinished earlier ones). */
   const toValidate = plan.steps.filter((s) => s.validateSql && done.has(s.key) && done.get(s.key)!.validated !== true);
 
-  /** Columns where values had to arrive as NULL keep no NOT NULL; each is noted with its count. */
-  const withoutNulledColumns = async (step: Step): Promise<Step | null> => {
-    const nulled = await nulledValueCounts(client, migrationKey, step.table!);
-    for (const [column, n] of nulled) {
-      if (step.notNull!.includes(column)) notes.push({ kind: 'nullability', table: step.table, column, what: 'NOT NULL dropped', why: `${n} rows held zero, partial or impossible dates, which arrived as NULL` });
-    }
-    const kept = step.notNull!.filter((c) => !nulled.has(c));
-    return kept.length ? { ...step, notNull: kept, sql: [setNotNullSql(`${qi(plan.schema)}.${qi(step.table!)}`, kept)] } : null;
-  };
-
-  const runStep = async (c: pg.Client, planned: Step) => {
-    const step = planned.notNull ? await withoutNulledColumns(planned) : planned;
-    if (!step) return;
+  const runStep = async (c: pg.Client, step: Step) => {
     try {
       await execute(c, step, step.sql, step.validateSql ? { validated: false } : {});
       if (step.validateSql) toValidate.push(step);
@@ -169,11 +157,33 @@ export async function applyPlan(ctx: ApplyContext): Promise<ApplyResult> {
     if (interrupted) break;
   }
 
+  notes.push(...(await relaxedNotNullNotes(client, plan, migrationKey)));
   for (const note of [...plan.notes, ...notes]) {
     const report = note.table ? reports.get(note.table) : undefined;
     if (report) report.notes++;
   }
   return { tables: [...reports.values()], phases, notes, errors, interrupted };
+}
+
+/** NOT NULL columns that lost it because dates had to arrive as NULL (in this run or an earlier one). */
+async function relaxedNotNullNotes(client: pg.Client, plan: TargetPlan, migrationKey: string): Promise<Note[]> {
+  const { rows } = await client.query<{ table: string; column: string }>(
+    `SELECT c.relname AS table, a.attname AS column FROM pg_attribute a
+       JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped AND NOT a.attnotnull`,
+    [plan.schema],
+  );
+  const notes: Note[] = [];
+  for (const table of plan.tables) {
+    const relaxed = table.columns.filter((c) => !c.source.nullable && rows.some((r) => r.table === table.name && r.column === c.name));
+    if (!relaxed.length) continue;
+    const counts = await nulledValueCounts(client, migrationKey, table.name);
+    for (const column of relaxed) {
+      const n = counts.get(column.name) ?? 0;
+      if (n) notes.push({ kind: 'nullability', table: table.name, column: column.name, what: 'NOT NULL dropped', why: `${n} rows held zero, partial or impossible dates, which arrived as NULL` });
+    }
+  }
+  return notes;
 }
 
 function applyFallback(table: TargetTable): void {

@@ -56,11 +56,19 @@ function daysInMonth(year: number, month: number): number {
   return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
 }
 
-function date(suffix: string): Converter {
+/** A value must become NULL in a column that is NOT NULL: the copy stops so the column can be relaxed. */
+export class NullNeeded extends Error {
+  constructor(readonly column: string) {
+    super(`column ${column} needs NULL for a date Postgres cannot hold`);
+  }
+}
+
+function date(suffix: string, nullable: boolean): Converter {
   return (raw, changes, column) => {
     const value = asText(raw);
     const reason = invalidDateReason(value);
     if (reason) {
+      if (!nullable) throw new NullNeeded(column);
       changes.push({ column, what: `'${value}' -> NULL`, why: reason });
       return null;
     }
@@ -99,9 +107,9 @@ export function converterFor(kind: ValueKind, column: TargetColumn): Converter {
       return (raw) => '\\\\x' + asBytes(raw).toString('hex');
     case 'date':
     case 'datetime':
-      return date('');
+      return date('', column.nullable);
     case 'timestamp-utc':
-      return date('+00');
+      return date('+00', column.nullable);
     case 'json':
       return (raw, changes, name) => {
         let value = withoutNul(asText(raw), changes, name);

@@ -5,6 +5,7 @@ import type { TableReport } from '../../report/model.js';
 import { inTransaction, recordStep, recordValueChanges } from '../ledger/index.js';
 import type { ApplyContext } from './apply.js';
 import { chunkKey, chunkPlanKey, rangeCondition, splitKeyRange, type KeyRange } from './chunks.js';
+import { NullNeeded } from './convert.js';
 import { copyTable } from './copy.js';
 import { connectMysql } from './mysql.js';
 import { quoteIdent as qi } from './plan/expression.js';
@@ -85,7 +86,7 @@ export async function runCopyPhase(
         if (failedTables.has(name)) continue;
         const bar = progress.get(name) ?? progress.set(name, ui.table(name, chunk.table.rowEstimate)).get(name)!;
         try {
-          await copyChunk(ctx, client, chunk, reports.get(name)!, (n) => bar.add(n));
+          await copyChunkRelaxingDates(ctx, client, chunk, reports.get(name)!, (n) => bar.add(n));
         } catch (error) {
           if (signal.aborted) return;
           failedTables.add(name);
@@ -105,6 +106,22 @@ export async function runCopyPhase(
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(ctx.jobs, queue.length)) }, worker));
   ui.close();
+}
+
+/**
+ * NOT NULL date columns stay NOT NULL unless a zero or impossible date must arrive as NULL: then the
+ * chunk stops, the column loses its NOT NULL (noted at the end) and the chunk is copied again.
+ */
+async function copyChunkRelaxingDates(ctx: ApplyContext, client: pg.Client, chunk: Chunk, report: TableReport, onRows: (n: number) => void): Promise<void> {
+  for (;;) {
+    try {
+      return await copyChunk(ctx, client, chunk, report, onRows);
+    } catch (error) {
+      if (!(error instanceof NullNeeded)) throw error;
+      await client.query(`ALTER TABLE ${qi(ctx.plan.schema)}.${qi(chunk.table.name)} ALTER COLUMN ${qi(error.column)} DROP NOT NULL`);
+      chunk.table.columns.find((c) => c.name === error.column)!.nullable = true;
+    }
+  }
 }
 
 async function copyChunk(ctx: ApplyContext, client: pg.Client, chunk: Chunk, report: TableReport, onRows: (n: number) => void): Promise<void> {

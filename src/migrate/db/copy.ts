@@ -46,6 +46,7 @@ export async function copyTable({ mysql, pg: client, schema, table, where, signa
   const keyIndexes = table.primaryKey.map((name) => columns.findIndex((c) => c.name === name)).filter((i) => i >= 0);
   const valueChanges: ValueChangeRecord[] = [];
   const changes: ValueChange[] = [];
+  // Built per copy: a column relaxed to NULL since the last attempt converts differently.
   const reader = rowReader(mysql);
   const copy = client.query(copyFrom(`COPY ${quoteIdent(schema)}.${quoteIdent(table.name)} (${columns.map((c) => quoteIdent(c.name)).join(', ')}) FROM STDIN`));
   const copied = new Promise<void>((resolve, reject) => copy.on('finish', resolve).on('error', reject));
@@ -53,9 +54,17 @@ export async function copyTable({ mysql, pg: client, schema, table, where, signa
 
   let pending = '';
   let rowsRead = 0;
+  let stop: (error: Error) => void = () => {};
+  const stopped = new Promise<never>((_, reject) => (stop = reject));
   const onRow = (row: unknown[]): boolean => {
     const values = row as (SourceValue | null)[];
-    pending += encoder.encode(values, changes);
+    try {
+      pending += encoder.encode(values, changes);
+    } catch (error) {
+      // Thrown inside the driver's event handler: end the read and let the caller see the error.
+      stop(error as Error);
+      return false;
+    }
     if (changes.length) {
       const key = keyIndexes.length ? Object.fromEntries(keyIndexes.map((i) => [columns[i].name, values[i] === null ? null : String(values[i])])) : null;
       for (const change of changes) valueChanges.push({ table: table.name, key, ...change });
@@ -77,7 +86,7 @@ export async function copyTable({ mysql, pg: client, schema, table, where, signa
     const select = `SELECT ${columns.map(selectExpression).join(', ')} FROM ${quoteMysqlIdentifier(table.sourceName)}${where ? ` WHERE ${where}` : ''}`;
     const reading = reader.read(select, onRow);
     reading.catch(() => {}); // a failed COPY ends the read too; its error is the one reported
-    await Promise.race([reading, copied]);
+    await Promise.race([reading, copied, stopped]);
     copy.end(pending);
     await copied;
   } catch (error) {
