@@ -45,7 +45,7 @@ migrate
   .option('--dry-run', 'print the plan and the DDL; write nothing')
   .option('--truncate', 'with --data-only: empty target tables that already hold rows')
   .option('--fresh', 'drop what earlier runs of this migration created and start over')
-  .option('--jobs <n>', 'tables copied in parallel (default: CPU count, at most 8)')
+  .option('--jobs <n>', 'key ranges copied and indexes built in parallel (default: CPU count, at most 8)')
   .option('--source-timezone <zone>', 'time zone the DATETIME values were written in', 'UTC')
   .option('--type-map <file.json>', 'type overrides: {"columns": {"table.column": "pgtype"}, "types": {"tinyint(1)": "smallint"}}')
   .option('--json', 'print the report as JSON on stdout, nothing else')

@@ -46,7 +46,8 @@ export function parseDsn(raw: string, expected: Dsn['protocol'], label: string):
 
 /** Replaces the password of a URL-shaped DSN with ***; leaves anything else untouched. */
 export function maskDsn(raw: string): string {
-  return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*):[^@/]*@/i, '$1:***@');
+  // Up to the last '@' before the path: a password may hold a raw '@'.
+  return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*):[^/]*@/i, '$1:***@');
 }
 
 /** Removes every known secret from a message, whatever shape it arrived in. */
@@ -58,5 +59,5 @@ export function redactSecrets(message: string, secrets: readonly string[]): stri
     const encoded = encodeURIComponent(secret);
     if (encoded !== secret) out = out.split(encoded).join('***');
   }
-  return out.replace(/(:\/\/[^:@/\s]*):[^@/\s]*@/g, '$1:***@');
+  return out.replace(/(:\/\/[^:@/\s]*):[^/\s]*@/g, '$1:***@');
 }

@@ -124,3 +124,22 @@ test('--json prints only the JSON report on stdout, with the password masked', a
   assert.ok(!result.stdout.includes(SECRET));
   assert.equal(result.stderr, '');
 });
+
+test('a resume after the source changed refuses; --fresh never drops what the user built on top', async () => {
+  const args = ['--source', source.url, '--target', target.url, '--schema', 'changed', '--json'];
+  assert.equal((await db(...args)).code, 0);
+  await source.conn.query('ALTER TABLE users MODIFY email VARCHAR(80) NOT NULL');
+  try {
+    assertOneLineError(await db(...args), 1, /the source or the options changed since table\(s\) users were created by an earlier run; run again with --fresh/);
+    await target.client.query('CREATE VIEW changed.mine AS SELECT email FROM changed.users');
+    assertOneLineError(await db(...args, '--fresh'), 1, /--fresh: cannot drop table changed\.users because other objects depend on it .*view changed\.mine/);
+    assert.equal((await target.client.query('SELECT count(*)::int AS n FROM changed.mine')).rows[0].n, 2, 'the view and the table are untouched');
+    await target.client.query('DROP VIEW changed.mine');
+    const fresh = await db(...args, '--fresh');
+    assert.equal(fresh.code, 0, fresh.stderr);
+    const type = await target.client.query("SELECT character_maximum_length AS n FROM information_schema.columns WHERE table_schema = 'changed' AND column_name = 'email'");
+    assert.deepEqual(type.rows, [{ n: 80 }]);
+  } finally {
+    await source.conn.query('ALTER TABLE users MODIFY email VARCHAR(50) NOT NULL');
+  }
+});

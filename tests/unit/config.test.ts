@@ -19,6 +19,7 @@ test('DSNs parse with defaults and mask their password', () => {
   const dsn = parseDsn('mysql://root:s3cret@db/shop', 'mysql', '--source');
   assert.deepEqual({ ...dsn, url: undefined }, { protocol: 'mysql', user: 'root', password: 's3cret', host: 'db', port: 3306, database: 'shop', url: undefined });
   assert.equal(maskDsn('postgres://app:p%40ss@pg:5432/shop'), 'postgres://app:***@pg:5432/shop');
+  assert.equal(maskDsn('postgres://app:p@ss@pg:5432/shop'), 'postgres://app:***@pg:5432/shop', 'a raw @ in the password');
   assert.equal(redactSecrets('failed for mysql://root:s3cret@db/shop using s3cret', ['s3cret']), 'failed for mysql://root:***@db/shop using ***');
 });
 

@@ -53,4 +53,5 @@ test('booleans, bits, bytes, sets and JSON', () => {
   const json = encode('json', b('{"a":"x\\u0000y","b":"\\\\u0000"}'));
   assert.equal(json.value, '{"a":"xy","b":"\\\\\\\\u0000"}');
   assert.equal(json.changes.length, 1);
+  assert.equal(encode('json', b('["\\u0000\\u0000", "\\\\u0000"]')).value, '["", "\\\\\\\\u0000"]', 'every escape goes, literal text stays');
 });

@@ -84,6 +84,30 @@ test('defaults: literals, CURRENT_TIMESTAMP, bit literals, booleans, zero dates'
   assert.ok(plan.notes.some((n) => n.kind === 'default' && n.column === 'h' && /uuid/.test(n.why)));
 });
 
+test('date and time defaults mean the same instant as the rows', () => {
+  const t = table('t', [
+    column('a', 'datetime', { defaultValue: "'2024-01-01 00:00:00'" }),
+    column('b', 'timestamp', { defaultValue: "'2024-01-01 00:00:00'" }),
+    column('c', 'date', { defaultValue: "'2024-01-01'" }),
+  ]);
+  const plan = planMigration(catalog([t]), { schema: 'public', sourceTimezone: 'Africa/Lagos' });
+  assert.deepEqual(plan.tables[0].columns.map((c) => c.defaultSql), [
+    "('2024-01-01 00:00:00'::timestamp AT TIME ZONE 'Africa/Lagos')",
+    "'2024-01-01 00:00:00+00'::timestamptz(0)",
+    "'2024-01-01'::date",
+  ]);
+});
+
+test('long names are cut to 63 bytes on whole characters, with a hash that keeps them apart', async () => {
+  const { fitIdentifier } = await import('../../src/migrate/db/plan/names.js');
+  const long = 'ü'.repeat(40);
+  const fitted = fitIdentifier(long);
+  assert.ok(Buffer.byteLength(fitted) <= 63);
+  assert.ok(!fitted.includes('\uFFFD') && Buffer.from(fitted).toString() === fitted);
+  assert.notEqual(fitIdentifier('😀'.repeat(20) + 'a'), fitIdentifier('😀'.repeat(20) + 'b'));
+  assert.equal(fitIdentifier('users'), 'users');
+});
+
 test('generated columns: STORED when the expression translates, else a plain column (noted)', () => {
   const t = table('items', [
     column('qty', 'int(11)'), column('price', 'int(11)'),

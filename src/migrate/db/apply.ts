@@ -8,10 +8,11 @@ import type { Ui } from '../../ui/index.js';
 import {
   inTransaction, nulledValueCounts, recordCreated, recordStep, type StepDetail,
 } from '../ledger/index.js';
-import { chunkKeyPrefix } from './chunks.js';
+import { anyChunkDone } from './chunks.js';
 import { runCopyPhase } from './copy-phase.js';
+import { runPool } from './pool.js';
 import { quoteIdent as qi } from './plan/expression.js';
-import type { Phase, Step, TargetPlan, TargetTable } from './plan/plan.js';
+import { tableFingerprint, type Phase, type Step, type TargetPlan, type TargetTable } from './plan/plan.js';
 import { connectPostgres, MAINTENANCE_WORK_MEM } from './postgres.js';
 
 export interface ApplyContext {
@@ -38,21 +39,8 @@ export interface ApplyResult {
   interrupted: boolean;
 }
 
+const FK_CHECKS_SKIPPED = 'foreign keys not checked while loading';
 const PHASES: Phase[] = ['schema', 'data', 'indexes', 'constraints', 'views'];
-
-/** Runs work items with at most `jobs` in flight, each worker with its own resources. */
-async function runPool<T, R>(items: T[], jobs: number, open: () => Promise<R>, close: (r: R) => Promise<void>, work: (item: T, resource: R) => Promise<void>): Promise<void> {
-  const queue = [...items];
-  const workers = Array.from({ length: Math.max(1, Math.min(jobs, queue.length)) }, async () => {
-    const resource = await open();
-    try {
-      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item, resource);
-    } finally {
-      await close(resource);
-    }
-  });
-  await Promise.all(workers);
-}
 
 export async function applyPlan(ctx: ApplyContext): Promise<ApplyResult> {
   const { plan, client, migrationKey, runId, done, ui, signal } = ctx;
@@ -77,6 +65,10 @@ export async function applyPlan(ctx: ApplyContext): Promise<ApplyResult> {
   /** Runs a step's SQL and its ledger record in one transaction on `c`. */
   const execute = async (c: pg.Client, step: Step, sql: string[], detail: StepDetail = {}) => {
     await inTransaction(c, async () => {
+      // A schema is ours to drop later only if this very transaction creates it.
+      if (step.key === 'schema' && !(await c.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [plan.schema])).rowCount) {
+        await recordCreated(c, migrationKey, runId, 'schema', plan.schema, plan.schema);
+      }
       for (const statement of sql) await c.query(statement);
       for (const created of step.creates ?? []) await recordCreated(c, migrationKey, runId, created.kind, plan.schema, created.name);
       await recordStep(c, migrationKey, runId, step.key, step.phase, detail);
@@ -87,20 +79,27 @@ export async function applyPlan(ctx: ApplyContext): Promise<ApplyResult> {
   /** Added constraints whose validation is still to do (this run's and unfinished earlier ones). */
   const toValidate = plan.steps.filter((s) => s.validateSql && done.has(s.key) && done.get(s.key)!.validated !== true);
 
-  const runStep = async (c: pg.Client, step: Step) => {
+  /** Steps tried in this run: one that failed with a note is not tried again in a later phase. */
+  const attempted = new Set<string>();
+  /** Runs a step, falling back or noting as it says; true when it was created as planned. */
+  const runStep = async (c: pg.Client, step: Step, quiet = false): Promise<boolean> => {
+    attempted.add(step.key);
+    const detail: StepDetail = step.validateSql ? { validated: false } : step.key.startsWith('create-table:') ? { fingerprint: tableFingerprint(tables.get(step.table!)!) } : {};
     try {
-      await execute(c, step, step.sql, step.validateSql ? { validated: false } : {});
+      await execute(c, step, step.sql, detail);
       if (step.validateSql) toValidate.push(step);
+      return true;
     } catch (error) {
       if (step.fallback) {
-        await execute(c, step, step.fallback.sql, { fallback: true });
+        await execute(c, step, step.fallback.sql, { ...detail, fallback: true });
         applyFallback(tables.get(step.table!)!);
         notes.push(...step.fallback.notes);
       } else if (step.onFailure === 'note') {
-        notes.push({ kind: step.phase === 'views' ? 'not-migrated' : step.phase === 'indexes' ? 'index' : 'constraint', table: step.table, what: `${step.description} not created`, why: firstLine((error as Error).message), sql: step.sql.join(';\n') });
+        if (!quiet) notes.push(failureNote(step, error));
       } else {
         fail(step, error);
       }
+      return false;
     }
   };
 
@@ -122,7 +121,7 @@ export async function applyPlan(ctx: ApplyContext): Promise<ApplyResult> {
 
   let interrupted = false;
   for (const phase of PHASES) {
-    const pending = plan.steps.filter((s) => s.phase === phase && !done.has(s.key));
+    const pending = plan.steps.filter((s) => s.phase === phase && !done.has(s.key) && !attempted.has(s.key));
     if (!plan.steps.some((s) => s.phase === phase)) continue;
     if (signal.aborted) { interrupted = true; break; }
     const started = Date.now();
@@ -136,15 +135,18 @@ export async function applyPlan(ctx: ApplyContext): Promise<ApplyResult> {
         fail,
         afterTable: (table) => (failedTables.has(table) ? [] : indexSteps.filter((s) => s.table === table)),
         runStep,
+        skippedForeignKeyChecks: () => {
+          if (notes.some((n) => n.what === FK_CHECKS_SKIPPED)) return;
+          notes.push({ kind: 'constraint', what: FK_CHECKS_SKIPPED, why: 'the target tables already had their foreign keys and were loaded in parallel (session_replication_role = replica); run migrate verify to check them' });
+        },
       });
     } else if (phase === 'indexes') {
-      await runPool(runnable, ctx.jobs, () => openMaintenanceClient(ctx), (c) => c.end(), (step, c) => (signal.aborted ? Promise.resolve() : runStep(c, step)));
+      await runPool(runnable, ctx.jobs, () => openMaintenanceClient(ctx), (c) => c.end(), async (step, c) => { if (!signal.aborted) await runStep(c, step); });
     } else if (phase === 'views') {
-      await createViews(runnable, (step) => runStep(client, step), notes);
+      await createViews(runnable, (step, quiet) => runStep(client, step, quiet), notes);
     } else {
       for (const step of runnable) {
         if (signal.aborted) break;
-        if (step.key === 'schema') await recordSchemaIfNew(client, plan.schema, migrationKey, runId);
         await runStep(client, step);
       }
       if (phase === 'constraints') {
@@ -190,36 +192,39 @@ function applyFallback(table: TargetTable): void {
   for (const column of table.columns) column.generatedSql = null;
 }
 
-async function openMaintenanceClient(ctx: ApplyContext): Promise<pg.Client> {
-  const c = await connectPostgres(ctx.target);
-  await c.query(`SET maintenance_work_mem = '${MAINTENANCE_WORK_MEM}'`);
-  return c;
+function openMaintenanceClient(ctx: ApplyContext): Promise<pg.Client> {
+  return connectPostgres(ctx.target, 'target', [`SET maintenance_work_mem = '${MAINTENANCE_WORK_MEM}'`]);
 }
 
-async function recordSchemaIfNew(client: pg.Client, schema: string, migrationKey: string, runId: number): Promise<void> {
-  const { rowCount } = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
-  if (!rowCount) await recordCreated(client, migrationKey, runId, 'schema', schema, schema);
+function failureNote(step: Step, error: unknown): Note {
+  const kind = step.phase === 'views' ? 'not-migrated' : step.phase === 'indexes' ? 'index' : 'constraint';
+  return { kind, table: step.table, what: `${step.description} not created`, why: firstLine((error as Error).message), sql: step.sql.join(';\n') };
 }
 
-/** Views may depend on each other: retry until a pass creates none. */
-async function createViews(steps: Step[], run: (step: Step) => Promise<void>, notes: Note[]): Promise<void> {
+/** Views may depend on each other: retry the failed ones until a pass creates none; note what is left. */
+async function createViews(steps: Step[], run: (step: Step, quiet: boolean) => Promise<boolean>, notes: Note[]): Promise<void> {
   let pending = steps;
-  while (pending.length) {
-    const before = notes.length;
+  for (;;) {
     const failed: Step[] = [];
-    for (const step of pending) {
-      const mark = notes.length;
-      await run(step);
-      if (notes.length > mark) failed.push(step);
+    for (const step of pending) if (!(await run(step, true))) failed.push(step);
+    if (failed.length === 0) return;
+    if (failed.length === pending.length) {
+      for (const step of failed) await run(step, false);
+      return;
     }
-    if (failed.length === pending.length || failed.length === 0) return;
-    notes.splice(before); // retry the failures; only the last pass's reasons are kept
     pending = failed;
   }
 }
 
 /** Checks the target before anything is written: nothing of the user's is overwritten. */
 export async function preflightTarget(client: pg.Client, plan: TargetPlan, ours: Set<string>, done: Map<string, StepDetail>, options: { dataOnly: boolean; truncate: boolean }): Promise<void> {
+  const changed = plan.tables.filter((t) => {
+    const recorded = done.get(`create-table:${t.name}`)?.fingerprint;
+    return recorded !== undefined && recorded !== tableFingerprint(t);
+  });
+  if (changed.length) {
+    throw new UserError(`the source or the options changed since table(s) ${changed.map((t) => t.name).join(', ')} were created by an earlier run; run again with --fresh to start over`);
+  }
   const { rows } = await client.query<{ name: string }>(
     "SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f')",
     [plan.schema],
@@ -236,7 +241,7 @@ export async function preflightTarget(client: pg.Client, plan: TargetPlan, ours:
   const missing = plan.tables.filter((t) => !existing.has(t.name)).map((t) => t.name);
   if (missing.length) throw new UserError(`--data-only: target schema "${plan.schema}" lacks table(s) ${missing.join(', ')}; run with --schema-only first`);
   // Rows of a table whose copy is under way (per the ledger) are ours: the run resumes into them.
-  const toLoad = plan.tables.filter((t) => ![...done.keys()].some((k) => k.startsWith(chunkKeyPrefix(t.name))));
+  const toLoad = plan.tables.filter((t) => !anyChunkDone(done, t.name));
   const nonEmpty: string[] = [];
   for (const t of toLoad) {
     const { rowCount } = await client.query(`SELECT 1 FROM ${q(t.name)} LIMIT 1`);

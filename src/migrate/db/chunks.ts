@@ -32,5 +32,10 @@ export function rangeCondition(column: string, range: KeyRange): string | undefi
 }
 
 export const chunkPlanKey = (table: string) => `chunks:${table}`;
-export const chunkKeyPrefix = (table: string) => `copy:${table}#`;
-export const chunkKey = (table: string, index: number) => `${chunkKeyPrefix(table)}${index + 1}`;
+export const chunkKey = (table: string, index: number) => `copy:${table}#${index + 1}`;
+
+/** True when the ledger holds at least one finished chunk of the table. */
+export function anyChunkDone(done: Map<string, Record<string, unknown>>, table: string): boolean {
+  const ranges = done.get(chunkPlanKey(table))?.ranges as KeyRange[] | undefined;
+  return !!ranges && ranges.some((_, i) => done.has(chunkKey(table, i)));
+}

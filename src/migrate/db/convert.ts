@@ -76,10 +76,10 @@ function date(suffix: string, nullable: boolean): Converter {
   };
 }
 
-// JSON text may spell NUL as \u0000, which jsonb refuses; an even run of backslashes before it is not an escape.
-const JSON_NUL = /((?:^|[^\\])(?:\\\\)*)\\u0000/g;
+// JSON text may spell NUL as \u0000, which jsonb refuses; after an odd run of backslashes it is literal text.
+const JSON_NUL = /(?<!\\)((?:\\\\)*)\\u0000/g;
 
-function setLiteral(value: string): string {
+export function setLiteral(value: string): string {
   if (value === '') return '{}';
   return '{' + value.split(',').map((m) => '"' + m.replace(/(["\\])/g, '\\$1') + '"').join(',') + '}';
 }

@@ -10,6 +10,7 @@ import { copyTable } from './copy.js';
 import { connectMysql } from './mysql.js';
 import { quoteIdent as qi } from './plan/expression.js';
 import type { Step, TargetTable } from './plan/plan.js';
+import { runPool } from './pool.js';
 import { connectPostgres, MAINTENANCE_WORK_MEM } from './postgres.js';
 
 interface Chunk {
@@ -34,7 +35,9 @@ export interface CopyPhaseHooks {
   fail(step: Step, error: unknown): void;
   /** Steps to run as soon as a table's rows are all in (its indexes), while other tables still copy. */
   afterTable(table: string): Step[];
-  runStep(client: pg.Client, step: Step): Promise<void>;
+  runStep(client: pg.Client, step: Step): Promise<boolean>;
+  /** --data-only loaded with the existing foreign keys' checks off. */
+  skippedForeignKeyChecks(): void;
 }
 
 export async function runCopyPhase(
@@ -73,39 +76,31 @@ export async function runCopyPhase(
   const queue: (Chunk | Step)[] = [...pending];
   // Tables already copied by an earlier run get their indexes now too.
   for (const step of steps) if (!remaining.has(step.table!)) queue.unshift(...hooks.afterTable(step.table!));
-  const worker = async () => {
-    const client = await openCopyClient(ctx);
-    try {
-      for (let task = queue.shift(); task && !signal.aborted; task = queue.shift()) {
-        if (!('where' in task)) {
-          await hooks.runStep(client, task);
-          continue;
-        }
-        const chunk = task;
-        const name = chunk.table.name;
-        if (failedTables.has(name)) continue;
-        const bar = progress.get(name) ?? progress.set(name, ui.table(name, chunk.table.rowEstimate)).get(name)!;
-        try {
-          await copyChunkRelaxingDates(ctx, client, chunk, reports.get(name)!, (n) => bar.add(n));
-        } catch (error) {
-          if (signal.aborted) return;
-          failedTables.add(name);
-          hooks.fail(chunk.step, error);
-          continue;
-        }
-        remaining.set(name, remaining.get(name)! - 1);
-        if (remaining.get(name) === 0) {
-          bar.done();
-          // Index builds overlap the copies still running instead of waiting for all of them.
-          queue.unshift(...hooks.afterTable(name));
-        }
+  try {
+    await runPool(queue, ctx.jobs, () => openCopyClient(ctx, hooks.skippedForeignKeyChecks), (c) => c.end(), async (task, client) => {
+      if (signal.aborted) return;
+      if (!('where' in task)) return void (await hooks.runStep(client, task));
+      const name = task.table.name;
+      if (failedTables.has(name)) return;
+      const bar = progress.get(name) ?? progress.set(name, ui.table(name, task.table.rowEstimate)).get(name)!;
+      try {
+        await copyChunkRelaxingDates(ctx, client, task, reports.get(name)!, (n) => bar.add(n));
+      } catch (error) {
+        if (signal.aborted) return;
+        failedTables.add(name);
+        hooks.fail(task.step, error);
+        return;
       }
-    } finally {
-      await client.end().catch(() => {});
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(ctx.jobs, queue.length)) }, worker));
-  ui.close();
+      remaining.set(name, remaining.get(name)! - 1);
+      if (remaining.get(name) === 0) {
+        bar.done();
+        // Index builds overlap the copies still running instead of waiting for all of them.
+        queue.unshift(...hooks.afterTable(name));
+      }
+    });
+  } finally {
+    ui.close();
+  }
 }
 
 /**
@@ -143,15 +138,18 @@ async function copyChunk(ctx: ApplyContext, client: pg.Client, chunk: Chunk, rep
   }
 }
 
-async function openCopyClient(ctx: ApplyContext): Promise<pg.Client> {
-  const c = await connectPostgres(ctx.target);
-  // DATETIME values carry no zone: Postgres reads them in the source's zone.
-  await c.query(`SET TIME ZONE '${ctx.sourceTimezone.replace(/'/g, "''")}'`);
-  // The same connections build indexes between chunks.
-  await c.query(`SET maintenance_work_mem = '${MAINTENANCE_WORK_MEM}'`);
+async function openCopyClient(ctx: ApplyContext, onReplicaRole: () => void): Promise<pg.Client> {
+  // DATETIME values carry no zone: Postgres reads them in the source's zone. The same connections
+  // build indexes between chunks.
+  const client = await connectPostgres(ctx.target, 'target', [
+    `SET TIME ZONE '${ctx.sourceTimezone.replace(/'/g, "''")}'`,
+    `SET maintenance_work_mem = '${MAINTENANCE_WORK_MEM}'`,
+  ]);
   if (ctx.dataOnly) {
-    // Loading into tables whose foreign keys already exist: skip FK triggers when we may (superuser).
-    await c.query("SET session_replication_role = 'replica'").catch(() => {});
+    // The tables' foreign keys already exist and tables load in parallel, children before parents:
+    // a superuser session may skip the FK triggers (noted); otherwise the keys are checked row by row.
+    const replica = await client.query("SET session_replication_role = 'replica'").then(() => true, () => false);
+    if (replica) onReplicaRole();
   }
-  return c;
+  return client;
 }

@@ -7,6 +7,7 @@ import { rowEncoder, type SourceValue, type ValueChange } from './convert.js';
 import { quoteMysqlIdentifier, rowReader, type MysqlConnection } from './mysql.js';
 import { quoteIdent } from './plan/expression.js';
 import type { TargetColumn, TargetTable } from './plan/plan.js';
+import { SPATIAL_TYPES } from './plan/types.js';
 
 export interface CopyResult {
   rowsRead: number;
@@ -29,14 +30,14 @@ export interface CopyOptions {
 
 const FLUSH_CHARS = 256 * 1024;
 const PROGRESS_EVERY = 5000;
-const SPATIAL = new Set(['geometry', 'point', 'linestring', 'polygon', 'multipoint', 'multilinestring', 'multipolygon', 'geometrycollection']);
 
 /** What to select for a column so the driver hands over an exact value. */
 function selectExpression(column: TargetColumn): string {
   const name = quoteMysqlIdentifier(column.name);
-  // The server prints FLOAT with 6 significant digits; as DOUBLE it prints the stored value exactly.
-  if (column.source.dataType === 'float') return `CAST(${name} AS DOUBLE)`;
-  if (SPATIAL.has(column.source.dataType)) return `ST_AsBinary(${name})`;
+  // The server prints FLOAT with 6 significant digits; as a DOUBLE (+ 0e0, any MySQL version) it prints
+  // the stored value exactly.
+  if (column.source.dataType === 'float') return `${name} + 0e0`;
+  if (SPATIAL_TYPES.has(column.source.dataType)) return `ST_AsBinary(${name})`;
   return name;
 }
 

@@ -1,30 +1,30 @@
 // --fresh: forget a migration's progress and drop exactly what it created, nothing else.
 import type pg from 'pg';
+import { firstLine, UserError } from '../../config/errors.js';
 import { createdObjects, inTransaction, LEDGER_SCHEMA } from '../ledger/index.js';
 import { quoteIdent as qi } from './plan/expression.js';
 
-const DROP_ORDER = ['view', 'table', 'function', 'schema'] as const;
-
 export async function dropCreatedObjects(client: pg.Client, migrationKey: string): Promise<void> {
   const objects = await createdObjects(client, migrationKey);
-  await inTransaction(client, async () => {
-    for (const kind of DROP_ORDER) {
-      for (const o of objects.filter((x) => x.kind === kind)) {
-        const name = kind === 'schema' ? qi(o.name) : `${qi(o.schema)}.${qi(o.name)}`;
-        // A schema we created is dropped only when nothing else lives in it (no CASCADE).
-        const sql = kind === 'view' ? `DROP VIEW IF EXISTS ${name} CASCADE`
-          : kind === 'table' ? `DROP TABLE IF EXISTS ${name} CASCADE`
-          : kind === 'function' ? `DROP FUNCTION IF EXISTS ${name}() CASCADE`
-          : `DROP SCHEMA IF EXISTS ${name}`;
-        if (kind === 'schema') {
-          const { rowCount } = await client.query('SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 LIMIT 1', [o.name]);
-          if (rowCount) continue;
-        }
-        await client.query(sql);
+  const names = (kind: string) => objects.filter((o) => o.kind === kind).map((o) => `${qi(o.schema)}.${qi(o.name)}`);
+  try {
+    await inTransaction(client, async () => {
+      // No CASCADE: an object of the user's that depends on ours stops the drop instead of vanishing.
+      // Tables go in one statement, so foreign keys between them are no obstacle.
+      if (names('view').length) await client.query(`DROP VIEW IF EXISTS ${names('view').join(', ')}`);
+      if (names('table').length) await client.query(`DROP TABLE IF EXISTS ${names('table').join(', ')}`);
+      for (const fn of names('function')) await client.query(`DROP FUNCTION IF EXISTS ${fn}()`);
+      for (const schema of objects.filter((o) => o.kind === 'schema')) {
+        const { rowCount } = await client.query('SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 LIMIT 1', [schema.name]);
+        if (!rowCount) await client.query(`DROP SCHEMA IF EXISTS ${qi(schema.name)}`);
       }
-    }
-    for (const table of ['steps', 'created_objects', 'value_changes']) {
-      await client.query(`DELETE FROM ${LEDGER_SCHEMA}.${table} WHERE migration_key = $1`, [migrationKey]);
-    }
-  });
+      for (const table of ['steps', 'created_objects', 'value_changes']) {
+        await client.query(`DELETE FROM ${LEDGER_SCHEMA}.${table} WHERE migration_key = $1`, [migrationKey]);
+      }
+    });
+  } catch (error) {
+    const e = error as { code?: string; message: string; detail?: string };
+    if (e.code === '2BP01') throw new UserError(`--fresh: ${firstLine(e.message)} (${firstLine(e.detail)}); drop or move those objects first`);
+    throw error;
+  }
 }

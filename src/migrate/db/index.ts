@@ -61,7 +61,7 @@ export async function migrateDb(config: MigrateDbConfig, ui: Ui, signal: AbortSi
     report.phases.push({ name: 'introspect', seconds: elapsed() });
     spinner.done(`introspect: ${catalog.tables.length} tables, ${catalog.views.length} views`);
     elapsed = timer();
-    plan = planMigration(catalog, { schema: config.schema, typeMap: config.typeMap, schemaOnly: config.schemaOnly, dataOnly: config.dataOnly });
+    plan = planMigration(catalog, { schema: config.schema, sourceTimezone: config.sourceTimezone, typeMap: config.typeMap, schemaOnly: config.schemaOnly, dataOnly: config.dataOnly });
     report.phases.push({ name: 'plan', seconds: elapsed() });
   } catch (error) {
     spinner.fail();

@@ -6,6 +6,7 @@ import type {
   ColumnProfile, SourceCatalog, SourceColumn, SourceForeignKey, SourceIndex, SourceObject, SourceTable,
 } from './catalog.js';
 import { quoteMysqlIdentifier as q, type MysqlConnection } from './mysql.js';
+import { runPool } from './pool.js';
 
 export interface TableFilter {
   tables?: string[];
@@ -162,7 +163,7 @@ function toColumn(c: Row, jsonColumns: Set<string>, isMariaDb: boolean): SourceC
   const generatedKind = /\b(virtual|stored|persistent) generated\b/.exec(extra)?.[1];
   let defaultValue: string | null = c.defaultValue ?? null;
   // MySQL 8 reports string defaults unquoted; MariaDB quotes them. Normalise to MariaDB's form.
-  if (!isMariaDb && defaultValue !== null && !extra.includes('default_generated') && !/^current_timestamp/i.test(defaultValue)) {
+  if (!isMariaDb && defaultValue !== null && !extra.includes('default_generated') && !/^current_timestamp|^b'[01]*'$/i.test(defaultValue)) {
     defaultValue = `'${defaultValue.replace(/'/g, "''")}'`;
   }
   return {
@@ -219,12 +220,11 @@ function toForeignKeys(rowsOfTable: Row[], database: string): SourceForeignKey[]
  */
 export async function profileTables(connections: MysqlConnection[], tables: SourceTable[]): Promise<void> {
   const queue = [...tables].sort((a, b) => b.rowEstimate - a.rowEstimate);
-  await Promise.all(connections.map(async (conn) => {
-    for (let table = queue.shift(); table; table = queue.shift()) {
-      await profileTable(conn, table);
-      table.keyRange = await integerKeyRange(conn, table);
-    }
-  }));
+  const free = [...connections];
+  await runPool(queue, connections.length, async () => free.pop()!, async () => {}, async (table, conn) => {
+    await profileTable(conn, table);
+    table.keyRange = await integerKeyRange(conn, table);
+  });
 }
 
 /** One scan per table answers every question that needs one; maxima of indexed columns come from the index. */

@@ -6,7 +6,8 @@ import type { Dsn } from '../../config/dsn.js';
 /** Index builds and validations sort and scan whole tables: give them memory. */
 export const MAINTENANCE_WORK_MEM = '256MB';
 
-export async function connectPostgres(dsn: Dsn, role: 'source' | 'target' = 'target'): Promise<pg.Client> {
+/** A connected client with the given session settings applied; closed again if any of them fails. */
+export async function connectPostgres(dsn: Dsn, role: 'source' | 'target' = 'target', settings: string[] = []): Promise<pg.Client> {
   const client = new pg.Client({
     host: dsn.host,
     port: dsn.port,
@@ -23,6 +24,12 @@ export async function connectPostgres(dsn: Dsn, role: 'source' | 'target' = 'tar
   } catch (error) {
     await client.end().catch(() => {});
     throw connectionError(error, dsn, role);
+  }
+  try {
+    for (const setting of settings) await client.query(setting);
+  } catch (error) {
+    await client.end().catch(() => {});
+    throw error;
   }
   return client;
 }

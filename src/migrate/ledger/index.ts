@@ -33,7 +33,8 @@ export async function ensureLedger(client: pg.Client): Promise<void> {
     if (e.code === '42501') throw new UserError(`target: cannot create the ledger schema ${LEDGER_SCHEMA} (${e.message}); grant CREATE on the database`);
     throw error;
   } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [LEDGER_UPGRADE_LOCK]);
+    // A broken connection must not hide the error that broke it.
+    await client.query('SELECT pg_advisory_unlock($1)', [LEDGER_UPGRADE_LOCK]).catch(() => {});
   }
 }
 

@@ -2,6 +2,7 @@
 import type { SourceColumn } from '../catalog.js';
 import { quoteLiteral, translateMysqlExpression } from './expression.js';
 import type { ValueKind } from './types.js';
+import { setLiteral } from '../convert.js';
 
 export interface DefaultChoice {
   sql: string | null;
@@ -21,7 +22,14 @@ function bitLiteral(raw: string): string | null {
   return m ? m[1] : null;
 }
 
-export function translateDefault(column: SourceColumn, kind: ValueKind, pgType: string): DefaultChoice {
+/** Default literals mean the same instant as the rows: DATETIME in the source's zone, TIMESTAMP in UTC. */
+function dateLiteral(text: string, kind: ValueKind, pgType: string, sourceTimezone: string): string {
+  if (kind === 'date' || !pgType.startsWith('timestamptz')) return `${quoteLiteral(text)}::${pgType}`;
+  if (kind === 'timestamp-utc') return `${quoteLiteral(`${text}+00`)}::${pgType}`;
+  return `(${quoteLiteral(text)}::timestamp AT TIME ZONE ${quoteLiteral(sourceTimezone)})`;
+}
+
+export function translateDefault(column: SourceColumn, kind: ValueKind, pgType: string, sourceTimezone = 'UTC'): DefaultChoice {
   const raw = column.defaultValue?.trim();
   if (raw == null || raw.toUpperCase() === 'NULL') return { sql: null };
   if (/^current_timestamp(\(\d*\))?$/i.test(raw) || /^now\(\d*\)$/i.test(raw)) {
@@ -54,9 +62,9 @@ export function translateDefault(column: SourceColumn, kind: ValueKind, pgType: 
     case 'datetime':
     case 'timestamp-utc':
       if (ZERO_DATE.test(text)) return { sql: null, note: { what: `default ${raw} dropped`, why: 'a zero date is not a valid Postgres date' } };
-      return { sql: `${quoteLiteral(text)}::${pgType}` };
+      return { sql: dateLiteral(text, kind, pgType, sourceTimezone) };
     case 'set':
-      return { sql: `${quoteLiteral(text === '' ? '{}' : `{${text.split(',').map((m) => `"${m.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`)}::text[]` };
+      return { sql: `${quoteLiteral(setLiteral(text))}::text[]` };
     case 'json':
       return { sql: `${quoteLiteral(text)}::jsonb` };
     case 'bytea':

@@ -7,9 +7,10 @@ export const MAX_IDENTIFIER_BYTES = 63;
 export function fitIdentifier(name: string): string {
   if (Buffer.byteLength(name) <= MAX_IDENTIFIER_BYTES) return name;
   const hash = createHash('sha1').update(name).digest('hex').slice(0, 8);
-  let head = name;
-  while (Buffer.byteLength(head) > MAX_IDENTIFIER_BYTES - 9) head = head.slice(0, -1);
-  return `${head}_${hash}`;
+  // Cut whole characters, never half of a multi-byte one.
+  const chars = Array.from(name);
+  while (Buffer.byteLength(chars.join('')) > MAX_IDENTIFIER_BYTES - 9) chars.pop();
+  return `${chars.join('')}_${hash}`;
 }
 
 /** Hands out relation names (tables, indexes) that are unique in the schema. */

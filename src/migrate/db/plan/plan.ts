@@ -1,4 +1,5 @@
 // planMigration: SourceCatalog + options -> TargetPlan. Pure: no I/O, so every decision is unit-testable.
+import { createHash } from 'node:crypto';
 import type { Note } from '../../../report/model.js';
 import type { SourceCatalog, SourceColumn, SourceIndex, SourceTable } from '../catalog.js';
 import { translateDefault } from './defaults.js';
@@ -57,6 +58,8 @@ export interface Step {
 
 export interface PlanOptions {
   schema: string;
+  /** The zone DATETIME values (and defaults) were written in; default UTC. */
+  sourceTimezone?: string;
   typeMap?: TypeMap;
   schemaOnly?: boolean;
   dataOnly?: boolean;
@@ -84,7 +87,7 @@ export function planMigration(catalog: SourceCatalog, options: PlanOptions): Tar
   }
   const q = (table: string) => `${qi(schema)}.${qi(table)}`;
 
-  const planned = catalog.tables.map((table) => planColumns(table, tableNames.get(table.name)!, options.typeMap ?? {}, notes));
+  const planned = catalog.tables.map((table) => planColumns(table, tableNames.get(table.name)!, options, notes));
   unifyForeignKeyTypes(catalog, planned, notes);
 
   const steps: Step[] = [];
@@ -163,11 +166,11 @@ export function planMigration(catalog: SourceCatalog, options: PlanOptions): Tar
   return { schema, tables, steps, notes };
 }
 
-function planColumns(source: SourceTable, name: string, typeMap: TypeMap, notes: Note[]): TargetTable {
+function planColumns(source: SourceTable, name: string, options: PlanOptions, notes: Note[]): TargetTable {
   const columns: TargetColumn[] = source.columns.map((column) => {
-    const type = mapColumnType(source.name, column, typeMap);
+    const type = mapColumnType(source.name, column, options.typeMap);
     for (const n of type.notes) notes.push({ kind: 'type', table: name, column: column.name, ...n });
-    const fallbackDefault = translateDefault(column, type.kind, type.pgType);
+    const fallbackDefault = translateDefault(column, type.kind, type.pgType, options.sourceTimezone);
     if (fallbackDefault.note) notes.push({ kind: 'default', table: name, column: column.name, ...fallbackDefault.note });
     const integerType = /^(smallint|integer|bigint)$/.test(type.pgType);
     if (column.autoIncrement && !integerType) {
@@ -342,4 +345,13 @@ export function translateViewSql(sql: string, database: string): string {
   return sql
     .split(qualifier).join('')
     .replace(/`((?:[^`]|``)*)`/g, (_, name: string) => qi(name.replace(/``/g, '`')));
+}
+
+/**
+ * What a table's columns were planned as. A resumed run compares it with the fingerprint recorded when
+ * the table was created: if the source or the options changed meanwhile, the rows would not fit.
+ */
+export function tableFingerprint(table: TargetTable): string {
+  const shape = table.columns.map((c) => [c.name, c.pgType, c.kind, c.source.nullable, c.generatedSql, c.domainCheck ?? null]);
+  return createHash('sha256').update(JSON.stringify([table.name, shape])).digest('hex').slice(0, 16);
 }
