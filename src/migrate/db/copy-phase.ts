@@ -123,16 +123,18 @@ async function copyChunk(ctx: ApplyContext, client: pg.Client, chunk: Chunk, rep
   const started = Date.now();
   const mysql = await connectMysql(ctx.source);
   try {
-    await inTransaction(client, async () => {
+    const result = await inTransaction(client, async () => {
+      // Belt and braces: a table copied whole starts from empty, whatever an earlier run left.
       if (chunk.whole && !ctx.dataOnly) await client.query(`TRUNCATE ${qi(ctx.plan.schema)}.${qi(chunk.table.name)}`);
-      const result = await copyTable({ mysql, pg: client, schema: ctx.plan.schema, table: chunk.table, where: chunk.where, signal: ctx.signal, onRows });
-      const seconds = (Date.now() - started) / 1000;
-      await recordValueChanges(client, ctx.migrationKey, ctx.runId, result.valueChanges);
-      await recordStep(client, ctx.migrationKey, ctx.runId, chunk.key, 'data', { rowsRead: result.rowsRead, rowsWritten: result.rowsWritten, seconds, where: chunk.where ?? null });
-      report.rowsRead += result.rowsRead;
-      report.rowsWritten += result.rowsWritten;
-      report.seconds += seconds;
+      const copied = await copyTable({ mysql, pg: client, schema: ctx.plan.schema, table: chunk.table, where: chunk.where, signal: ctx.signal, onRows });
+      await recordValueChanges(client, ctx.migrationKey, ctx.runId, copied.valueChanges);
+      await recordStep(client, ctx.migrationKey, ctx.runId, chunk.key, 'data', { rowsRead: copied.rowsRead, rowsWritten: copied.rowsWritten, seconds: (Date.now() - started) / 1000, where: chunk.where ?? null });
+      return copied;
     });
+    // Counted once committed.
+    report.rowsRead += result.rowsRead;
+    report.rowsWritten += result.rowsWritten;
+    report.seconds += (Date.now() - started) / 1000;
   } finally {
     await mysql.end().catch(() => {});
   }

@@ -3,7 +3,7 @@ import { maskDsn, type Dsn } from '../../config/dsn.js';
 import type { MigrationReport, Note } from '../../report/model.js';
 import type { Ui } from '../../ui/index.js';
 import {
-  createdObjects, doneSteps, ensureLedger, finishRun, lockMigration, startRun, valueChangesOf,
+  createdObjects, doneSteps, ensureLedger, finishRun, lockMigration, markAbandonedRuns, startRun, valueChangesOf,
 } from '../ledger/index.js';
 import { applyPlan, preflightTarget } from './apply.js';
 import { introspectMysql, profileTables } from './introspect.js';
@@ -84,6 +84,7 @@ export async function migrateDb(config: MigrateDbConfig, ui: Ui, signal: AbortSi
   try {
     await ensureLedger(client);
     await lockMigration(client, key);
+    await markAbandonedRuns(client, key);
     if (config.fresh) await dropCreatedObjects(client, key);
     const done = await doneSteps(client, key);
     const ours = new Set((await createdObjects(client, key)).filter((o) => o.schema === config.schema).map((o) => o.name));

@@ -64,6 +64,11 @@ export interface RunStart {
   options: Record<string, unknown>;
 }
 
+/** Runs of this migration still marked running died without finishing: the caller holds the lock now. */
+export async function markAbandonedRuns(client: pg.Client, migrationKey: string): Promise<void> {
+  await client.query(`UPDATE ${LEDGER_SCHEMA}.runs SET outcome = 'interrupted' WHERE migration_key = $1 AND outcome = 'running'`, [migrationKey]);
+}
+
 export async function startRun(client: pg.Client, run: RunStart): Promise<number> {
   const { rows } = await client.query<{ id: string }>(
     `INSERT INTO ${LEDGER_SCHEMA}.runs (command, migration_key, source, target_schema, options) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
