@@ -146,6 +146,9 @@ async function openCopyClient(ctx: ApplyContext, onReplicaRole: () => void): Pro
   const client = await connectPostgres(ctx.target, 'target', [
     `SET TIME ZONE '${ctx.sourceTimezone.replace(/'/g, "''")}'`,
     `SET maintenance_work_mem = '${MAINTENANCE_WORK_MEM}'`,
+    // A chunk and its ledger record are lost or kept together, so a commit need not wait for the disk:
+    // after a server crash the resumed run copies any lost chunk again.
+    'SET synchronous_commit = off',
   ]);
   if (ctx.dataOnly) {
     // The tables' foreign keys already exist and tables load in parallel, children before parents:
