@@ -21,6 +21,10 @@ before(async () => {
   await source.conn.query('CREATE TABLE skipped (id INT PRIMARY KEY)');
   await source.conn.query('CREATE TABLE logs (id INT PRIMARY KEY, event_id INT NOT NULL, CONSTRAINT fk_logs_event FOREIGN KEY (event_id) REFERENCES events (id))');
   await source.conn.query('INSERT INTO logs VALUES (1, 1), (2, 1)');
+  // A log whose event was deleted while foreign-key checks were off.
+  await source.conn.query('SET FOREIGN_KEY_CHECKS = 0');
+  await source.conn.query('INSERT INTO logs VALUES (3, 99)');
+  await source.conn.query('SET FOREIGN_KEY_CHECKS = 1');
 });
 
 after(async () => {
@@ -52,7 +56,9 @@ test('--schema-only then --data-only: same result as one run, FKs already in pla
   assert.ok(schemaOnly.tables.every((t) => t.status === 'schema-only' && t.rowsWritten === 0));
   assert.equal((await target.client.query('SELECT count(*)::int AS n FROM split.events')).rows[0].n, 0);
   const dataOnly = await migrate('--schema', 'split', '--tables', 'events,logs', '--data-only');
-  assert.deepEqual(Object.fromEntries(dataOnly.tables.map((t) => [t.name, t.rowsWritten])), { events: 2, logs: 2 });
+  assert.deepEqual(Object.fromEntries(dataOnly.tables.map((t) => [t.name, t.rowsWritten])), { events: 2, logs: 3 });
+  // Loaded with the existing foreign keys' triggers off, then checked: the orphan is kept and reported.
+  assert.deepEqual(dataOnly.notes.filter((n) => n.kind === 'constraint').map((n) => `${n.table}: ${n.what}`), ['logs: 1 rows break foreign key fk_logs_event']);
   const { rows } = await target.client.query('SELECT e.id, count(l.id)::int AS logs FROM split.events e LEFT JOIN split.logs l ON l.event_id = e.id GROUP BY e.id ORDER BY e.id');
   assert.deepEqual(rows, [{ id: 1, logs: 2 }, { id: 2, logs: 0 }]);
 });

@@ -10,6 +10,7 @@ import {
 } from '../ledger/index.js';
 import { anyChunkDone } from './chunks.js';
 import { runCopyPhase } from './copy-phase.js';
+import { orphanNotes } from './orphans.js';
 import { runPool } from './pool.js';
 import { quoteIdent as qi } from './plan/expression.js';
 import { tableFingerprint, type Phase, type Step, type TargetPlan, type TargetTable } from './plan/plan.js';
@@ -39,7 +40,6 @@ export interface ApplyResult {
   interrupted: boolean;
 }
 
-const FK_CHECKS_SKIPPED = 'foreign keys not checked while loading';
 const PHASES: Phase[] = ['schema', 'data', 'indexes', 'constraints', 'views'];
 
 export async function applyPlan(ctx: ApplyContext): Promise<ApplyResult> {
@@ -50,6 +50,7 @@ export async function applyPlan(ctx: ApplyContext): Promise<ApplyResult> {
   const errors: string[] = [];
   const phases: PhaseReport[] = [];
   const failedTables = new Set<string>();
+  let foreignKeyChecksSkipped = false;
 
   const fail = (step: Step, error: unknown) => {
     const message = `${step.description}: ${firstLine((error as Error).message)}`;
@@ -135,11 +136,9 @@ export async function applyPlan(ctx: ApplyContext): Promise<ApplyResult> {
         fail,
         afterTable: (table) => (failedTables.has(table) ? [] : indexSteps.filter((s) => s.table === table)),
         runStep,
-        skippedForeignKeyChecks: () => {
-          if (notes.some((n) => n.what === FK_CHECKS_SKIPPED)) return;
-          notes.push({ kind: 'constraint', what: FK_CHECKS_SKIPPED, why: 'the target tables already had their foreign keys and were loaded in parallel (session_replication_role = replica); run migrate verify to check them' });
-        },
+        skippedForeignKeyChecks: () => (foreignKeyChecksSkipped = true),
       });
+      if (foreignKeyChecksSkipped) notes.push(...(await orphanNotes(client, plan.schema, runnable.map((s) => s.table!))));
     } else if (phase === 'indexes') {
       await runPool(runnable, ctx.jobs, () => openMaintenanceClient(ctx), (c) => c.end(), async (step, c) => { if (!signal.aborted) await runStep(c, step); });
     } else if (phase === 'views') {

@@ -36,7 +36,7 @@ export interface CopyPhaseHooks {
   /** Steps to run as soon as a table's rows are all in (its indexes), while other tables still copy. */
   afterTable(table: string): Step[];
   runStep(client: pg.Client, step: Step): Promise<boolean>;
-  /** --data-only loaded with the existing foreign keys' checks off. */
+  /** --data-only loads with the existing foreign keys' checks off: they must be checked afterwards. */
   skippedForeignKeyChecks(): void;
 }
 
@@ -152,7 +152,7 @@ async function openCopyClient(ctx: ApplyContext, onReplicaRole: () => void): Pro
   ]);
   if (ctx.dataOnly) {
     // The tables' foreign keys already exist and tables load in parallel, children before parents:
-    // a superuser session may skip the FK triggers (noted); otherwise the keys are checked row by row.
+    // a superuser session may skip the FK triggers (the keys are checked by query afterwards).
     const replica = await client.query("SET session_replication_role = 'replica'").then(() => true, () => false);
     if (replica) onReplicaRole();
   }
