@@ -48,6 +48,10 @@ export async function runCopyPhase(
   hooks: CopyPhaseHooks,
 ): Promise<void> {
   const { ui, signal } = ctx;
+  // Columns an earlier run relaxed take NULLs from the start.
+  for (const [key, detail] of ctx.done) {
+    if (key.startsWith('drop-not-null:')) tables.get(String(detail.table))?.columns.forEach((c) => c.name === detail.column && (c.nullable = true));
+  }
   const pending: Chunk[] = [];
   for (const step of steps) {
     const table = tables.get(step.table!)!;
@@ -113,8 +117,13 @@ async function copyChunkRelaxingDates(ctx: ApplyContext, client: pg.Client, chun
       return await copyChunk(ctx, client, chunk, report, onRows);
     } catch (error) {
       if (!(error instanceof NullNeeded)) throw error;
-      await client.query(`ALTER TABLE ${qi(ctx.plan.schema)}.${qi(chunk.table.name)} ALTER COLUMN ${qi(error.column)} DROP NOT NULL`);
-      chunk.table.columns.find((c) => c.name === error.column)!.nullable = true;
+      // Recorded with the change itself, so a rollback knows to put the NOT NULL back.
+      const column = error.column;
+      await inTransaction(client, async () => {
+        await client.query(`ALTER TABLE ${qi(ctx.plan.schema)}.${qi(chunk.table.name)} ALTER COLUMN ${qi(column)} DROP NOT NULL`);
+        await recordStep(client, ctx.migrationKey, ctx.runId, `drop-not-null:${chunk.table.name}:${column}`, 'data', { table: chunk.table.name, column });
+      });
+      chunk.table.columns.find((c) => c.name === column)!.nullable = true;
     }
   }
 }

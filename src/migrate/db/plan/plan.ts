@@ -323,18 +323,20 @@ function indexStep(index: SourceIndex, table: TargetTable, qualified: string, na
 }
 
 function onUpdateTriggerStep(schema: string, table: string, columns: TargetColumn[]): Step {
-  const fn = `${qi(schema)}.${qi(fitIdentifier(`${table}_on_update_current_timestamp`))}`;
+  // The function and its trigger share one name.
+  const name = fitIdentifier(`${table}_on_update_current_timestamp`);
+  const fn = `${qi(schema)}.${qi(name)}`;
   const assignments = columns
     .map((c) => `    IF NEW.${qi(c.name)} IS NOT DISTINCT FROM OLD.${qi(c.name)} THEN NEW.${qi(c.name)} := CURRENT_TIMESTAMP; END IF;`)
     .join('\n');
   return {
     key: `on-update:${table}`, phase: 'constraints', table, onFailure: 'fail',
     description: `ON UPDATE CURRENT_TIMESTAMP trigger on ${table}`,
-    creates: [{ kind: 'function', name: fitIdentifier(`${table}_on_update_current_timestamp`) }],
+    creates: [{ kind: 'function', name }],
     // MySQL sets the column only when the row really changed and the statement did not set it itself.
     sql: [
       `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $mh$\nBEGIN\n  IF NEW IS DISTINCT FROM OLD THEN\n${assignments}\n  END IF;\n  RETURN NEW;\nEND\n$mh$`,
-      `CREATE TRIGGER ${qi(fitIdentifier(`${table}_on_update_current_timestamp`))} BEFORE UPDATE ON ${qi(schema)}.${qi(table)} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
+      `CREATE TRIGGER ${qi(name)} BEFORE UPDATE ON ${qi(schema)}.${qi(table)} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
     ],
   };
 }
