@@ -22,13 +22,21 @@ interface Chunk {
   whole: boolean;
 }
 
-/** The table's ranges: as first recorded in the ledger, so a resumed run cuts the table the same way. */
-async function chunkRanges(ctx: ApplyContext, table: TargetTable): Promise<KeyRange[]> {
-  const recorded = ctx.done.get(chunkPlanKey(table.name))?.ranges as KeyRange[] | undefined;
+interface ChunkPlan {
+  /** The key column the ranges cut (null: one chunk, the whole table). */
+  column: string | null;
+  ranges: KeyRange[];
+}
+
+/** How the table is cut: as first recorded in the ledger, so a resumed run cuts it the same way. */
+async function chunkPlan(ctx: ApplyContext, table: TargetTable): Promise<ChunkPlan> {
+  const recorded = ctx.done.get(chunkPlanKey(table.name)) as ChunkPlan | undefined;
   if (recorded) return recorded;
-  const ranges = table.keyRange ? splitKeyRange(table.keyRange.min, table.keyRange.max, table.rowEstimate) : [{ from: null, to: null }];
-  await recordStep(ctx.client, ctx.migrationKey, ctx.runId, chunkPlanKey(table.name), 'data', { ranges });
-  return ranges;
+  const plan: ChunkPlan = table.keyRange
+    ? { column: table.keyRange.column, ranges: splitKeyRange(table.keyRange.min, table.keyRange.max, table.rowEstimate) }
+    : { column: null, ranges: [{ from: null, to: null }] };
+  await recordStep(ctx.client, ctx.migrationKey, ctx.runId, chunkPlanKey(table.name), 'data', { ...plan });
+  return plan;
 }
 
 export interface CopyPhaseHooks {
@@ -56,7 +64,7 @@ export async function runCopyPhase(
   for (const step of steps) {
     const table = tables.get(step.table!)!;
     const report = reports.get(table.name)!;
-    const ranges = await chunkRanges(ctx, table);
+    const { column, ranges } = await chunkPlan(ctx, table);
     ranges.forEach((range, i) => {
       const key = chunkKey(table.name, i);
       const finished = ctx.done.get(key);
@@ -65,7 +73,7 @@ export async function runCopyPhase(
         report.rowsWritten += Number(finished.rowsWritten ?? 0);
         return;
       }
-      pending.push({ step, table, key, where: table.keyRange ? rangeCondition(table.keyRange.column, range) : undefined, whole: ranges.length === 1 });
+      pending.push({ step, table, key, where: column ? rangeCondition(column, range) : undefined, whole: ranges.length === 1 });
     });
     report.status = pending.some((c) => c.table === table) ? 'copied' : 'already-copied';
   }
