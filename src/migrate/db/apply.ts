@@ -53,7 +53,9 @@ export async function applyPlan(ctx: ApplyContext): Promise<ApplyResult> {
   let foreignKeyChecksSkipped = false;
 
   const fail = (step: Step, error: unknown) => {
-    const message = `${step.description}: ${firstLine((error as Error).message)}`;
+    // Postgres names the row and column of a failed COPY in `where` ("COPY t, line 5, column c: ...").
+    const where = firstLine((error as { where?: string }).where);
+    const message = `${step.description}: ${firstLine((error as Error).message)}${where ? ` (${where})` : ''}`;
     errors.push(message);
     if (step.table) {
       failedTables.add(step.table);
