@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { z } from 'zod';
 import type { MigrateDbConfig } from '../migrate/db/index.js';
-import { DsnError, parseDsn } from './dsn.js';
+import { DsnError, parseDsn, type Dsn } from './dsn.js';
 import { UserError } from './errors.js';
 
 export { maskDsn, parseDsn, redactSecrets, type Dsn } from './dsn.js';
@@ -33,31 +33,65 @@ const TypeMapSchema = z
   })
   .strict();
 
-const MigrateDbFlags = z
-  .object({
-    source: z.string({ error: 'is required (or set MARKETHUB_SOURCE_URL)' }).min(1, 'is required (or set MARKETHUB_SOURCE_URL)'),
-    target: z.string({ error: 'is required (or set DATABASE_URL)' }).min(1, 'is required (or set DATABASE_URL)'),
-    schema: z.string().min(1).max(63, 'is longer than 63 bytes').refine((s) => !s.startsWith('pg_') && s !== 'markethub_migrate', 'is reserved').default('public'),
-    tables: list,
-    exclude: list,
+/** What every command that reads the source and the target shares. */
+const SourceTargetFlags = z.object({
+  source: z.string({ error: 'is required (or set MARKETHUB_SOURCE_URL)' }).min(1, 'is required (or set MARKETHUB_SOURCE_URL)'),
+  target: z.string({ error: 'is required (or set DATABASE_URL)' }).min(1, 'is required (or set DATABASE_URL)'),
+  schema: z.string().min(1).max(63, 'is longer than 63 bytes').refine((s) => !s.startsWith('pg_') && s !== 'markethub_migrate', 'is reserved').default('public'),
+  tables: list,
+  exclude: list,
+  jobs: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(64, 'must be at most 64').default(Math.min(os.availableParallelism(), 8)),
+  sourceTimezone: z.string().refine(isTimeZone, 'is not a time zone name (e.g. UTC, Africa/Lagos)').default('UTC'),
+});
+
+const MigrateDbFlags = SourceTargetFlags
+  .extend({
     schemaOnly: z.boolean().default(false),
     dataOnly: z.boolean().default(false),
     dryRun: z.boolean().default(false),
     truncate: z.boolean().default(false),
     fresh: z.boolean().default(false),
-    jobs: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(64, 'must be at most 64').default(Math.min(os.availableParallelism(), 8)),
-    sourceTimezone: z.string().refine(isTimeZone, 'is not a time zone name (e.g. UTC, Africa/Lagos)').default('UTC'),
     typeMap: z.string().optional(),
   })
   .refine((f) => !(f.schemaOnly && f.dataOnly), { message: '--schema-only and --data-only exclude each other', path: [] })
   .refine((f) => !(f.fresh && f.dataOnly), { message: '--fresh drops what migrate db created; it does not go with --data-only', path: [] });
 
-const FLAG_NAMES: Record<string, string> = { schemaOnly: 'schema-only', dataOnly: 'data-only', dryRun: 'dry-run', sourceTimezone: 'source-timezone', typeMap: 'type-map' };
+const MigrateVerifyFlags = SourceTargetFlags.extend({
+  maxDifferences: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(0, 'must be at least 0').default(1000),
+});
+
+export interface MigrateVerifyConfig {
+  source: Dsn;
+  target: Dsn;
+  schema: string;
+  tables?: string[];
+  exclude?: string[];
+  jobs: number;
+  sourceTimezone: string;
+  maxDifferences: number;
+}
+
+export function migrateVerifyConfig(flags: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): MigrateVerifyConfig {
+  const parsed = MigrateVerifyFlags.safeParse(withEnvironment(flags, env));
+  if (!parsed.success) throw new UserError(firstIssue(parsed.error), USAGE_ERROR);
+  try {
+    return { ...parsed.data, source: parseDsn(parsed.data.source, 'mysql', '--source'), target: parseDsn(parsed.data.target, 'postgres', '--target') };
+  } catch (error) {
+    if (error instanceof DsnError) throw new UserError(error.message, USAGE_ERROR);
+    throw error;
+  }
+}
+
+const FLAG_NAMES: Record<string, string> = { schemaOnly: 'schema-only', dataOnly: 'data-only', dryRun: 'dry-run', sourceTimezone: 'source-timezone', typeMap: 'type-map', maxDifferences: 'max-differences' };
 
 function firstIssue(error: z.ZodError): string {
   const issue = error.issues[0];
   const key = String(issue.path[0] ?? '');
   return key ? `--${FLAG_NAMES[key] ?? key} ${issue.message}` : issue.message;
+}
+
+function withEnvironment(flags: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
+  return { ...flags, source: flags.source ?? env.MARKETHUB_SOURCE_URL, target: flags.target ?? env.DATABASE_URL };
 }
 
 function loadTypeMap(file: string): MigrateDbConfig['typeMap'] {
@@ -78,11 +112,7 @@ function loadTypeMap(file: string): MigrateDbConfig['typeMap'] {
 
 /** Builds the migrate db config from commander's options and the environment (a .env file is read by the CLI). */
 export function migrateDbConfig(flags: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): MigrateDbConfig {
-  const parsed = MigrateDbFlags.safeParse({
-    ...flags,
-    source: flags.source ?? env.MARKETHUB_SOURCE_URL,
-    target: flags.target ?? env.DATABASE_URL,
-  });
+  const parsed = MigrateDbFlags.safeParse(withEnvironment(flags, env));
   if (!parsed.success) throw new UserError(firstIssue(parsed.error), USAGE_ERROR);
   const f = parsed.data;
   try {

@@ -1,6 +1,7 @@
 // `markethub migrate db`: introspect -> plan -> apply, with the run recorded in the ledger.
 import { maskDsn, type Dsn } from '../../config/dsn.js';
 import type { MigrationReport, Note } from '../../report/model.js';
+import type { SourceCatalog } from './catalog.js';
 import type { Ui } from '../../ui/index.js';
 import {
   createdObjects, doneSteps, ensureLedger, finishRun, lockMigration, markAbandonedRuns, startRun, valueChangesOf,
@@ -42,6 +43,34 @@ function timer() {
   return () => (Date.now() - start) / 1000;
 }
 
+export interface SourcePlan {
+  catalog: SourceCatalog;
+  plan: TargetPlan;
+}
+
+/** Introspects and profiles the source (tables spread over `jobs` connections) and plans the target. */
+export async function readSourcePlan(
+  config: Pick<MigrateDbConfig, 'source' | 'schema' | 'tables' | 'exclude' | 'jobs' | 'sourceTimezone' | 'typeMap'>,
+  ui: Ui,
+  steps: { schemaOnly?: boolean; dataOnly?: boolean } = {},
+): Promise<SourcePlan> {
+  const spinner = ui.phase('introspect: reading the MySQL catalog');
+  const mysql = [await connectMysql(config.source)];
+  try {
+    const catalog = await introspectMysql(mysql[0], config.source.database, { tables: config.tables, exclude: config.exclude });
+    while (mysql.length < Math.min(config.jobs, catalog.tables.length)) mysql.push(await connectMysql(config.source));
+    await profileTables(mysql, catalog.tables);
+    spinner.done(`introspect: ${catalog.tables.length} tables, ${catalog.views.length} views`);
+    const plan = planMigration(catalog, { schema: config.schema, sourceTimezone: config.sourceTimezone, typeMap: config.typeMap, ...steps });
+    return { catalog, plan };
+  } catch (error) {
+    spinner.fail();
+    throw error;
+  } finally {
+    await Promise.all(mysql.map((c) => c.end().catch(() => {})));
+  }
+}
+
 export async function migrateDb(config: MigrateDbConfig, ui: Ui, signal: AbortSignal = new AbortController().signal): Promise<MigrationReport> {
   const startedAt = new Date();
   const report: MigrationReport = {
@@ -50,25 +79,9 @@ export async function migrateDb(config: MigrateDbConfig, ui: Ui, signal: AbortSi
     totals: { rowsRead: 0, rowsWritten: 0, seconds: 0 }, errors: [],
   };
 
-  let spinner = ui.phase('introspect: reading the MySQL catalog');
-  let elapsed = timer();
-  const mysql = [await connectMysql(config.source)];
-  let plan: TargetPlan;
-  try {
-    const catalog = await introspectMysql(mysql[0], config.source.database, { tables: config.tables, exclude: config.exclude });
-    while (mysql.length < Math.min(config.jobs, catalog.tables.length)) mysql.push(await connectMysql(config.source));
-    await profileTables(mysql, catalog.tables);
-    report.phases.push({ name: 'introspect', seconds: elapsed() });
-    spinner.done(`introspect: ${catalog.tables.length} tables, ${catalog.views.length} views`);
-    elapsed = timer();
-    plan = planMigration(catalog, { schema: config.schema, sourceTimezone: config.sourceTimezone, typeMap: config.typeMap, schemaOnly: config.schemaOnly, dataOnly: config.dataOnly });
-    report.phases.push({ name: 'plan', seconds: elapsed() });
-  } catch (error) {
-    spinner.fail();
-    throw error;
-  } finally {
-    await Promise.all(mysql.map((c) => c.end().catch(() => {})));
-  }
+  const elapsed = timer();
+  const { plan } = await readSourcePlan(config, ui, { schemaOnly: config.schemaOnly, dataOnly: config.dataOnly });
+  report.phases.push({ name: 'introspect', seconds: elapsed() });
   report.notes = plan.notes;
 
   if (config.dryRun) {

@@ -152,3 +152,17 @@ export async function nulledValueCounts(client: pg.Client, migrationKey: string,
   );
   return new Map(rows.map((r) => [r.column, r.n]));
 }
+
+/** Whether this database holds a ledger at all (read-only commands must not create one to find out). */
+export async function ledgerExists(client: pg.Client): Promise<boolean> {
+  const { rows } = await client.query<{ ok: boolean }>(`SELECT to_regclass('${LEDGER_SCHEMA}.steps') IS NOT NULL AS ok`);
+  return rows[0].ok;
+}
+
+/** The outcome of the latest run of `command` for this migration, or null when there was none. */
+export async function lastOutcome(client: pg.Client, migrationKey: string, command: string): Promise<string | null> {
+  const { rows } = await client.query<{ outcome: string }>(
+    `SELECT outcome FROM ${LEDGER_SCHEMA}.runs WHERE migration_key = $1 AND command = $2 ORDER BY id DESC LIMIT 1`, [migrationKey, command],
+  );
+  return rows[0]?.outcome ?? null;
+}
