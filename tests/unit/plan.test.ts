@@ -35,9 +35,12 @@ test('names are kept and quoted; colliding index names are qualified with a note
   });
   const plan = planMigration(catalog([a, b]), { schema: 'Shop' });
   assert.match(sqlOf(plan, 'create-table:order'), /CREATE TABLE "Shop"\."order" \(\n {2}"select" integer,\n {2}"User" varchar\(10\)\n\)/);
-  assert.equal(sqlOf(plan, 'index:order:slug'), 'CREATE UNIQUE INDEX "slug" ON "Shop"."order" ("User")');
-  assert.equal(sqlOf(plan, 'index:categories:categories_slug'), 'CREATE UNIQUE INDEX "categories_slug" ON "Shop"."categories" ("slug" DESC)');
-  assert.ok(plan.notes.some((n) => n.kind === 'name' && n.what === 'index slug renamed to categories_slug'));
+  // Names are given out in table order, whichever tables a run includes.
+  assert.equal(sqlOf(plan, 'index:categories:slug'), 'CREATE UNIQUE INDEX "slug" ON "Shop"."categories" ("slug" DESC)');
+  assert.equal(sqlOf(plan, 'index:order:order_slug'), 'CREATE UNIQUE INDEX "order_slug" ON "Shop"."order" ("User")');
+  assert.ok(plan.notes.some((n) => n.kind === 'name' && n.what === 'index slug renamed to order_slug'));
+  const onlyOrder = planMigration(catalog([a], { relations: [{ table: 'categories', indexes: ['slug'] }, { table: 'order', indexes: ['slug'] }] }), { schema: 'Shop' });
+  assert.equal(sqlOf(onlyOrder, 'index:order:order_slug'), 'CREATE UNIQUE INDEX "order_slug" ON "Shop"."order" ("User")', 'same name in a run over one table');
 });
 
 test('prefix and FULLTEXT indexes get the closest equivalent, each noted', () => {

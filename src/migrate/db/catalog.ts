@@ -98,6 +98,11 @@ export interface SourceCatalog {
   serverVersion: string;
   isMariaDb: boolean;
   tables: SourceTable[];
+  /**
+   * Every base table of the source database with its index names, migrated or not: names are given out
+   * from all of them, so a run over some tables names things as a run over all of them would.
+   */
+  relations?: { table: string; indexes: string[] }[];
   views: SourceObject[];
   /** Triggers, routines and events: reported with their SQL, not migrated. */
   otherObjects: SourceObject[];

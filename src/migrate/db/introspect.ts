@@ -153,7 +153,8 @@ export async function introspectMysql(conn: MysqlConnection, database: string, f
     await rows(conn, 'SELECT TABLE_NAME AS name, VIEW_DEFINITION AS definition FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME', [database])
   ).map((v) => ({ kind: 'view', name: v.name, sql: v.definition ?? '' }));
 
-  return { database, serverVersion: version, isMariaDb, tables, views, otherObjects: await introspectOtherObjects(conn, database) };
+  const relations = baseTables.map((t) => ({ table: t.name as string, indexes: [...new Set((indexesByTable.get(t.name) ?? []).map((r) => r.name as string))] }));
+  return { database, serverVersion: version, isMariaDb, tables, relations, views, otherObjects: await introspectOtherObjects(conn, database) };
 }
 
 function toColumn(c: Row, jsonColumns: Set<string>, isMariaDb: boolean): SourceColumn {

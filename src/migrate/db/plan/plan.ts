@@ -77,14 +77,13 @@ const RULES = new Set(['CASCADE', 'SET NULL', 'SET DEFAULT', 'RESTRICT', 'NO ACT
 export function planMigration(catalog: SourceCatalog, options: PlanOptions): TargetPlan {
   const notes: Note[] = [];
   const schema = options.schema;
-  const names = new RelationNames();
   const tableNames = new Map<string, string>();
   for (const table of catalog.tables) {
     const name = fitIdentifier(table.name);
     if (name !== table.name) notes.push({ kind: 'name', table: table.name, what: `table renamed to ${name}`, why: 'Postgres names are at most 63 bytes' });
-    names.reserve(name);
     tableNames.set(table.name, name);
   }
+  const indexNames = assignIndexNames(catalog);
   const q = (table: string) => `${qi(schema)}.${qi(table)}`;
 
   const planned = catalog.tables.map((table) => planColumns(table, tableNames.get(table.name)!, options, notes));
@@ -102,7 +101,7 @@ export function planMigration(catalog: SourceCatalog, options: PlanOptions): Tar
     copies.push({ key: `copy:${name}`, phase: 'data', table: name, description: `copy ${name}`, sql: [], onFailure: 'fail' });
 
     for (const index of source.indexes) {
-      const step = indexStep(index, table, q(name), names, notes);
+      const step = indexStep(index, table, q(name), indexNames, notes);
       if (step) indexes.push(step);
     }
     for (const check of source.checks) {
@@ -141,7 +140,6 @@ export function planMigration(catalog: SourceCatalog, options: PlanOptions): Tar
 
   const views = catalog.views.map((view): Step => {
     const viewName = fitIdentifier(view.name);
-    names.reserve(viewName);
     return {
       key: `view:${viewName}`, phase: 'views', description: `create view ${viewName}`, onFailure: 'note',
       sql: [`CREATE VIEW ${q(viewName)} AS ${translateViewSql(view.sql, catalog.database)}`],
@@ -273,7 +271,27 @@ function addConstraintStep(key: string, table: string, qualified: string, name: 
   };
 }
 
-function indexStep(index: SourceIndex, table: TargetTable, qualified: string, names: RelationNames, notes: Note[]): Step | null {
+/**
+ * Postgres index names share one namespace per schema with tables and views. Every table, view and index
+ * of the source is named here, in a fixed order, so a name never depends on which tables a run includes.
+ */
+function assignIndexNames(catalog: SourceCatalog): Map<string, string> {
+  const relations = catalog.relations ?? catalog.tables.map((t) => ({ table: t.name, indexes: t.indexes.map((i) => i.name) }));
+  const names = new RelationNames();
+  for (const { table } of relations) names.reserve(fitIdentifier(table));
+  for (const view of catalog.views) names.reserve(fitIdentifier(view.name));
+  const assigned = new Map<string, string>();
+  const sorted = [...relations].sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));
+  for (const { table, indexes } of sorted) {
+    const t = fitIdentifier(table);
+    for (const index of [...indexes].sort()) {
+      assigned.set(`${table}\0${index}`, names.claim(index === 'PRIMARY' ? `${t}_pkey` : index, t));
+    }
+  }
+  return assigned;
+}
+
+function indexStep(index: SourceIndex, table: TargetTable, qualified: string, names: Map<string, string>, notes: Note[]): Step | null {
   const t = table.name;
   if (index.columns.some((c) => c.name === null)) {
     notes.push({ kind: 'index', table: t, what: `index ${index.name} not created`, why: 'functional index parts are not translated' });
@@ -284,13 +302,13 @@ function indexStep(index: SourceIndex, table: TargetTable, qualified: string, na
     return null;
   }
   if (index.primary) {
-    const name = names.claim(`${t}_pkey`, t);
+    const name = names.get(`${table.sourceName}\0${index.name}`)!;
     return {
       key: `primary-key:${t}`, phase: 'indexes', table: t, description: `primary key of ${t}`, onFailure: 'fail',
       sql: [`ALTER TABLE ${qualified} ADD CONSTRAINT ${qi(name)} PRIMARY KEY (${index.columns.map((c) => qi(c.name!)).join(', ')})`],
     };
   }
-  const name = names.claim(index.name, t);
+  const name = names.get(`${table.sourceName}\0${index.name}`)!;
   if (name !== index.name) notes.push({ kind: 'name', table: t, what: `index ${index.name} renamed to ${name}`, why: 'Postgres index names are unique per schema (or at most 63 bytes)' });
   const typeOf = (column: string) => table.columns.find((c) => c.name === column)?.pgType ?? '';
 
