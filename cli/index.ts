@@ -2,9 +2,10 @@
 // The `markethub` command: option parsing, output and exit codes. The work lives in src/.
 import { Command, CommanderError, Option } from 'commander';
 import dotenv from 'dotenv';
-import { migrateDbConfig, redactSecrets, USAGE_ERROR, UserError } from '../src/config/index.js';
+import { migrateDbConfig, migrateVerifyConfig, redactSecrets, USAGE_ERROR, UserError } from '../src/config/index.js';
 import { migrateDb } from '../src/migrate/db/index.js';
-import { renderJson, renderTerminal } from '../src/report/render.js';
+import { migrateVerify, VERIFY_EXIT, verifyExitCode } from '../src/migrate/verify/command.js';
+import { renderJson, renderTerminal, renderVerifyTerminal } from '../src/report/render.js';
 import { createUi } from '../src/ui/index.js';
 
 dotenv.config({ quiet: true });
@@ -73,6 +74,35 @@ migrate
       }
     } catch (error) {
       fail(error, verbose);
+    }
+  });
+
+migrate
+  .command('verify')
+  .description('prove the Postgres target holds what the MySQL source holds, and list every row that differs')
+  .option('--source <url>', 'MySQL source (env MARKETHUB_SOURCE_URL)')
+  .option('--target <url>', 'Postgres target (env DATABASE_URL)')
+  .option('--schema <name>', 'target schema (default: public)')
+  .option('--tables <list>', 'only these tables (comma separated)')
+  .option('--exclude <list>', 'all tables but these (comma separated)')
+  .option('--max-differences <n>', 'rows listed at most (all are counted; default: 1000)')
+  .option('--jobs <n>', 'tables compared in parallel (default: CPU count, at most 8)')
+  .option('--source-timezone <zone>', 'time zone the DATETIME values were written in (default: UTC)')
+  .option('--json', 'print the report as JSON on stdout, nothing else')
+  .addOption(new Option('--verbose', 'show stack traces for errors'))
+  .action(async (flags: Record<string, unknown>) => {
+    try {
+      const config = migrateVerifyConfig(flags);
+      secrets.push(config.source.password, config.target.password);
+      const report = await migrateVerify(config, createUi({ json: Boolean(flags.json) }));
+      process.stdout.write(redactSecrets(flags.json ? JSON.stringify(report, null, 2) + '\n' : renderVerifyTerminal(report), secrets));
+      process.exitCode = verifyExitCode(report);
+    } catch (error) {
+      // Whatever stopped the comparison, the answer is "could not verify", never "parity".
+      if (error instanceof UserError && error.exitCode === USAGE_ERROR) fail(error, Boolean(flags.verbose));
+      const couldNotVerify = new UserError(error instanceof Error ? error.message : String(error), VERIFY_EXIT.couldNotVerify);
+      if (error instanceof Error && !(error instanceof UserError)) couldNotVerify.stack = error.stack;
+      fail(couldNotVerify, Boolean(flags.verbose));
     }
   });
 

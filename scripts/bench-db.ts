@@ -2,42 +2,12 @@
 // `markethub migrate db`, pgloader (with its defaults) and a plain `mysql --quick | psql \copy` pipe
 // (the raw limit: no indexes, no constraints), each into a fresh Postgres database.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { measure, type Measurement } from './bench/measure.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BENCH_SQL = process.env.MARKETHUB_BENCH_SQL ?? path.resolve(ROOT, '../shared/bench/markethub-mysql.sql');
-const MYSQL = { host: '127.0.0.1', port: 3306, user: 'root' };
-const PG_ADMIN = 'postgres://postgres@127.0.0.1:5432';
-
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
-
-function die(message: string): never {
-  console.error(`bench:db: ${message}`);
-  process.exit(1);
-}
-
-function mysqlCli(database: string, sql: string): string {
-  const result = spawnSync('mysql', ['-h', MYSQL.host, '-P', String(MYSQL.port), '-u', MYSQL.user, '-N', '-B', database], { input: sql, encoding: 'utf8', maxBuffer: 1 << 30 });
-  if (result.status !== 0) die(`mysql: ${result.stderr.trim()}`);
-  return result.stdout;
-}
-
-async function freshPostgres(name: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: `${PG_ADMIN}/postgres` });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  return `${PG_ADMIN}/${name}`;
-}
+import { die, freshPostgres, MYSQL, mysqlCli, prepareBenchDatabase, ROOT } from './bench/common.js';
 
 async function targetFacts(url: string): Promise<{ rows: number; foreignKeys: number }> {
   const client = new pg.Client({ connectionString: url });
@@ -98,19 +68,7 @@ function row(cells: (string | number)[], widths: number[]): string {
 }
 
 async function main(): Promise<void> {
-  const scale = option('scale', '1');
-  if (!/^\d+(\.\d+)?$/.test(scale) || Number(scale) <= 0) die(`--scale must be a positive number, got ${scale}`);
-  if (!existsSync(BENCH_SQL)) die(`benchmark SQL not found at ${BENCH_SQL} (set MARKETHUB_BENCH_SQL)`);
-  if (!existsSync(path.join(ROOT, 'dist/cli/index.js'))) die('build first: npm run build');
-  const database = `mh_bench_s${scale.replace('.', '_')}`;
-  const source = `mysql://${MYSQL.user}@${MYSQL.host}:${MYSQL.port}/${database}`;
-
-  const exists = mysqlCli('mysql', `SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '${database}'`).trim() === '8';
-  if (!exists || process.argv.includes('--regenerate')) {
-    console.log(`generating ${database} at scale ${scale} ...`);
-    mysqlCli('mysql', `DROP DATABASE IF EXISTS \`${database}\`; CREATE DATABASE \`${database}\``);
-    mysqlCli(database, `SET @scale = ${scale};\n${readFileSync(BENCH_SQL, 'utf8')}\nANALYZE TABLE users, vendors, categories, products, product_images, reviews, orders, order_items;`);
-  }
+  const { scale, database, source } = prepareBenchDatabase();
   const tables = mysqlCli(database, `SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = '${database}'`).trim().split('\n');
   const sourceRows = tables.reduce((n, t) => n + Number(mysqlCli(database, `SELECT COUNT(*) FROM \`${t}\``)), 0);
   const sourceFks = Number(mysqlCli(database, `SELECT COUNT(*) FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = '${database}'`));

@@ -15,3 +15,8 @@ echo "migrating mysql://127.0.0.1:3306/$SOURCE_DB -> postgres://127.0.0.1:5432/$
 node dist/cli/index.js migrate db \
   --source "mysql://root@127.0.0.1:3306/$SOURCE_DB" \
   --target "postgres://postgres@127.0.0.1:5432/$TARGET_DB"
+echo
+echo "verifying the copy row by row ..."
+node dist/cli/index.js migrate verify \
+  --source "mysql://root@127.0.0.1:3306/$SOURCE_DB" \
+  --target "postgres://postgres@127.0.0.1:5432/$TARGET_DB"

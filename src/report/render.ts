@@ -1,4 +1,5 @@
 // Renderers for the run report: a pgloader-style terminal summary, JSON and Markdown.
+import type { VerifyCommandReport } from '../migrate/verify/command.js';
 import type { MigrationReport, Note } from './model.js';
 
 const LISTED_VALUE_CHANGES = 20;
@@ -57,5 +58,27 @@ export function renderMarkdown(report: MigrationReport): string {
   out.push('', '## Changes', '', ...report.notes.map((n) => `- **${n.kind}** ${describeNote(n)}`));
   out.push('', '## Values changed', '', ...report.valueChanges.map((n) => `- ${describeNote(n)}`));
   if (report.errors.length) out.push('', '## Errors', '', ...report.errors.map((e) => `- ${e}`));
+  return out.join('\n') + '\n';
+}
+
+const LISTED_DIFFERENCES = 20;
+
+/** The `migrate verify` report for a person: a table per source table, then what differs. */
+export function renderVerifyTerminal(report: VerifyCommandReport): string {
+  const rows = report.tables.map((t) => [t.table, String(t.rowsSource), String(t.rowsTarget), t.status, String(t.differences), String(t.expected), seconds(t.seconds)]);
+  const out = [table(['table name', 'rows source', 'rows target', 'status', 'differences', 'expected', 'time'], rows, [false, true, true, false, true, true, true])];
+  if (report.schemaProblems.length) out.push('', `Schema differences (${report.schemaProblems.length}):`, ...report.schemaProblems.map((p) => `  ${p.table}: ${p.what}`));
+  if (report.integrityProblems.length) out.push('', `Integrity problems (${report.integrityProblems.length}):`, ...report.integrityProblems.map((p) => `  ${p.table}: ${p.what}`));
+  if (report.differencesTotal) {
+    out.push('', `Rows that differ (${report.differencesTotal}):`);
+    for (const d of report.differences.slice(0, LISTED_DIFFERENCES)) {
+      const key = Object.entries(d.key).map(([k, v]) => `${k}=${v}`).join(', ');
+      out.push(`  ${d.table} [${key}]: ${d.kind}${d.columns.length ? ` (${d.columns.join(', ')})` : ''}`);
+    }
+    if (report.differencesTotal > LISTED_DIFFERENCES) out.push(`  ... and ${report.differencesTotal - LISTED_DIFFERENCES} more (all counted; --json lists up to --max-differences)`);
+  }
+  const expected = report.expected.length + report.expectedDifferences;
+  if (expected) out.push('', `Expected differences, made and reported by the migration: ${report.expectedDifferences} values, ${report.expected.length} schema changes`);
+  out.push('', report.ok ? `Parity: the target holds what the source holds (${seconds(report.seconds)}).` : `Differences found (${seconds(report.seconds)}).`);
   return out.join('\n') + '\n';
 }

@@ -1,0 +1,77 @@
+// What to do per table: how each column is compared, whether the table is cut into key ranges or
+// compared as a multiset, and the tasks that follow from it.
+import type pg from 'pg';
+import { splitKeyRange, type KeyRange } from '../db/chunks.js';
+import type { TargetTable } from '../db/plan/plan.js';
+import type { TableJob } from './keyed.js';
+import { renderColumn, type TargetColumnType } from './render.js';
+import { tableNames } from './sql.js';
+
+/** About this many rows per in-database summary: small enough to bisect cheaply, big enough to be few. */
+export const ROWS_PER_RANGE = 10_000;
+const INTEGER_TYPES = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'bigint']);
+
+export interface Job extends TableJob {
+  rangesLeft: number;
+  tasksLeft: number;
+  started: number | null;
+}
+
+/** 'columns': the pass over the columns compared outside the databases, once the table's ranges are settled. */
+export type Task = { kind: 'range'; job: Job; range: KeyRange } | { kind: 'columns' | 'multiset'; job: Job };
+
+/** The target's real column types, by table and column. */
+export async function targetColumnTypes(client: pg.Client, schema: string): Promise<Map<string, Map<string, TargetColumnType>>> {
+  const { rows } = await client.query<{ table_name: string; column_name: string; udt_name: string; numeric_scale: number | null }>(
+    'SELECT table_name, column_name, udt_name, numeric_scale FROM information_schema.columns WHERE table_schema = $1',
+    [schema],
+  );
+  const tables = new Map<string, Map<string, TargetColumnType>>();
+  for (const r of rows) {
+    const columns = tables.get(r.table_name) ?? tables.set(r.table_name, new Map()).get(r.table_name)!;
+    columns.set(r.column_name, { udt: r.udt_name, scale: r.numeric_scale });
+  }
+  return tables;
+}
+
+/** The comparison of one table, or a result with status 'error' when the target cannot be compared. */
+export function planJob(table: TargetTable, schema: string, types: Map<string, TargetColumnType> | undefined, sourceTimezone: string): Job {
+  const result = { table: table.name, rowsSource: 0, rowsTarget: 0, status: 'ok' as const, differences: 0, expected: 0, seconds: 0 };
+  const job: Job = {
+    names: tableNames(table.sourceName, schema, table.name), renders: [], key: null, primaryKey: table.primaryKey, result, compared: [],
+    rangesLeft: 0, tasksLeft: 0, started: null,
+  };
+  const fail = (error: string): Job => {
+    Object.assign(job.result, { status: 'error', error });
+    return job;
+  };
+  if (!types) return fail(`table ${schema}.${table.name} does not exist in the target`);
+  const missing = table.columns.filter((c) => !types.has(c.name)).map((c) => c.name);
+  if (missing.length) return fail(`column(s) ${missing.join(', ')} of ${table.name} do not exist in the target`);
+
+  job.renders = table.columns.map((c) => renderColumn(c, types.get(c.name)!, sourceTimezone));
+  const key = table.primaryKey.length === 1 ? table.columns.find((c) => c.name === table.primaryKey[0]) : undefined;
+  const keyType = key && types.get(key.name)!;
+  // Keys are cut into ranges and merged as numbers: only integers on both sides qualify.
+  const integerTarget = keyType && (['int2', 'int4', 'int8'].includes(keyType.udt) || (keyType.udt === 'numeric' && keyType.scale === 0));
+  if (key && INTEGER_TYPES.has(key.source.dataType) && integerTarget) job.key = { source: key.source.name, target: key.name };
+  return job;
+}
+
+export function tasksOf(job: Job, table: TargetTable): Task[] {
+  if (job.result.status === 'error') return [];
+  if (!job.key) return [{ kind: 'multiset', job }];
+  // An empty source table has no key range, but the target may still hold rows: one open range.
+  const ranges = table.keyRange ? splitKeyRange(table.keyRange.min, table.keyRange.max, table.rowEstimate, ROWS_PER_RANGE) : [{ from: null, to: null }];
+  job.rangesLeft = ranges.length;
+  return ranges.map((range) => ({ kind: 'range', job, range }));
+}
+
+/**
+ * Tables with columns compared outside the databases end in one long streaming pass, which runs
+ * alongside other tables' ranges only if their own ranges come first; then biggest first.
+ */
+export function queueOrder(a: { job: Job; table: TargetTable }, b: { job: Job; table: TargetTable }): number {
+  const streamed = (job: Job) => (job.renders.some((r) => r.client) ? 1 : 0);
+  return streamed(b.job) - streamed(a.job) || b.table.rowEstimate - a.table.rowEstimate;
+}

@@ -1,0 +1,131 @@
+// How each column is compared: where both databases can render a value as the very same text, it goes
+// into the in-database row hash; where they cannot (floats, JSON, times, anything uncertain) it is read
+// and normalised here instead. The decision follows the column's actual Postgres type, so a target that
+// differs from the plan is compared by value rather than producing false differences.
+import type { TargetColumn } from '../db/plan/plan.js';
+import { quoteIdent, quoteLiteral } from '../db/plan/expression.js';
+import { quoteMysqlIdentifier } from '../db/mysql.js';
+import { SPATIAL_TYPES } from '../db/plan/types.js';
+import type { ClientKind } from './normalise.js';
+
+/** What information_schema.columns says about a target column. */
+export interface TargetColumnType {
+  /** udt_name: int4, numeric, timestamptz, bpchar, _text, varbit, jsonb ... */
+  udt: string;
+  /** numeric_scale, for numeric columns. */
+  scale: number | null;
+}
+
+export interface ColumnRender {
+  /** The target column's name. */
+  name: string;
+  /** Select expressions: canonical text when hashed, otherwise the raw value for canonicalSource/Target. */
+  mysql: string;
+  postgres: string;
+  /** The element each side feeds to the row hash (text on both sides, byte-identical for equal data). */
+  hash: { mysql: string; postgres: string } | null;
+  /** Set when the column is compared outside the databases. */
+  client: ClientKind | null;
+  /** MySQL condition (1, 0 or NULL) for a value the migration changes on purpose (zero date, NUL). */
+  mysqlExpected: string | null;
+}
+
+const INTEGER_TYPES = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'bigint', 'year']);
+const TEXT_TYPES = new Set(['char', 'varchar', 'tinytext', 'text', 'mediumtext', 'longtext', 'enum']);
+const BINARY_TYPES = new Set(['binary', 'varbinary', 'tinyblob', 'blob', 'mediumblob', 'longblob']);
+const PG_INTEGERS = new Set(['int2', 'int4', 'int8']);
+const PG_TEXTS = new Set(['text', 'varchar', 'bpchar']);
+
+/**
+ * Zero, partial and impossible dates: the test the migration applies before writing NULL (a zero year,
+ * month or day, or a day past the end of its month). LAST_DAY is NULL for a zero month. True for NULL.
+ */
+export function mysqlInvalidDate(c: string): string {
+  return `(NOT IFNULL(YEAR(${c}) > 0 AND DAYOFMONTH(${c}) BETWEEN 1 AND DAYOFMONTH(LAST_DAY(${c})), FALSE))`;
+}
+
+/** Text as UTF-8 bytes: a binary string never meets a collation, and MD5 sees exactly the bytes Postgres hashes. */
+function mysqlUtf8(c: string): string {
+  return `CAST(CONVERT(${c} USING utf8mb4) AS BINARY)`;
+}
+
+/** Text elements carry their byte length, so no value can pose as NULL or swallow a separator. */
+function framed(mysql: string, postgres: string): ColumnRender['hash'] {
+  return { mysql: `CONCAT(LENGTH(${mysql}), ':', ${mysql})`, postgres: `(octet_length(${postgres}) || ':' || ${postgres})` };
+}
+
+function hashed(name: string, mysql: string, postgres: string, options: { frame?: boolean; expected?: string; hash?: ColumnRender['hash'] } = {}): ColumnRender {
+  const hash = options.hash ?? (options.frame ? framed(mysql, postgres) : { mysql, postgres });
+  return { name, mysql, postgres, hash, client: null, mysqlExpected: options.expected ?? null };
+}
+
+function client(name: string, kind: ClientKind, mysql: string, postgres: string): ColumnRender {
+  return { name, mysql, postgres, hash: null, client: kind, mysqlExpected: null };
+}
+
+function booleanText(name: string, m: string, p: string): ColumnRender {
+  // NULL must stay NULL: IF(x <> 0, ...) would turn it into 'f'.
+  return hashed(name, `CASE WHEN ${m} <> 0 THEN 't' WHEN ${m} = 0 THEN 'f' END`, `CASE WHEN ${p} THEN 't' WHEN NOT ${p} THEN 'f' END`);
+}
+
+function dateText(name: string, m: string, p: string, withTime: boolean, zone: string | null): ColumnRender {
+  const invalid = mysqlInvalidDate(m);
+  const mysqlFormat = withTime ? '%Y-%m-%d %H:%i:%s.%f' : '%Y-%m-%d';
+  const pgFormat = withTime ? 'YYYY-MM-DD HH24:MI:SS.US' : 'YYYY-MM-DD';
+  const pgValue = zone === null ? p : `(${p} AT TIME ZONE ${quoteLiteral(zone)})`;
+  return hashed(name, `CASE WHEN ${invalid} THEN NULL ELSE DATE_FORMAT(${m}, '${mysqlFormat}') END`, `to_char(${pgValue}, '${pgFormat}')`, {
+    expected: `(${m} IS NOT NULL AND ${invalid})`,
+  });
+}
+
+/** How to compare one column, given the source column, the plan's value kind and the target's real type. */
+export function renderColumn(column: TargetColumn, target: TargetColumnType, sourceTimezone: string): ColumnRender {
+  const name = column.name;
+  const source = column.source;
+  const m = quoteMysqlIdentifier(source.name);
+  const p = quoteIdent(name);
+  const type = source.dataType;
+  const udt = target.udt;
+
+  if (source.isJson) return client(name, udt === 'json' || udt === 'jsonb' ? 'json' : 'text', m, `${p}::text`);
+  if (udt === 'float4' || udt === 'float8') {
+    // `+ 0e0`: the server prints FLOAT with 6 digits, as a DOUBLE it prints the stored value exactly.
+    return client(name, udt === 'float4' ? 'float32' : 'float64', `${m} + 0e0`, `${p}::text`);
+  }
+  if (udt === 'time' || udt === 'interval') return client(name, 'time', m, `extract(epoch from ${p})::text`);
+
+  if (INTEGER_TYPES.has(type) || type === 'decimal') {
+    if (udt === 'bool') return booleanText(name, m, p);
+    // YEAR prints as '0000' in MySQL text context but was copied as the number 0.
+    const mysql = type === 'year' ? `(${m} + 0)` : m;
+    const scale = type === 'decimal' ? source.numericScale ?? 0 : 0;
+    // Equal scales print the same digits on both sides; anything else is compared by value.
+    if (PG_INTEGERS.has(udt) ? scale === 0 : udt === 'numeric' && target.scale === scale) return hashed(name, mysql, `${p}::text`);
+    return client(name, 'decimal', mysql, `${p}::text`);
+  }
+  if (type === 'date' && udt === 'date') return dateText(name, m, p, false, null);
+  if ((type === 'datetime' || type === 'timestamp') && (udt === 'timestamptz' || udt === 'timestamp')) {
+    // TIMESTAMP is read in UTC (the session runs at +00:00); DATETIME is wall-clock time in the source's zone.
+    const zone = udt === 'timestamp' ? null : column.kind === 'timestamp-utc' || type === 'timestamp' ? 'UTC' : sourceTimezone;
+    return dateText(name, m, p, true, zone);
+  }
+  if (type === 'bit') {
+    if (udt === 'bool') return booleanText(name, m, p);
+    if (udt === 'varbit' || udt === 'bit') return hashed(name, `LPAD(BIN(${m}), ${source.numericPrecision ?? 1}, '0')`, `${p}::text`);
+  }
+  if ((BINARY_TYPES.has(type) || SPATIAL_TYPES.has(type)) && udt === 'bytea') {
+    const value = SPATIAL_TYPES.has(type) ? `ST_AsBinary(${m})` : m;
+    // Hashing the bytes directly spares hex-encoding large blobs; hex is what rows show.
+    return hashed(name, `HEX(${value})`, `upper(encode(${p}, 'hex'))`, { hash: { mysql: `MD5(${value})`, postgres: `md5(${p})` } });
+  }
+  if (type === 'set' && udt === '_text') return hashed(name, mysqlUtf8(m), `array_to_string(${p}, ',')`, { frame: true });
+  if (TEXT_TYPES.has(type) && PG_TEXTS.has(udt)) {
+    const withoutNul = `REPLACE(${mysqlUtf8(m)}, X'00', '')`;
+    const expected = `(INSTR(${mysqlUtf8(m)}, X'00') > 0)`;
+    // Postgres char(n) pads with spaces; MySQL strips them when reading.
+    if (udt === 'bpchar') return hashed(name, `RTRIM(${withoutNul})`, `rtrim(${p})`, { frame: true, expected });
+    return hashed(name, withoutNul, `${p}::text`, { frame: true, expected });
+  }
+  // uuid, inet and whatever else: compared as text, here.
+  return client(name, udt === 'bpchar' ? 'padded-text' : 'text', m, `${p}::text`);
+}

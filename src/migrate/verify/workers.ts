@@ -1,0 +1,69 @@
+// A few workers, each with its own connection to both databases, taking tasks from one queue. A task
+// that fails marks its table as not verified; the other tables go on.
+import { redactSecrets, type Dsn } from '../../config/dsn.js';
+import { connectMysql } from '../db/mysql.js';
+import { connectPostgres } from '../db/postgres.js';
+import type { DifferenceLog } from './differences.js';
+import type { Job, Task } from './jobs.js';
+import { verifyClientColumns, verifyRange, type Sides } from './keyed.js';
+import { verifyMultiset } from './multiset.js';
+
+export async function openSides(source: Dsn, target: Dsn): Promise<Sides> {
+  const mysql = await connectMysql(source);
+  try {
+    // Floats print their shortest exact text whatever the server's default.
+    const postgres = await connectPostgres(target, 'target', ['SET extra_float_digits = 1', "SET TIME ZONE 'UTC'"]);
+    return { mysql, postgres };
+  } catch (error) {
+    await mysql.end().catch(() => {});
+    throw error;
+  }
+}
+
+/** `broken`: a read may have stopped mid-result, and a paused MySQL result would keep end() waiting forever. */
+export async function closeSides(sides: Sides, broken = false): Promise<void> {
+  if (broken) sides.mysql.destroy();
+  await Promise.all([broken ? undefined : sides.mysql.end().catch(() => sides.mysql.destroy()), sides.postgres.end().catch(() => {})]);
+}
+
+function run(task: Task, sides: Sides, log: DifferenceLog): Promise<void> {
+  switch (task.kind) {
+    case 'range':
+      return verifyRange(task.job, sides, task.range, log);
+    case 'columns':
+      return verifyClientColumns(task.job, sides, log);
+    case 'multiset':
+      return verifyMultiset(task.job, sides, log);
+  }
+}
+
+function settled(job: Job, task: Task, queue: Task[]): void {
+  if (task.kind === 'range' && --job.rangesLeft === 0 && job.result.status !== 'error' && job.renders.some((r) => r.client)) {
+    // Only now: it skips the rows the ranges already compared one by one.
+    queue.unshift({ kind: 'columns', job });
+    job.tasksLeft++;
+  }
+  if (--job.tasksLeft === 0) job.result.seconds = (performance.now() - job.started!) / 1000;
+}
+
+/** Runs the queue on the workers (replaced when a task leaves one unusable) until it is empty. */
+export async function runTasks(workers: Sides[], queue: Task[], log: DifferenceLog, dsns: { source: Dsn; target: Dsn }): Promise<void> {
+  const secrets = [dsns.source.password, dsns.target.password];
+  for (const task of queue) task.job.tasksLeft++;
+  const work = async (index: number) => {
+    for (let task = queue.shift(); task; task = queue.shift()) {
+      const { job } = task;
+      job.started ??= performance.now();
+      try {
+        if (job.result.status !== 'error') await run(task, workers[index], log);
+      } catch (error) {
+        job.result.status = 'error';
+        job.result.error = redactSecrets(error instanceof Error ? error.message : String(error), secrets);
+        await closeSides(workers[index], true);
+        workers[index] = await openSides(dsns.source, dsns.target);
+      }
+      settled(job, task, queue);
+    }
+  };
+  await Promise.all(workers.map((_, i) => work(i)));
+}

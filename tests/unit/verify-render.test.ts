@@ -1,0 +1,92 @@
+// Which columns go into the in-database row hash, and the SQL both sides render them with.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { planMigration } from '../../src/migrate/db/plan/plan.js';
+import { renderColumn, type TargetColumnType } from '../../src/migrate/verify/render.js';
+import { multisetQueries, mysqlRowHash, postgresRowHash, rowQueries, summaryQueries, tableNames } from '../../src/migrate/verify/sql.js';
+import { catalog, column, table } from '../helpers/catalog.js';
+
+const plannedColumns = (columns: ReturnType<typeof column>[]) =>
+  planMigration(catalog([table('t', columns, { primaryKey: ['id'] })]), { schema: 'public' }).tables[0].columns;
+
+function renders(columns: ReturnType<typeof column>[], udts: Record<string, TargetColumnType>, zone = 'UTC') {
+  return Object.fromEntries(plannedColumns(columns).map((c) => [c.name, renderColumn(c, udts[c.name], zone)]));
+}
+
+const t = (udt: string, scale: number | null = null): TargetColumnType => ({ udt, scale });
+
+test('values both databases print alike are hashed in SQL; floats, JSON and times are compared here', () => {
+  const r = renders(
+    [
+      column('id', 'int(11)'), column('price', 'decimal(10,2)'), column('f', 'float'), column('d', 'double'), column('doc', 'json'),
+      column('dur', 'time'), column('name', 'varchar(20)'), column('code', 'char(5)'), column('flag', 'tinyint(1)', { profile: { onlyBooleanValues: true } }),
+      column('bits', 'bit(5)'), column('raw', 'blob'), column('tags', 'set', { members: ['a', 'b'] }), column('y', 'year'), column('ip', 'inet6'),
+    ],
+    {
+      id: t('int4'), price: t('numeric', 2), f: t('float4'), d: t('float8'), doc: t('jsonb'), dur: t('time'), name: t('varchar'), code: t('bpchar'),
+      flag: t('bool'), bits: t('varbit'), raw: t('bytea'), tags: t('_text'), y: t('int2'), ip: t('inet'),
+    },
+  );
+  const hashed = Object.values(r).filter((x) => x.hash).map((x) => x.name);
+  assert.deepEqual(hashed, ['id', 'price', 'name', 'code', 'flag', 'bits', 'raw', 'tags', 'y']);
+  assert.deepEqual(Object.fromEntries(Object.values(r).filter((x) => x.client).map((x) => [x.name, x.client])), { f: 'float32', d: 'float64', doc: 'json', dur: 'time', ip: 'text' });
+  assert.equal(r.f.mysql, '`f` + 0e0');
+  assert.equal(r.dur.postgres, 'extract(epoch from "dur")::text');
+  assert.equal(r.flag.mysql, "CASE WHEN `flag` <> 0 THEN 't' WHEN `flag` = 0 THEN 'f' END");
+  assert.equal(r.flag.postgres, `CASE WHEN "flag" THEN 't' WHEN NOT "flag" THEN 'f' END`);
+  assert.equal(r.bits.mysql, "LPAD(BIN(`bits`), 5, '0')");
+  assert.equal(r.y.mysql, '(`y` + 0)');
+  assert.deepEqual(r.raw.hash, { mysql: 'MD5(`raw`)', postgres: 'md5("raw")' });
+  assert.equal(r.raw.postgres, `upper(encode("raw", 'hex'))`);
+  assert.equal(r.tags.postgres, `array_to_string("tags", ',')`);
+  // char(n): Postgres pads, so both sides drop trailing spaces; text is framed by its byte length.
+  assert.equal(r.code.postgres, 'rtrim("code")');
+  assert.match(r.code.mysql, /^RTRIM\(REPLACE\(CAST\(CONVERT\(`code` USING utf8mb4\) AS BINARY\), X'00', ''\)\)$/);
+  assert.equal(r.name.hash!.postgres, `(octet_length("name"::text) || ':' || "name"::text)`);
+  assert.match(r.name.mysqlExpected!, /INSTR/);
+});
+
+test('a decimal is hashed only when both sides print the same scale', () => {
+  const same = renders([column('id', 'int(11)'), column('p', 'decimal(10,2)')], { id: t('int4'), p: t('numeric', 2) });
+  const other = renders([column('id', 'int(11)'), column('p', 'decimal(10,2)')], { id: t('int4'), p: t('numeric', 4) });
+  assert.ok(same.p.hash);
+  assert.equal(other.p.hash, null);
+  assert.equal(other.p.client, 'decimal');
+});
+
+test('DATETIME is rendered in the source zone, TIMESTAMP in UTC, and impossible dates as NULL (counted as expected)', () => {
+  const r = renders([column('id', 'int(11)'), column('at', 'datetime(3)'), column('ts', 'timestamp(6)'), column('day', 'date')], {
+    id: t('int4'), at: t('timestamptz'), ts: t('timestamptz'), day: t('date'),
+  }, 'Europe/Berlin');
+  assert.equal(r.at.postgres, `to_char(("at" AT TIME ZONE 'Europe/Berlin'), 'YYYY-MM-DD HH24:MI:SS.US')`);
+  assert.equal(r.ts.postgres, `to_char(("ts" AT TIME ZONE 'UTC'), 'YYYY-MM-DD HH24:MI:SS.US')`);
+  assert.equal(r.day.postgres, `to_char("day", 'YYYY-MM-DD')`);
+  assert.match(r.at.mysql, /^CASE WHEN \(NOT IFNULL\(YEAR\(`at`\) > 0 AND DAYOFMONTH\(`at`\) BETWEEN 1 AND DAYOFMONTH\(LAST_DAY\(`at`\)\), FALSE\)\) THEN NULL ELSE DATE_FORMAT\(`at`, '%Y-%m-%d %H:%i:%s.%f'\) END$/);
+  assert.match(r.day.mysqlExpected!, /^\(`day` IS NOT NULL AND /);
+});
+
+test('row hashes: 60 bits of an MD5 over framed, NULL-marked elements, summed exactly', () => {
+  const r = Object.values(renders([column('id', 'int(11)'), column('name', 'varchar(20)'), column('f', 'float')], { id: t('int4'), name: t('text'), f: t('float4') }));
+  assert.equal(
+    mysqlRowHash(r),
+    "CAST(CONV(SUBSTRING(MD5(CONCAT_WS(X'1F', COALESCE(CAST(`id` AS BINARY), X'5C4E'), COALESCE(CAST(CONCAT(LENGTH(REPLACE(CAST(CONVERT(`name` USING utf8mb4) AS BINARY), X'00', '')), ':', REPLACE(CAST(CONVERT(`name` USING utf8mb4) AS BINARY), X'00', '')) AS BINARY), X'5C4E'))), 1, 15), 16, 10) AS UNSIGNED)",
+  );
+  assert.equal(
+    postgresRowHash(r),
+    `('x' || substr(md5(concat_ws(chr(31), coalesce("id"::text, E'\\\\N'), coalesce((octet_length("name"::text) || ':' || "name"::text), E'\\\\N'))), 1, 15))::bit(60)::bigint`,
+  );
+  const names = tableNames('order', 'shop', 'order');
+  const key = { source: 'id', target: 'id' };
+  const whole = summaryQueries(names, key, r, { from: null, to: '100' });
+  assert.match(whole.mysql, /^SELECT '0' AS part, COUNT\(\*\), COALESCE\(SUM\(CAST\(CONV.* FROM `order` WHERE `id` < 100$/);
+  assert.match(whole.postgres, /^SELECT '0' AS part, count\(\*\), coalesce\(sum\(.* FROM "shop"."order" WHERE "id" < 100$/);
+  const halves = summaryQueries(names, key, r, { from: '1', to: '100' }, '50');
+  assert.match(halves.mysql, /^SELECT CASE WHEN `id` < 50 THEN '0' ELSE '1' END AS part, .* WHERE `id` >= 1 AND `id` < 100 GROUP BY 1$/);
+  // Ordered by the table's own key column, never by the text-cast output column of the same name.
+  const rows = rowQueries(names, key, r, { from: '1', to: null });
+  assert.match(rows.postgres, /^SELECT "id"::text, "id"::text, .* FROM "shop"."order" AS t WHERE "id" >= 1 ORDER BY t."id"$/);
+  assert.match(rows.mysql, /ORDER BY t.`id`$/);
+  const multiset = multisetQueries(names, r);
+  assert.match(multiset.mysql, /^SELECT CAST\(MD5\(.*\) AS BINARY\) AS row_md5, .* ORDER BY 1$/);
+  assert.match(multiset.postgres, /^SELECT md5\(.*\) COLLATE "C" AS row_md5, .* ORDER BY 1$/);
+});
