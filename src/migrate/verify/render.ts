@@ -96,8 +96,8 @@ export function renderColumn(column: TargetColumn, target: TargetColumnType, sou
 
   if (INTEGER_TYPES.has(type) || type === 'decimal') {
     if (udt === 'bool') return booleanText(name, m, p);
-    // YEAR prints as '0000' in MySQL text context but was copied as the number 0.
-    const mysql = type === 'year' ? `(${m} + 0)` : m;
+    // YEAR prints as '0000' and ZEROFILL pads with zeros in MySQL text, but both were copied as numbers.
+    const mysql = type === 'year' || source.columnType.includes('zerofill') ? `(${m} + 0)` : m;
     const scale = type === 'decimal' ? source.numericScale ?? 0 : 0;
     // Equal scales print the same digits on both sides; anything else is compared by value.
     if (PG_INTEGERS.has(udt) ? scale === 0 : udt === 'numeric' && target.scale === scale) return hashed(name, mysql, `${p}::text`);
