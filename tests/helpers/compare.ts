@@ -8,6 +8,10 @@ import { createHash } from 'node:crypto';
 import mysql from 'mysql2';
 import pg from 'pg';
 import { parseDsn } from '../../src/config/dsn.js';
+import { canonicalDecimal, canonicalFloat32, canonicalFloat64, canonicalJson, mysqlTimeToSeconds } from '../../src/migrate/verify/normalise.js';
+
+// One set of value normalisers for this check and for `migrate verify`.
+export { canonicalDecimal, canonicalFloat32, canonicalFloat64, canonicalJson, mysqlTimeToSeconds };
 
 // ---------------------------------------------------------------------------------------------
 // Public types
@@ -93,31 +97,6 @@ export interface CompareOptions {
 
 const INVALID = '\u0001invalid:';
 
-/** Exact canonical text of a decimal number: no sign on zero, no leading or trailing zeros, no exponent. */
-export function canonicalDecimal(input: string): string | undefined {
-  const s = input.trim();
-  if (s === 'NaN' || s === 'Infinity' || s === '-Infinity') return s;
-  const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(s);
-  if (!m) return undefined;
-  const [, sign, intPart = '', fracPart = '', expPart] = m;
-  if (intPart === '' && fracPart === '') return undefined;
-  let digits = intPart + fracPart;
-  // value = digits * 10^exp
-  let exp = (expPart ? Number(expPart) : 0) - fracPart.length;
-  if (!Number.isSafeInteger(exp)) return undefined;
-  digits = digits.replace(/^0+/, '');
-  if (digits === '') return '0';
-  const trailing = digits.length - digits.replace(/0+$/, '').length;
-  digits = digits.slice(0, digits.length - trailing);
-  exp += trailing;
-  let body: string;
-  if (Math.abs(exp) > 100_000) body = `${digits}e${exp}`;
-  else if (exp >= 0) body = digits + '0'.repeat(exp);
-  else if (-exp < digits.length) body = `${digits.slice(0, digits.length + exp)}.${digits.slice(digits.length + exp)}`;
-  else body = `0.${'0'.repeat(-exp - digits.length)}${digits}`;
-  return sign === '-' ? `-${body}` : body;
-}
-
 /** Orders two canonical decimals (as produced by canonicalDecimal) by value. */
 export function compareDecimal(a: string, b: string): number {
   const negA = a.startsWith('-');
@@ -136,26 +115,6 @@ export function compareDecimal(a: string, b: string): number {
   }
   const sign = Math.sign(c);
   return negA && sign !== 0 ? -sign : sign;
-}
-
-/** The shortest decimal text that reads back as the same single-precision float. */
-export function canonicalFloat32(input: string): string {
-  const n = Number(input.trim());
-  if (input.trim() === '' || Number.isNaN(n)) return input.trim() === 'NaN' ? 'NaN' : INVALID + input;
-  const f = Math.fround(n);
-  if (!Number.isFinite(f) || f === 0) return String(f === 0 ? 0 : f);
-  for (let p = 1; p <= 9; p++) {
-    const t = f.toPrecision(p);
-    if (Math.fround(Number(t)) === f) return String(Number(t));
-  }
-  return String(f);
-}
-
-/** The shortest decimal text that reads back as the same double. */
-export function canonicalFloat64(input: string): string {
-  const n = Number(input.trim());
-  if (input.trim() === '' || Number.isNaN(n)) return input.trim() === 'NaN' ? 'NaN' : INVALID + input;
-  return String(n === 0 ? 0 : n);
 }
 
 /**
@@ -202,14 +161,6 @@ export function canonicalPostgresTimestamp(value: string): string {
     `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ` +
     `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}${frac}`
   );
-}
-
-/** A MySQL TIME text ('-838:59:59.5') as a canonical number of seconds ('-3020399.5'). */
-export function mysqlTimeToSeconds(value: string): string {
-  const m = /^(-)?(\d+):(\d{2}):(\d{2})(?:\.(\d+))?$/.exec(value.trim());
-  if (!m) return INVALID + value;
-  const seconds = Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4]);
-  return canonicalDecimal(`${m[1] ?? ''}${seconds}.${m[5] ?? '0'}`) ?? INVALID + value;
 }
 
 /** Bits as an unsigned integer in decimal, from MySQL BIT bytes. */
@@ -271,106 +222,6 @@ export function parsePostgresArrayLiteral(literal: string): (string | null)[] | 
     else return undefined;
   }
   return undefined;
-}
-
-/**
- * Canonical text of a JSON document: object keys sorted (the last of duplicate keys wins, as in
- * jsonb), numbers by exact decimal value, no insignificant whitespace. Undefined for invalid JSON.
- * With stripNul, NUL characters are removed from strings and keys (jsonb cannot hold them).
- */
-export function canonicalJson(text: string, stripNul = false): string | undefined {
-  let i = 0;
-  const fail = (): never => {
-    throw new SyntaxError(`invalid JSON at ${i}`);
-  };
-  const ws = () => {
-    while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
-  };
-  const str = (): string => {
-    let j = i + 1;
-    while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-    if (j >= text.length) fail();
-    const decoded = JSON.parse(text.slice(i, j + 1)) as string;
-    i = j + 1;
-    return stripNul ? decoded.replaceAll('\u0000', '') : decoded;
-  };
-  const numberPattern = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-  const value = (): string => {
-    ws();
-    const ch = text[i];
-    if (ch === '{') {
-      i++;
-      const entries = new Map<string, string>();
-      ws();
-      if (text[i] === '}') {
-        i++;
-        return '{}';
-      }
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail();
-        const key = str();
-        ws();
-        if (text[i] !== ':') fail();
-        i++;
-        entries.set(key, value());
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === '}') {
-          i++;
-          break;
-        }
-        fail();
-      }
-      const keys = [...entries.keys()].sort();
-      return `{${keys.map((k) => `${JSON.stringify(k)}:${entries.get(k)}`).join(',')}}`;
-    }
-    if (ch === '[') {
-      i++;
-      const items: string[] = [];
-      ws();
-      if (text[i] === ']') {
-        i++;
-        return '[]';
-      }
-      for (;;) {
-        items.push(value());
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === ']') {
-          i++;
-          break;
-        }
-        fail();
-      }
-      return `[${items.join(',')}]`;
-    }
-    if (ch === '"') return JSON.stringify(str());
-    for (const literal of ['true', 'false', 'null']) {
-      if (text.startsWith(literal, i)) {
-        i += literal.length;
-        return literal;
-      }
-    }
-    numberPattern.lastIndex = i;
-    const m = numberPattern.exec(text);
-    if (!m) return fail();
-    i += m[0].length;
-    return canonicalDecimal(m[0]) ?? fail();
-  };
-  try {
-    const out = value();
-    ws();
-    return i === text.length ? out : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The comparison kind of a MySQL column, from information_schema DATA_TYPE and COLUMN_TYPE. */
