@@ -9,16 +9,20 @@ import { tableNames } from './sql.js';
 
 /** About this many rows per in-database summary: small enough to bisect cheaply, big enough to be few. */
 export const ROWS_PER_RANGE = 10_000;
+/** About this many rows per piece of the streaming pass, so several workers share a big table. */
+const ROWS_PER_STREAM = 100_000;
 const INTEGER_TYPES = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'bigint']);
 
 export interface Job extends TableJob {
   rangesLeft: number;
+  /** The pieces of the streaming pass over the columns compared outside the databases (run in parallel). */
+  streamRanges: KeyRange[];
   tasksLeft: number;
   started: number | null;
 }
 
 /** 'columns': the pass over the columns compared outside the databases, once the table's ranges are settled. */
-export type Task = { kind: 'range'; job: Job; range: KeyRange } | { kind: 'columns' | 'multiset'; job: Job };
+export type Task = { kind: 'range' | 'columns'; job: Job; range: KeyRange } | { kind: 'multiset'; job: Job };
 
 /** The target's real column types, by table and column. */
 export async function targetColumnTypes(client: pg.Client, schema: string): Promise<Map<string, Map<string, TargetColumnType>>> {
@@ -39,7 +43,7 @@ export function planJob(table: TargetTable, schema: string, types: Map<string, T
   const result = { table: table.name, rowsSource: 0, rowsTarget: 0, status: 'ok' as const, differences: 0, expected: 0, seconds: 0 };
   const job: Job = {
     names: tableNames(table.sourceName, schema, table.name), renders: [], key: null, primaryKey: table.primaryKey, result, compared: [],
-    rangesLeft: 0, tasksLeft: 0, started: null,
+    rangesLeft: 0, streamRanges: [], tasksLeft: 0, started: null,
   };
   const fail = (error: string): Job => {
     Object.assign(job.result, { status: 'error', error });
@@ -64,6 +68,7 @@ export function tasksOf(job: Job, table: TargetTable): Task[] {
   // An empty source table has no key range, but the target may still hold rows: one open range.
   const ranges = table.keyRange ? splitKeyRange(table.keyRange.min, table.keyRange.max, table.rowEstimate, ROWS_PER_RANGE) : [{ from: null, to: null }];
   job.rangesLeft = ranges.length;
+  job.streamRanges = table.keyRange ? splitKeyRange(table.keyRange.min, table.keyRange.max, table.rowEstimate, ROWS_PER_STREAM) : [{ from: null, to: null }];
   return ranges.map((range) => ({ kind: 'range', job, range }));
 }
 

@@ -108,11 +108,11 @@ function comparedSkipper(ranges: TableJob['compared']): (key: bigint) => boolean
  * The columns left out of the in-database hash, for every row present on both sides. Missing and extra
  * rows were already found by the range pass, which counts the key.
  */
-export async function verifyClientColumns(job: TableJob, sides: Sides, log: DifferenceLog): Promise<void> {
+export async function verifyClientColumns(job: TableJob, sides: Sides, log: DifferenceLog, range: KeyRange = { from: null, to: null }): Promise<void> {
   const renders = job.renders.filter((r) => r.client);
   if (!renders.length) return;
   const skip = comparedSkipper(job.compared);
-  const sql = rowQueries(job.names, job.key!, renders, { from: null, to: null });
+  const sql = rowQueries(job.names, job.key!, renders, range);
   const countExpected = (row: TextRow) => {
     renders.forEach((render, i) => {
       if (sourceValue(render, row[i + 1] ?? null).changed) job.result.expected++;

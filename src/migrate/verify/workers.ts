@@ -31,7 +31,7 @@ function run(task: Task, sides: Sides, log: DifferenceLog): Promise<void> {
     case 'range':
       return verifyRange(task.job, sides, task.range, log);
     case 'columns':
-      return verifyClientColumns(task.job, sides, log);
+      return verifyClientColumns(task.job, sides, log, task.range);
     case 'multiset':
       return verifyMultiset(task.job, sides, log);
   }
@@ -40,8 +40,8 @@ function run(task: Task, sides: Sides, log: DifferenceLog): Promise<void> {
 function settled(job: Job, task: Task, queue: Task[]): void {
   if (task.kind === 'range' && --job.rangesLeft === 0 && job.result.status !== 'error' && job.renders.some((r) => r.client)) {
     // Only now: it skips the rows the ranges already compared one by one.
-    queue.unshift({ kind: 'columns', job });
-    job.tasksLeft++;
+    queue.unshift(...job.streamRanges.map((range) => ({ kind: 'columns' as const, job, range })));
+    job.tasksLeft += job.streamRanges.length;
   }
   if (--job.tasksLeft === 0) job.result.seconds = (performance.now() - job.started!) / 1000;
 }
