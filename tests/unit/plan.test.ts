@@ -143,6 +143,11 @@ test('CHECK constraints translate or are noted with their SQL; --schema-only and
 
 test('view SQL loses its database qualifier and MySQL quotes', () => {
   assert.equal(translateViewSql('select `shop`.`p`.`id` AS `id` from `shop`.`p` where `shop`.`p`.`x` = 1', 'shop'), 'select "p"."id" AS "id" from "p" where "p"."x" = 1');
+  // Literals stay as they are, re-quoted for Postgres; `shop` as a column (not a qualifier) stays too.
+  assert.equal(
+    translateViewSql("select `shop` AS `shop` from `shop`.`t` where `t`.`note` = 'it\\'s `shop`.`x`' or `t`.`a` = 'b''c'", 'shop'),
+    `select "shop" AS "shop" from "t" where "t"."note" = 'it''s \`shop\`.\`x\`' or "t"."a" = 'b''c'`,
+  );
 });
 
 test('key ranges cover every key once, open at both ends', async () => {

@@ -359,12 +359,49 @@ function onUpdateTriggerStep(schema: string, table: string, columns: TargetColum
   };
 }
 
-/** MySQL view text -> Postgres: drop the database qualifier, switch identifier quotes. Postgres has the last word. */
+/**
+ * MySQL view text -> Postgres: identifiers lose the database qualifier and switch to double quotes,
+ * string literals are re-quoted for Postgres (MySQL's backslash escapes); text inside literals is kept
+ * as it is. Postgres has the last word on the rest.
+ */
 export function translateViewSql(sql: string, database: string): string {
-  const qualifier = '`' + database.replace(/`/g, '``') + '`.';
-  return sql
-    .split(qualifier).join('')
-    .replace(/`((?:[^`]|``)*)`/g, (_, name: string) => qi(name.replace(/``/g, '`')));
+  let out = '';
+  for (let i = 0; i < sql.length; ) {
+    const ch = sql[i];
+    if (ch === '`') {
+      let j = i + 1;
+      let name = '';
+      for (; j < sql.length; j++) {
+        if (sql[j] === '`') {
+          if (sql[j + 1] === '`') { name += '`'; j++; continue; }
+          break;
+        }
+        name += sql[j];
+      }
+      i = j + 1;
+      // `db`.`table` -> "table": the view lives in the target schema with its tables.
+      if (name === database && sql[i] === '.' && sql[i + 1] === '`') { i++; continue; }
+      out += qi(name);
+    } else if (ch === "'") {
+      let j = i + 1;
+      let value = '';
+      for (; j < sql.length; j++) {
+        const c = sql[j];
+        if (c === '\\' && j + 1 < sql.length) { value += ({ n: '\n', t: '\t', r: '\r', '0': '\0' } as Record<string, string>)[sql[j + 1]] ?? sql[j + 1]; j++; continue; }
+        if (c === "'") {
+          if (sql[j + 1] === "'") { value += "'"; j++; continue; }
+          break;
+        }
+        value += c;
+      }
+      i = j + 1;
+      out += quoteLiteral(value);
+    } else {
+      out += ch;
+      i++;
+    }
+  }
+  return out;
 }
 
 /**
