@@ -7,6 +7,7 @@ import type {
 } from './catalog.js';
 import { quoteMysqlIdentifier as q, type MysqlConnection } from './mysql.js';
 import { runPool } from './pool.js';
+import { MYSQL_INTEGER_TYPES as INTEGER_TYPES } from './plan/types.js';
 
 export interface TableFilter {
   tables?: string[];
@@ -262,7 +263,6 @@ async function profileTable(conn: MysqlConnection, table: SourceTable): Promise<
   });
 }
 
-const INTEGER_TYPES = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'bigint']);
 
 /** Min and max of a single-column integer primary key: read from the index, so no scan. */
 async function integerKeyRange(conn: MysqlConnection, table: SourceTable): Promise<SourceTable['keyRange']> {

@@ -47,7 +47,7 @@ export async function migrateVerify(config: MigrateVerifyConfig, ui: Ui): Promis
     spinner.done();
 
     spinner = ui.phase('data: comparing rows');
-    const data = await verifyData({ source: config.source, target: config.target, schema: config.schema, tables: plan.tables.map((t) => t.sourceName), maxDifferences: config.maxDifferences, jobs: config.jobs, sourceTimezone: config.sourceTimezone });
+    const data = await verifyData({ source: config.source, target: config.target, schema: config.schema, plan, maxDifferences: config.maxDifferences, jobs: config.jobs, sourceTimezone: config.sourceTimezone });
     spinner.done();
 
     spinner = ui.phase('integrity: foreign keys and identities in the target');

@@ -6,7 +6,7 @@ import { USAGE_ERROR } from '../../config/index.js';
 import { UserError } from '../../config/errors.js';
 import type { Dsn } from '../../config/dsn.js';
 import { introspectMysql, profileTables } from '../db/introspect.js';
-import { planMigration } from '../db/plan/plan.js';
+import { planMigration, type TargetPlan } from '../db/plan/plan.js';
 import { DifferenceLog, type Difference } from './differences.js';
 import { planJob, queueOrder, targetColumnTypes, tasksOf } from './jobs.js';
 import type { Sides } from './keyed.js';
@@ -26,6 +26,8 @@ export interface VerifyOptions {
   jobs?: number;
   /** The zone DATETIME values were written in, as given to `migrate db`; default UTC. */
   sourceTimezone?: string;
+  /** The source's plan when the caller has read it already: the source is then not read and profiled again. */
+  plan?: TargetPlan;
 }
 
 export interface TableVerification {
@@ -72,10 +74,10 @@ export async function verifyData(options: VerifyOptions): Promise<VerifyReport> 
   let finished = false;
   try {
     await checkTimezone(workers[0], sourceTimezone);
-    const catalog = await introspectMysql(workers[0].mysql, options.source.database, { tables: options.tables });
+    const catalog = options.plan ? null : await introspectMysql(workers[0].mysql, options.source.database, { tables: options.tables });
     while (workers.length < jobs) workers.push(await openSides(options.source, options.target));
-    await profileTables(workers.map((w) => w.mysql), catalog.tables);
-    const plan = planMigration(catalog, { schema: options.schema, sourceTimezone });
+    if (catalog) await profileTables(workers.map((w) => w.mysql), catalog.tables);
+    const plan = options.plan ?? planMigration(catalog!, { schema: options.schema, sourceTimezone });
     const types = await targetColumnTypes(workers[0].postgres, options.schema);
 
     const planned = plan.tables.map((table) => ({ table, job: planJob(table, options.schema, types.get(table.name), sourceTimezone) }));

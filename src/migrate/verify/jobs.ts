@@ -6,12 +6,12 @@ import type { TargetTable } from '../db/plan/plan.js';
 import type { TableJob } from './keyed.js';
 import { renderColumn, type TargetColumnType } from './render.js';
 import { tableNames } from './sql.js';
+import { MYSQL_INTEGER_TYPES as INTEGER_TYPES } from '../db/plan/types.js';
 
 /** About this many rows per in-database summary: small enough to bisect cheaply, big enough to be few. */
 export const ROWS_PER_RANGE = 10_000;
 /** About this many rows per piece of the streaming pass, so several workers share a big table. */
 const ROWS_PER_STREAM = 100_000;
-const INTEGER_TYPES = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'bigint']);
 
 export interface Job extends TableJob {
   rangesLeft: number;

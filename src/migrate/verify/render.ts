@@ -7,6 +7,7 @@ import { quoteIdent, quoteLiteral } from '../db/plan/expression.js';
 import { quoteMysqlIdentifier } from '../db/mysql.js';
 import { SPATIAL_TYPES } from '../db/plan/types.js';
 import type { ClientKind } from './normalise.js';
+import { MYSQL_INTEGER_TYPES } from '../db/plan/types.js';
 
 /** What information_schema.columns says about a target column. */
 export interface TargetColumnType {
@@ -30,7 +31,7 @@ export interface ColumnRender {
   mysqlExpected: string | null;
 }
 
-const INTEGER_TYPES = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'bigint', 'year']);
+const INTEGER_TYPES = new Set([...MYSQL_INTEGER_TYPES, 'year']);
 const TEXT_TYPES = new Set(['char', 'varchar', 'tinytext', 'text', 'mediumtext', 'longtext', 'enum']);
 const BINARY_TYPES = new Set(['binary', 'varbinary', 'tinyblob', 'blob', 'mediumblob', 'longblob']);
 const PG_INTEGERS = new Set(['int2', 'int4', 'int8']);

@@ -35,6 +35,8 @@ export interface TypeMap {
 const BIGINT_MAX = 9223372036854775807n;
 const TEXT_TYPES = new Set(['char', 'varchar', 'tinytext', 'text', 'mediumtext', 'longtext']);
 const BINARY_TYPES = new Set(['binary', 'varbinary', 'tinyblob', 'blob', 'mediumblob', 'longblob']);
+/** MySQL's integer types (YEAR aside). */
+export const MYSQL_INTEGER_TYPES = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'bigint']);
 export const SPATIAL_TYPES = new Set(['geometry', 'point', 'linestring', 'polygon', 'multipoint', 'multilinestring', 'multipolygon', 'geometrycollection']);
 
 function integerType(column: SourceColumn): TypeChoice {
@@ -70,7 +72,7 @@ export function defaultTypeFor(column: SourceColumn): TypeChoice {
     if (column.profile.onlyBooleanValues !== false) return { pgType: 'boolean', kind: 'int-to-boolean', notes: [] };
     return { pgType: 'smallint', kind: 'raw', notes: [{ what: 'tinyint(1) -> smallint, not boolean', why: 'the column holds values other than 0, 1 and NULL' }] };
   }
-  if (['tinyint', 'smallint', 'mediumint', 'int', 'bigint'].includes(t)) return integerType(column);
+  if (MYSQL_INTEGER_TYPES.has(t)) return integerType(column);
   switch (t) {
     case 'decimal':
       return { pgType: `numeric(${column.numericPrecision},${column.numericScale})`, kind: 'raw', notes: [] };
