@@ -12,9 +12,15 @@ export interface TableProgress {
   done(): void;
 }
 
+export interface TransferProgress {
+  add(files: number, bytes: number): void;
+  done(): void;
+}
+
 export interface Ui {
   phase(text: string): PhaseHandle;
   table(name: string, expectedRows: number): TableProgress;
+  transfer(totalFiles: number): TransferProgress;
   /** Everything off the screen before the report prints. */
   close(): void;
 }
@@ -22,6 +28,7 @@ export interface Ui {
 const silent: Ui = {
   phase: () => ({ done() {}, fail() {} }),
   table: () => ({ add() {}, done() {} }),
+  transfer: () => ({ add() {}, done() {} }),
   close() {},
 };
 
@@ -53,6 +60,27 @@ export function createUi(options: { json: boolean; stream?: NodeJS.WriteStream }
         done() {
           bar.setTotal(Math.max(value, 1));
           bar.update(value);
+        },
+      };
+    },
+    transfer(totalFiles) {
+      const bar = new cliProgress.SingleBar(
+        { stream, format: ' {bar} {percentage}% | {value}/{total} files | {files_s} files/s | {mb_s} MB/s | ETA {eta_formatted}', hideCursor: true },
+        cliProgress.Presets.shades_classic,
+      );
+      const started = Date.now();
+      let files = 0;
+      let bytes = 0;
+      bar.start(Math.max(totalFiles, 1), 0, { files_s: 0, mb_s: '0.0' });
+      return {
+        add(f, b) {
+          files += f;
+          bytes += b;
+          const seconds = Math.max((Date.now() - started) / 1000, 0.001);
+          bar.update(files, { files_s: Math.round(files / seconds), mb_s: (bytes / 1e6 / seconds).toFixed(1) });
+        },
+        done() {
+          bar.stop();
         },
       };
     },

@@ -1,0 +1,90 @@
+// The file manifest in the ledger: what is in the bucket because of us, with which checksum.
+import type pg from 'pg';
+import { LEDGER_SCHEMA } from '../ledger/index.js';
+import { locationId, type ObjectLocation } from './keys.js';
+
+export type ManifestStatus = 'uploading' | 'uploaded' | 'pre-existing' | 'failed';
+
+export interface ManifestRow extends ObjectLocation {
+  localPath: string;
+  size: number;
+  mtimeNs: string;
+  sha256: string;
+  md5: string;
+  etag: string | null;
+  status: ManifestStatus;
+  error: string | null;
+}
+
+/** Objects whose bytes are confirmed to equal the local file's. */
+export function isConfirmed(row: ManifestRow | undefined): boolean {
+  return row?.status === 'uploaded' || row?.status === 'pre-existing';
+}
+
+export async function loadManifest(client: pg.Client, buckets: string[]): Promise<Map<string, ManifestRow>> {
+  const { rows } = await client.query<{ bucket: string; key: string; local_path: string; size: string; mtime_ns: string; sha256: string; md5: string; etag: string | null; status: ManifestStatus; error: string | null }>(
+    `SELECT bucket, key, local_path, size, mtime_ns::text AS mtime_ns, sha256, md5, etag, status, error
+       FROM ${LEDGER_SCHEMA}.file_manifest WHERE bucket = ANY($1)`,
+    [buckets],
+  );
+  return new Map(
+    rows.map((r) => {
+      const row: ManifestRow = { bucket: r.bucket, key: r.key, localPath: r.local_path, size: Number(r.size), mtimeNs: r.mtime_ns, sha256: r.sha256, md5: r.md5, etag: r.etag, status: r.status, error: r.error };
+      return [locationId(row), row];
+    }),
+  );
+}
+
+/**
+ * Writes manifest rows with group commit: a write waits for at most one flush in progress, and every
+ * row queued meanwhile goes out in the next single INSERT. Sixteen uploads in flight then cost about
+ * one round trip to Postgres per batch instead of one per file, and a resolved write is durable.
+ */
+export class ManifestWriter {
+  private queue: { row: ManifestRow; done: () => void; failed: (error: unknown) => void }[] = [];
+  private flushing: Promise<void> | null = null;
+
+  constructor(
+    private readonly client: pg.Client,
+    private readonly migrationKey: string,
+    private readonly runId: number,
+  ) {}
+
+  write(row: ManifestRow): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ row, done: resolve, failed: reject });
+      if (!this.flushing) this.flushing = this.flushLoop();
+    });
+  }
+
+  private async flushLoop(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
+      try {
+        await this.insert(batch.map((b) => b.row));
+        batch.forEach((b) => b.done());
+      } catch (error) {
+        batch.forEach((b) => b.failed(error));
+      }
+    }
+    this.flushing = null;
+  }
+
+  private async insert(rows: ManifestRow[]): Promise<void> {
+    // One row per key and batch: ON CONFLICT cannot touch the same row twice in one statement.
+    const latest = [...new Map(rows.map((r) => [locationId(r), r])).values()];
+    const column = <K extends keyof ManifestRow>(k: K) => latest.map((r) => r[k]);
+    await this.client.query(
+      `INSERT INTO ${LEDGER_SCHEMA}.file_manifest (bucket, key, migration_key, local_path, size, mtime_ns, sha256, md5, etag, status, error, run_id)
+       SELECT b, k, $1, p, s, m, h, d, e, st, er, $2
+         FROM unnest($3::text[], $4::text[], $5::text[], $6::bigint[], $7::numeric[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
+              AS u(b, k, p, s, m, h, d, e, st, er)
+       ON CONFLICT (bucket, key) DO UPDATE SET
+         migration_key = EXCLUDED.migration_key, local_path = EXCLUDED.local_path, size = EXCLUDED.size, mtime_ns = EXCLUDED.mtime_ns,
+         sha256 = EXCLUDED.sha256, md5 = EXCLUDED.md5, etag = EXCLUDED.etag, status = EXCLUDED.status, error = EXCLUDED.error,
+         run_id = EXCLUDED.run_id, updated_at = now()`,
+      [this.migrationKey, this.runId, column('bucket'), column('key'), column('localPath'), column('size'), column('mtimeNs'), column('sha256'), column('md5'), column('etag'), column('status'), column('error')],
+    );
+  }
+}

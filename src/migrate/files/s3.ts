@@ -1,0 +1,141 @@
+// The S3 side: one client, listing, uploads and confirmation. Credentials come from the AWS chain
+// (environment, shared profile, instance role); nothing here reads or prints them.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { GetObjectCommand, HeadBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import mime from 'mime-types';
+import { UserError } from '../../config/index.js';
+import type { FileDigest } from './hash.js';
+
+export const CACHE_CONTROL = 'public, max-age=31536000, immutable';
+/** Object metadata key holding the file's SHA-256 (x-amz-meta-sha256). */
+export const SHA256_METADATA = 'sha256';
+
+export interface S3Options {
+  endpoint?: string;
+  region?: string;
+  /**
+   * 'when-required' sends no optional checksums: S3-compatible servers that do not understand the SDK's
+   * aws-chunked checksum framing otherwise store it inside the object. AWS itself takes 'when-supported'.
+   */
+  checksums: 'when-supported' | 'when-required';
+}
+
+export function createS3Client(options: S3Options): S3Client {
+  // The SDK warns about the Node version on stderr; --json output must stay clean.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const mode = options.checksums === 'when-required' ? 'WHEN_REQUIRED' : 'WHEN_SUPPORTED';
+  return new S3Client({
+    region: options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    endpoint: options.endpoint,
+    forcePathStyle: Boolean(options.endpoint),
+    requestChecksumCalculation: mode,
+    responseChecksumValidation: mode,
+    // Uploads retry themselves (with a fresh stream); a consumed stream cannot be replayed by the SDK.
+    maxAttempts: 1,
+  });
+}
+
+export interface RemoteObject {
+  etag: string | undefined;
+  size: number;
+}
+
+/** Every object under a prefix, by key. Pages of 1,000; one request per page. */
+export async function listObjects(client: S3Client, bucket: string, prefix: string): Promise<Map<string, RemoteObject>> {
+  const objects = new Map<string, RemoteObject>();
+  let token: string | undefined;
+  do {
+    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token }));
+    for (const o of page.Contents ?? []) if (o.Key !== undefined) objects.set(o.Key, { etag: o.ETag, size: o.Size ?? 0 });
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return objects;
+}
+
+/** Fails with one clear line when the bucket is missing or not ours to write. */
+export async function checkBucket(client: S3Client, bucket: string): Promise<void> {
+  try {
+    await client.send(new HeadBucketCommand({ Bucket: bucket }));
+  } catch (error) {
+    throw bucketError(error, bucket) ?? error;
+  }
+}
+
+/** Errors that no retry will fix and that would fail every file: stop the run with one line. */
+export function bucketError(error: unknown, bucket: string): UserError | undefined {
+  const e = error as S3ServiceException & { code?: string };
+  const status = e.$metadata?.httpStatusCode;
+  if (e.name === 'NoSuchBucket' || (e.name === 'NotFound' && status === 404)) return new UserError(`bucket "${bucket}" does not exist; create it first`);
+  if (e.name === 'InvalidAccessKeyId' || e.name === 'SignatureDoesNotMatch') return new UserError(`S3 rejected the credentials (${e.name}); check AWS_ACCESS_KEY_ID / AWS_PROFILE`);
+  if (e.name === 'AccessDenied' || status === 403) return new UserError(`access to bucket "${bucket}" denied; the credentials need s3:ListBucket, s3:PutObject and s3:GetObject`);
+  if (e.name === 'CredentialsProviderError') return new UserError('no AWS credentials found; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE');
+  if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND') return new UserError(`cannot reach the S3 endpoint (${e.code}); check --endpoint`);
+  return undefined;
+}
+
+/** Throttling, server errors and dropped connections deserve another try; a 4xx does not. */
+export function isRetryable(error: unknown): boolean {
+  const e = error as S3ServiceException & { code?: string };
+  const status = e.$metadata?.httpStatusCode;
+  if (status !== undefined) return status >= 500 || status === 429 || status === 408 || ['SlowDown', 'Throttling', 'RequestTimeout', 'BadDigest'].includes(e.name);
+  return ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'TimeoutError', 'RequestTimeout'].includes(e.code ?? e.name);
+}
+
+export interface UploadRequest {
+  bucket: string;
+  key: string;
+  file: string;
+  digest: FileDigest;
+  partSize: number;
+  /** At or above this size the file goes up in parts. */
+  multipartThreshold: number;
+}
+
+function objectHeaders(request: UploadRequest) {
+  return {
+    Bucket: request.bucket,
+    Key: request.key,
+    ContentType: mime.lookup(request.key) || 'application/octet-stream',
+    CacheControl: CACHE_CONTROL,
+    Metadata: { [SHA256_METADATA]: request.digest.sha256 },
+  };
+}
+
+/** Uploads the file (streamed) and returns the ETag the server gave it. */
+export async function uploadFile(client: S3Client, request: UploadRequest): Promise<string | undefined> {
+  if (request.digest.size < request.multipartThreshold) {
+    const result = await client.send(
+      new PutObjectCommand({
+        ...objectHeaders(request),
+        Body: createReadStream(request.file),
+        ContentLength: request.digest.size,
+        // The server refuses the body if it does not hash to this: corruption on the wire cannot land.
+        ContentMD5: Buffer.from(request.digest.md5, 'hex').toString('base64'),
+      }),
+    );
+    return result.ETag;
+  }
+  const upload = new Upload({
+    client,
+    params: { ...objectHeaders(request), Body: createReadStream(request.file, { highWaterMark: 1024 * 1024 }) },
+    partSize: request.partSize,
+    queueSize: 4,
+    leavePartsOnError: false,
+  });
+  const result = await upload.done();
+  return result.ETag;
+}
+
+/** Reads the object back and hashes it: the proof of last resort when the ETag says nothing (e.g. SSE-KMS). */
+export async function remoteSha256(client: S3Client, bucket: string, key: string): Promise<{ sha256: string; size: number }> {
+  const result = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of result.Body as AsyncIterable<Uint8Array>) {
+    hash.update(chunk);
+    size += chunk.length;
+  }
+  return { sha256: hash.digest('hex'), size };
+}

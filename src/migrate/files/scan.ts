@@ -1,0 +1,94 @@
+// Walks the uploads tree: regular files only, never out of the root, every skipped entry reported.
+import { opendir, lstat, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+
+export interface LocalFile {
+  /** Absolute path to read from (a symlink inside the root resolved to its target). */
+  absolute: string;
+  /** Path under the uploads root with "/" separators, as found on disk (not normalised). */
+  relative: string;
+  size: number;
+  /** Nanoseconds since the epoch, as a decimal string: change detection needs more than a float's ms. */
+  mtimeNs: string;
+}
+
+export interface SkippedEntry {
+  relative: string;
+  why: string;
+}
+
+export interface ScanResult {
+  files: LocalFile[];
+  skipped: SkippedEntry[];
+}
+
+function isInside(root: string, candidate: string): boolean {
+  const rel = path.relative(root, candidate);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+function describe(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  return e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : e.code === 'ENOENT' ? 'vanished while scanning' : (e.code ?? e.message);
+}
+
+/**
+ * Lists the files under `root`, depth first, in a stable order. Symlinks to files inside the root are
+ * followed (the app served them); symlinks out of the root and symlinked folders are not (a loop or an
+ * escape), and are reported. Devices, sockets and FIFOs are reported too.
+ */
+export async function scanUploads(root: string): Promise<ScanResult> {
+  const realRoot = await realpath(root);
+  const result: ScanResult = { files: [], skipped: [] };
+  const walk = async (dir: string, relDir: string): Promise<void> => {
+    let names: string[];
+    try {
+      const handle = await opendir(dir);
+      names = [];
+      for await (const entry of handle) names.push(entry.name);
+    } catch (error) {
+      result.skipped.push({ relative: relDir || '.', why: `folder not readable: ${describe(error)}` });
+      return;
+    }
+    names.sort();
+    for (const name of names) {
+      const absolute = path.join(dir, name);
+      const relative = relDir ? `${relDir}/${name}` : name;
+      try {
+        const info = await lstat(absolute, { bigint: true });
+        if (info.isDirectory()) {
+          await walk(absolute, relative);
+        } else if (info.isFile()) {
+          result.files.push({ absolute, relative, size: Number(info.size), mtimeNs: info.mtimeNs.toString() });
+        } else if (info.isSymbolicLink()) {
+          await followLink(absolute, relative);
+        } else {
+          result.skipped.push({ relative, why: 'not a regular file (device, socket or FIFO)' });
+        }
+      } catch (error) {
+        result.skipped.push({ relative, why: describe(error) });
+      }
+    }
+  };
+  const followLink = async (absolute: string, relative: string) => {
+    let target: string;
+    try {
+      target = await realpath(absolute);
+    } catch {
+      result.skipped.push({ relative, why: 'symlink to nothing (broken link)' });
+      return;
+    }
+    if (!isInside(realRoot, target)) {
+      result.skipped.push({ relative, why: 'symlink pointing outside the uploads root; not followed' });
+      return;
+    }
+    const info = await stat(target, { bigint: true });
+    if (!info.isFile()) {
+      result.skipped.push({ relative, why: 'symlink to a folder; not followed (it could loop)' });
+      return;
+    }
+    result.files.push({ absolute: target, relative, size: Number(info.size), mtimeNs: info.mtimeNs.toString() });
+  };
+  await walk(realRoot, '');
+  return result;
+}

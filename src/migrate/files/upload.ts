@@ -1,0 +1,191 @@
+// Local files -> S3: skip what the manifest proves is there, hash, upload, confirm, record.
+import { stat } from 'node:fs/promises';
+import type { S3Client } from '@aws-sdk/client-s3';
+import pLimit from 'p-limit';
+import type { TransferProgress } from '../../ui/index.js';
+import type { FilesMapping } from './config.js';
+import { digestFile, etagMatches, type FileDigest } from './hash.js';
+import { locationId, objectLocationOf, type ObjectLocation } from './keys.js';
+import { isConfirmed, type ManifestRow, type ManifestWriter } from './manifest.js';
+import { withRetry } from './retry.js';
+import { bucketError, isRetryable, listObjects, remoteSha256, uploadFile, type RemoteObject } from './s3.js';
+import type { LocalFile } from './scan.js';
+
+export type FileOutcome =
+  | 'uploaded' // sent and confirmed
+  | 'unchanged' // the manifest says it is there and the file has not changed since
+  | 'already-there' // the bucket held these exact bytes (an upload cut short, or an earlier run): recorded, not sent
+  | 'pre-existing' // the bucket held these exact bytes before this tool ever wrote the key
+  | 'would-upload' // --dry-run
+  | 'conflict' // the bucket holds different bytes that this tool did not write: not overwritten
+  | 'failed';
+
+export interface FileProblem {
+  path: string;
+  key?: string;
+  what: string;
+  why: string;
+}
+
+export interface UploadOptions {
+  mapping: FilesMapping;
+  defaultBucket: string;
+  concurrency: number;
+  partSize: number;
+  multipartThreshold: number;
+  dryRun: boolean;
+  attempts: number;
+  signal: AbortSignal;
+}
+
+export interface UploadResult {
+  counts: Record<FileOutcome, number>;
+  bytesUploaded: number;
+  problems: FileProblem[];
+  /** Every object confirmed to hold its local file's bytes, by locationId (what URL rewrites may point at). */
+  confirmed: Map<string, ManifestRow>;
+  /** Local files by NFC path under the uploads root, whatever happened to them (for dangling detection). */
+  localPaths: Map<string, ObjectLocation>;
+  interrupted: boolean;
+}
+
+class ChecksumMismatch extends Error {
+  override readonly name = 'BadDigest';
+}
+
+/** The file changed while it was being read or sent: what arrived may be neither version. */
+class FileChangedMeanwhile extends Error {
+  override readonly name = 'FileChangedMeanwhile';
+}
+
+export async function uploadFiles(
+  files: LocalFile[],
+  client: S3Client,
+  manifest: Map<string, ManifestRow>,
+  writer: ManifestWriter | null,
+  progress: TransferProgress,
+  options: UploadOptions,
+): Promise<UploadResult> {
+  const result: UploadResult = {
+    counts: { uploaded: 0, unchanged: 0, 'already-there': 0, 'pre-existing': 0, 'would-upload': 0, conflict: 0, failed: 0 },
+    bytesUploaded: 0,
+    problems: [],
+    confirmed: new Map(),
+    localPaths: new Map(),
+    interrupted: false,
+  };
+  const listings = new Map<string, Promise<Map<string, RemoteObject>>>();
+  // Listed once per destination, and only when some file there needs a look at the bucket.
+  const remoteObject = async (location: ObjectLocation, listPrefix: string) => {
+    const id = `${location.bucket}/${listPrefix}`;
+    if (!listings.has(id)) listings.set(id, listObjects(client, location.bucket, listPrefix));
+    return (await listings.get(id)!).get(location.key);
+  };
+  let fatal: unknown;
+  const record = async (row: ManifestRow) => {
+    if (writer) await writer.write(row);
+    if (isConfirmed(row)) result.confirmed.set(locationId(row), row);
+  };
+
+  const syncOne = async (file: LocalFile, location: ObjectLocation, listPrefix: string): Promise<void> => {
+    const prior = manifest.get(locationId(location));
+    if (isConfirmed(prior) && prior!.size === file.size && prior!.mtimeNs === file.mtimeNs && prior!.localPath === file.relative) {
+      result.counts.unchanged++;
+      result.confirmed.set(locationId(location), prior!);
+      return;
+    }
+    const multipart = file.size >= options.multipartThreshold;
+    let digest: FileDigest | undefined;
+    let sent = false;
+    const row = (status: ManifestRow['status'], etag: string | null, error: string | null = null): ManifestRow => ({
+      ...location, localPath: file.relative, size: digest!.size, mtimeNs: file.mtimeNs, sha256: digest!.sha256, md5: digest!.md5, etag, status, error,
+    });
+    try {
+      const outcome = await withRetry(
+        async () => {
+          const before = await stat(file.absolute, { bigint: true });
+          file = { ...file, size: Number(before.size), mtimeNs: before.mtimeNs.toString() };
+          digest = await digestFile(file.absolute, multipart ? options.partSize : undefined);
+          const remote = await remoteObject(location, listPrefix);
+          if (remote && remote.size === digest.size && etagMatches(remote.etag, digest)) {
+            const ours = prior !== undefined && prior.status !== 'pre-existing';
+            await record(row(ours ? 'uploaded' : 'pre-existing', remote.etag ?? null));
+            return ours ? 'already-there' : 'pre-existing';
+          }
+          // Bytes we did not write stay untouched: overwriting them would make rollback lossy.
+          if (remote && (prior === undefined || prior.status === 'pre-existing')) return 'conflict';
+          if (options.dryRun) return 'would-upload';
+          if (!sent) await record(row('uploading', null));
+          sent = true;
+          const etag = await uploadFile(client, { ...location, file: file.absolute, digest, partSize: options.partSize, multipartThreshold: options.multipartThreshold });
+          if (!etagMatches(etag, digest)) {
+            const back = await remoteSha256(client, location.bucket, location.key);
+            if (back.sha256 !== digest.sha256 || back.size !== digest.size) throw new ChecksumMismatch(`the object's checksum does not match the file's`);
+          }
+          const after = await stat(file.absolute, { bigint: true });
+          if (after.mtimeNs.toString() !== file.mtimeNs || Number(after.size) !== file.size) throw new FileChangedMeanwhile('the file changed while it was uploaded');
+          await record(row('uploaded', etag ?? null));
+          return 'uploaded';
+        },
+        { attempts: options.attempts, baseMs: 200, maxMs: 10_000, retryable: (e) => isRetryable(e) || e instanceof FileChangedMeanwhile },
+      );
+      result.counts[outcome]++;
+      if (outcome === 'uploaded') result.bytesUploaded += digest!.size;
+      if (outcome === 'conflict') {
+        result.problems.push({ path: file.relative, key: location.key, what: 'not uploaded', why: 'the bucket already holds different bytes under this key, not written by markethub; move or delete that object, then re-run' });
+      }
+    } catch (error) {
+      const stop = bucketError(error, location.bucket);
+      if (stop) {
+        fatal ??= stop;
+        return;
+      }
+      result.counts.failed++;
+      const why = describeFailure(error);
+      result.problems.push({ path: file.relative, key: location.key, what: digest ? 'upload failed' : 'unreadable', why });
+      if (digest && sent) await record(row('failed', null, why)).catch(() => {});
+    }
+  };
+
+  const limit = pLimit(options.concurrency);
+  const seen = new Map<string, string>();
+  const tasks: Promise<void>[] = [];
+  for (const file of files) {
+    const placed = objectLocationOf(file.relative, options.mapping, options.defaultBucket);
+    if ('skip' in placed) {
+      result.problems.push({ path: file.relative, what: 'skipped', why: placed.skip });
+      continue;
+    }
+    const id = locationId(placed);
+    const twin = seen.get(id);
+    if (twin !== undefined) {
+      result.counts.failed++;
+      result.problems.push({ path: file.relative, key: placed.key, what: 'not uploaded', why: `"${twin}" maps to the same key (names equal after Unicode NFC normalisation)` });
+      continue;
+    }
+    seen.set(id, file.relative);
+    result.localPaths.set(file.relative.normalize('NFC'), placed);
+    const listPrefix = options.mapping.folders[file.relative.slice(0, file.relative.indexOf('/'))]!.prefix;
+    tasks.push(
+      limit(async () => {
+        if (options.signal.aborted || fatal) {
+          result.interrupted = true;
+          return;
+        }
+        await syncOne(file, placed, listPrefix);
+        progress.add(1, file.size);
+      }),
+    );
+  }
+  await Promise.all(tasks);
+  if (fatal) throw fatal;
+  return result;
+}
+
+function describeFailure(error: unknown): string {
+  const e = error as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  if (e.code === 'EACCES' || e.code === 'EPERM') return 'permission denied';
+  if (e.code === 'ENOENT') return 'the file vanished before it could be read';
+  const status = e.$metadata?.httpStatusCode ? ` (HTTP ${e.$metadata.httpStatusCode})` : '';
+  return `${e.name ?? 'Error'}${status}: ${(e.message ?? '').split('\n')[0]}`;
+}
