@@ -2,16 +2,19 @@
 // The `markethub` command: option parsing, output and exit codes. The work lives in src/.
 import { Command, CommanderError, Option } from 'commander';
 import dotenv from 'dotenv';
-import { migrateDbConfig, migrateVerifyConfig, redactSecrets, USAGE_ERROR, UserError } from '../src/config/index.js';
+import { migrateDbConfig, migrateFilesConfig, migrateVerifyConfig, redactSecrets, USAGE_ERROR, UserError } from '../src/config/index.js';
 import { migrateDb } from '../src/migrate/db/index.js';
+import { migrateFiles } from '../src/migrate/files/index.js';
 import { migrateVerify, VERIFY_EXIT, verifyExitCode } from '../src/migrate/verify/command.js';
-import { renderJson, renderTerminal, renderVerifyTerminal } from '../src/report/render.js';
+import { renderFilesTerminal, renderJson, renderTerminal, renderVerifyTerminal } from '../src/report/render.js';
+import { startS3Server } from '../src/s3/server.js';
 import { createUi } from '../src/ui/index.js';
 
 dotenv.config({ quiet: true });
 
 const EXIT_INTERRUPTED = 130;
-const secrets: string[] = [];
+// Never printed, whatever an error message quotes.
+const secrets: string[] = [process.env.AWS_SECRET_ACCESS_KEY, process.env.AWS_SESSION_TOKEN].filter((s): s is string => Boolean(s));
 
 function fail(error: unknown, verbose: boolean): never {
   const message = error instanceof Error ? error.message : String(error);
@@ -20,6 +23,26 @@ function fail(error: unknown, verbose: boolean): never {
   if (verbose && error instanceof Error && error.stack) process.stderr.write(redactSecrets(error.stack, secrets) + '\n');
   else if (!(error instanceof UserError)) process.stderr.write('markethub: run with --verbose for details\n');
   process.exit(code);
+}
+
+let interrupt: AbortController | undefined;
+
+/** First Ctrl-C: stop between units of work (kept: `kept`). Second: quit at once. */
+function onInterrupt(kept: string): AbortSignal {
+  interrupt = new AbortController();
+  const signal = interrupt.signal;
+  process.on('SIGINT', () => {
+    if (signal.aborted) process.exit(EXIT_INTERRUPTED);
+    process.stderr.write(`\nmarkethub: stopping; ${kept}. Press Ctrl-C again to quit at once.\n`);
+    interrupt!.abort();
+  });
+  return signal;
+}
+
+function interruptedExitCode(): number | undefined {
+  if (!interrupt?.signal.aborted) return undefined;
+  process.stderr.write('markethub: interrupted; run the same command again to resume\n');
+  return EXIT_INTERRUPTED;
 }
 
 const program = new Command('markethub')
@@ -57,21 +80,10 @@ migrate
       const config = migrateDbConfig(flags);
       secrets.push(config.source.password, config.target.password);
       const ui = createUi({ json: Boolean(flags.json) });
-      const abort = new AbortController();
-      process.on('SIGINT', () => {
-        if (abort.signal.aborted) process.exit(EXIT_INTERRUPTED);
-        process.stderr.write('\nmarkethub: stopping; finished tables are kept. Press Ctrl-C again to quit at once.\n');
-        abort.abort();
-      });
-      const report = await migrateDb(config, ui, abort.signal);
+      const report = await migrateDb(config, ui, onInterrupt('finished tables are kept'));
       process.stdout.write(redactSecrets(flags.json ? renderJson(report) : renderTerminal(report), secrets));
-      if (abort.signal.aborted) {
-        process.stderr.write('markethub: interrupted; run the same command again to resume\n');
-        process.exitCode = EXIT_INTERRUPTED;
-      } else {
-        // exitCode rather than exit(): a large report on a pipe must be written out in full.
-        process.exitCode = report.outcome === 'failed' ? 1 : 0;
-      }
+      // exitCode rather than exit(): a large report on a pipe must be written out in full.
+      process.exitCode = interruptedExitCode() ?? (report.outcome === 'failed' ? 1 : 0);
     } catch (error) {
       fail(error, verbose);
     }
@@ -103,6 +115,56 @@ migrate
       const couldNotVerify = new UserError(error instanceof Error ? error.message : String(error), VERIFY_EXIT.couldNotVerify);
       if (error instanceof Error && !(error instanceof UserError)) couldNotVerify.stack = error.stack;
       fail(couldNotVerify, Boolean(flags.verbose));
+    }
+  });
+
+migrate
+  .command('files')
+  .description('upload the local uploads to S3 with end-to-end checksums, then rewrite their URLs in Postgres')
+  .option('--uploads <dir>', 'the uploads root (holding product-images/, user-avatars/, ...)')
+  .option('--bucket <name>', 'default bucket (env MARKETHUB_BUCKET)')
+  .option('--target <url>', 'migrated Postgres: the manifest and the URL columns (env DATABASE_URL)')
+  .option('--schema <name>', 'schema of the URL columns (default: public)')
+  .option('--cdn-base <url>', 'public base of the bucket, e.g. https://cdn.markethub.com')
+  .option('--no-rewrite', 'upload only; leave the URLs in the database alone')
+  .option('--endpoint <url>', 'S3-compatible endpoint, e.g. http://127.0.0.1:4569 (default: AWS)')
+  .option('--region <name>', 'S3 region (default: AWS_REGION or us-east-1)')
+  .option('--checksums <mode>', 'optional SDK checksums: when-supported (AWS default) or when-required (default with --endpoint)')
+  .option('--concurrency <n>', 'files in flight (default: 16)')
+  .option('--config <file.json>', 'folder -> bucket/prefix mapping and URL columns (see README)')
+  .option('--dry-run', 'show what would be uploaded and rewritten; change nothing')
+  .option('--json', 'print the report as JSON on stdout, nothing else')
+  .addOption(new Option('--verbose', 'show stack traces for errors'))
+  .action(async (flags: Record<string, unknown>) => {
+    try {
+      const config = migrateFilesConfig(flags);
+      secrets.push(config.target.password);
+      const report = await migrateFiles(config, createUi({ json: Boolean(flags.json) }), onInterrupt('files already uploaded are kept'));
+      process.stdout.write(redactSecrets(flags.json ? JSON.stringify(report, null, 2) + '\n' : renderFilesTerminal(report), secrets));
+      process.exitCode = interruptedExitCode() ?? (report.outcome === 'failed' ? 1 : 0);
+    } catch (error) {
+      fail(error, Boolean(flags.verbose));
+    }
+  });
+
+program
+  .command('s3')
+  .description('a local S3-compatible server for trying things out')
+  .command('serve')
+  .description('run s3rver on loopback until Ctrl-C (access key and secret: S3RVER)')
+  .option('--dir <dir>', 'where objects are stored', '.markethub/s3')
+  .option('--port <n>', 'port', '4569')
+  .option('--bucket <name...>', 'buckets to create at start')
+  .action(async (flags: { dir: string; port: string; bucket?: string[] }) => {
+    try {
+      const server = await startS3Server({ dir: flags.dir, port: Number(flags.port), buckets: flags.bucket ?? [], inheritOutput: true });
+      process.stdout.write(`S3 endpoint ${server.endpoint} (objects in ${flags.dir}); Ctrl-C stops it\n`);
+      const stop = () => void server.stop().then(() => process.exit(0));
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+      await new Promise<void>((resolve) => server.process.once('exit', () => resolve()));
+    } catch (error) {
+      fail(error, false);
     }
   });
 

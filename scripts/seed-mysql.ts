@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import mysql from 'mysql2/promise';
 import { redactSecrets } from '../src/config/dsn.js';
+import { writeSampleUploads } from './sample-uploads.js';
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SAMPLE_SQL_PATH = path.join(PROJECT_ROOT, 'scripts', 'sample', 'markethub-legacy.sql');
@@ -158,13 +159,14 @@ export async function seedLegacyDatabase(url: string, database: string): Promise
 }
 
 async function main(argv: string[]): Promise<void> {
-  let values: { url?: string; database?: string; help?: boolean };
+  let values: { url?: string; database?: string; uploads?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
       options: {
         url: { type: 'string' },
         database: { type: 'string' },
+        uploads: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -174,13 +176,17 @@ async function main(argv: string[]): Promise<void> {
     throw new SeedError(err instanceof Error ? oneLine(err.message) : String(err));
   }
   if (values.help) {
-    console.log('usage: node dist/scripts/seed-mysql.js [--url mysql://root@127.0.0.1:3306] [--database markethub_legacy]');
+    console.log('usage: node dist/scripts/seed-mysql.js [--url mysql://root@127.0.0.1:3306] [--database markethub_legacy] [--uploads public/Upload]');
     return;
   }
   const url = values.url ?? DEFAULT_URL;
   const database = values.database ?? parseServerUrl(url).database ?? DEFAULT_DATABASE;
   const { tables, rows } = await seedLegacyDatabase(url, database);
   console.log(`seeded ${database}: ${tables} tables, ${rows} rows`);
+  if (values.uploads) {
+    const files = await writeSampleUploads(await readFile(SAMPLE_SQL_PATH, 'utf8'), values.uploads);
+    console.log(`wrote ${files.length} sample uploads under ${values.uploads}`);
+  }
 }
 
 function isEntryPoint(): boolean {

@@ -3,6 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { z } from 'zod';
 import type { MigrateDbConfig } from '../migrate/db/index.js';
+import { isValidBucketName, loadFilesMapping } from '../migrate/files/config.js';
+import type { MigrateFilesConfig } from '../migrate/files/index.js';
 import { DsnError, parseDsn, type Dsn } from './dsn.js';
 import { UserError } from './errors.js';
 
@@ -82,7 +84,7 @@ export function migrateVerifyConfig(flags: Record<string, unknown>, env: NodeJS.
   }
 }
 
-const FLAG_NAMES: Record<string, string> = { schemaOnly: 'schema-only', dataOnly: 'data-only', dryRun: 'dry-run', sourceTimezone: 'source-timezone', typeMap: 'type-map', maxDifferences: 'max-differences' };
+const FLAG_NAMES: Record<string, string> = { schemaOnly: 'schema-only', dataOnly: 'data-only', dryRun: 'dry-run', sourceTimezone: 'source-timezone', typeMap: 'type-map', maxDifferences: 'max-differences', cdnBase: 'cdn-base' };
 
 function firstIssue(error: z.ZodError): string {
   const issue = error.issues[0];
@@ -130,6 +132,54 @@ export function migrateDbConfig(flags: Record<string, unknown>, env: NodeJS.Proc
       jobs: f.jobs,
       sourceTimezone: f.sourceTimezone,
       typeMap: f.typeMap ? loadTypeMap(f.typeMap) : undefined,
+    };
+  } catch (error) {
+    if (error instanceof DsnError) throw new UserError(error.message, USAGE_ERROR);
+    throw error;
+  }
+}
+
+const httpUrl = (what: string) => z.url({ protocol: /^https?$/, error: `must be an http(s) URL, like ${what}` });
+
+const MigrateFilesFlags = z
+  .object({
+    uploads: z.string({ error: 'is required: the folder holding product-images/, user-avatars/, ...' }).min(1),
+    bucket: z.string({ error: 'is required (or set MARKETHUB_BUCKET)' }).refine(isValidBucketName, 'is not a valid S3 bucket name'),
+    target: z.string({ error: 'is required (or set DATABASE_URL)' }).min(1, 'is required (or set DATABASE_URL)'),
+    schema: z.string().min(1).max(63).default('public'),
+    cdnBase: httpUrl('https://cdn.markethub.com').transform((u) => u.replace(/\/+$/, '')).optional(),
+    rewrite: z.boolean().default(true),
+    endpoint: httpUrl('http://127.0.0.1:4569').optional(),
+    region: z.string().min(1).optional(),
+    checksums: z.enum(['when-supported', 'when-required'], { error: 'must be when-supported or when-required' }).optional(),
+    concurrency: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(256, 'must be at most 256').default(16),
+    dryRun: z.boolean().default(false),
+    config: z.string().optional(),
+  })
+  .refine((f) => !f.rewrite || f.cdnBase !== undefined, { message: '--cdn-base is required to rewrite URLs (or pass --no-rewrite)', path: [] });
+
+const MIB = 1024 * 1024;
+
+/** Builds the migrate files config from commander's options and the environment. */
+export function migrateFilesConfig(flags: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): MigrateFilesConfig {
+  const parsed = MigrateFilesFlags.safeParse({ ...flags, bucket: flags.bucket ?? env.MARKETHUB_BUCKET, target: flags.target ?? env.DATABASE_URL });
+  if (!parsed.success) throw new UserError(firstIssue(parsed.error), USAGE_ERROR);
+  const f = parsed.data;
+  try {
+    return {
+      uploads: f.uploads,
+      bucket: f.bucket,
+      target: parseDsn(f.target, 'postgres', '--target'),
+      schema: f.schema,
+      cdnBase: f.rewrite ? f.cdnBase : undefined,
+      // S3-compatible servers (an --endpoint) mostly cannot take the SDK's optional checksum framing.
+      s3: { endpoint: f.endpoint, region: f.region, checksums: f.checksums ?? (f.endpoint ? 'when-required' : 'when-supported') },
+      concurrency: f.concurrency,
+      dryRun: f.dryRun,
+      mapping: loadFilesMapping(f.config),
+      partSize: 8 * MIB,
+      multipartThreshold: 16 * MIB,
+      attempts: 5,
     };
   } catch (error) {
     if (error instanceof DsnError) throw new UserError(error.message, USAGE_ERROR);

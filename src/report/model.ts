@@ -62,3 +62,48 @@ export interface MigrationReport {
   /** Only for --dry-run: the DDL that would run, in order. */
   ddl?: string[];
 }
+
+/** The report of `migrate files`. */
+export interface FilesReport {
+  command: 'migrate files';
+  runId: number | null;
+  uploads: string;
+  buckets: string[];
+  target: string; // masked DSN
+  cdnBase: string | null;
+  dryRun: boolean;
+  startedAt: string;
+  finishedAt: string;
+  outcome: 'success' | 'failed' | 'interrupted' | 'dry-run';
+  files: {
+    found: number;
+    uploaded: number;
+    unchanged: number;
+    alreadyThere: number;
+    preExisting: number;
+    wouldUpload: number;
+    conflicts: number;
+    failed: number;
+    skipped: number;
+    bytesUploaded: number;
+    seconds: number;
+    filesPerSecond: number;
+    megabytesPerSecond: number;
+  };
+  /** Every file not uploaded and why: unreadable, conflicting, failing, or skipped by rule. */
+  fileProblems: { path: string; key?: string; what: string; why: string }[];
+  rewrites: {
+    table: string;
+    column: string;
+    embedded: boolean;
+    rowsRewritten: number;
+    referencesRewritten: number;
+    dangling: number;
+    notUploaded: number;
+    absoluteLeft: number;
+    changedMeanwhile: number;
+  }[];
+  /** References not rewritten, by table, key and column. */
+  referenceProblems: { table: string; column: string; key: Record<string, unknown>; reference: string; what: string; why: string }[];
+  errors: string[];
+}

@@ -1,6 +1,6 @@
 // Renderers for the run report: a pgloader-style terminal summary, JSON and Markdown.
 import type { VerifyCommandReport } from '../migrate/verify/command.js';
-import type { MigrationReport, Note } from './model.js';
+import type { FilesReport, MigrationReport, Note } from './model.js';
 
 const LISTED_VALUE_CHANGES = 20;
 
@@ -80,5 +80,41 @@ export function renderVerifyTerminal(report: VerifyCommandReport): string {
   const expected = report.expected.length + report.expectedDifferences;
   if (expected) out.push('', `Expected differences, made and reported by the migration: ${report.expectedDifferences} values, ${report.expected.length} schema changes`);
   out.push('', report.ok ? `Parity: the target holds what the source holds (${seconds(report.seconds)}).` : `Differences found (${seconds(report.seconds)}).`);
+  return out.join('\n') + '\n';
+}
+
+const LISTED_PROBLEMS = 30;
+
+/** The `migrate files` report for a person: what moved, how fast, then every file or URL left behind. */
+export function renderFilesTerminal(report: FilesReport): string {
+  const f = report.files;
+  const counts: [string, number][] = [
+    ['found', f.found], ['uploaded', f.uploaded], ['unchanged since last run', f.unchanged], ['already in the bucket (recorded)', f.alreadyThere],
+    ['identical object there before (kept)', f.preExisting], ['would upload (dry run)', f.wouldUpload], ['conflicts (not overwritten)', f.conflicts],
+    ['failed or unreadable', f.failed], ['skipped by rule', f.skipped],
+  ];
+  const out = [table(['files', 'count'], counts.filter(([label, n]) => n > 0 || label === 'found').map(([label, n]) => [label, String(n)]), [false, true])];
+  out.push('', `${(f.bytesUploaded / 1e6).toFixed(1)} MB uploaded in ${seconds(f.seconds)}: ${f.filesPerSecond} files/s, ${f.megabytesPerSecond} MB/s`);
+  if (report.rewrites.length) {
+    const rows = report.rewrites.map((r) => [`${r.table}.${r.column}${r.embedded ? ' (in text)' : ''}`, String(r.rowsRewritten), String(r.referencesRewritten), String(r.dangling), String(r.notUploaded), String(r.absoluteLeft), String(r.changedMeanwhile)]);
+    out.push('', table(['URL column', 'rows rewritten', 'URLs rewritten', 'dangling', 'not uploaded', 'absolute, left', 'changed meanwhile'], rows, [false, true, true, true, true, true, true]));
+  }
+  const listed = (title: string, lines: string[]) => {
+    if (!lines.length) return;
+    out.push('', `${title} (${lines.length}):`, ...lines.slice(0, LISTED_PROBLEMS).map((l) => `  ${l}`));
+    if (lines.length > LISTED_PROBLEMS) out.push(`  ... and ${lines.length - LISTED_PROBLEMS} more (--json lists all)`);
+  };
+  listed('Files not uploaded', report.fileProblems.map((p) => `${p.path}: ${p.what}: ${p.why}`));
+  listed('URLs not rewritten', report.referenceProblems.map((p) => {
+    const key = Object.entries(p.key).map(([k, v]) => `${k}=${v}`).join(', ');
+    return `${p.table}.${p.column} [${key}] ${p.reference}: ${p.what} (${p.why})`;
+  }));
+  const verdict: Record<FilesReport['outcome'], string> = {
+    success: 'Every file arrived and matches its checksum.',
+    failed: 'Some files did not arrive: see above; re-run the same command after fixing them.',
+    interrupted: 'Interrupted: run the same command again to continue.',
+    'dry-run': 'Dry run: nothing was uploaded or rewritten.',
+  };
+  out.push('', verdict[report.outcome]);
   return out.join('\n') + '\n';
 }

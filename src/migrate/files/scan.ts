@@ -15,6 +15,8 @@ export interface LocalFile {
 export interface SkippedEntry {
   relative: string;
   why: string;
+  /** Could not be read: its files did not arrive (as opposed to entries skipped by rule, like links out of the root). */
+  unreadable: boolean;
 }
 
 export interface ScanResult {
@@ -47,7 +49,7 @@ export async function scanUploads(root: string): Promise<ScanResult> {
       names = [];
       for await (const entry of handle) names.push(entry.name);
     } catch (error) {
-      result.skipped.push({ relative: relDir || '.', why: `folder not readable: ${describe(error)}` });
+      result.skipped.push({ relative: relDir || '.', why: `folder not readable: ${describe(error)}`, unreadable: true });
       return;
     }
     names.sort();
@@ -63,10 +65,10 @@ export async function scanUploads(root: string): Promise<ScanResult> {
         } else if (info.isSymbolicLink()) {
           await followLink(absolute, relative);
         } else {
-          result.skipped.push({ relative, why: 'not a regular file (device, socket or FIFO)' });
+          result.skipped.push({ relative, why: 'not a regular file (device, socket or FIFO)', unreadable: false });
         }
       } catch (error) {
-        result.skipped.push({ relative, why: describe(error) });
+        result.skipped.push({ relative, why: describe(error), unreadable: true });
       }
     }
   };
@@ -75,16 +77,16 @@ export async function scanUploads(root: string): Promise<ScanResult> {
     try {
       target = await realpath(absolute);
     } catch {
-      result.skipped.push({ relative, why: 'symlink to nothing (broken link)' });
+      result.skipped.push({ relative, why: 'symlink to nothing (broken link)', unreadable: false });
       return;
     }
     if (!isInside(realRoot, target)) {
-      result.skipped.push({ relative, why: 'symlink pointing outside the uploads root; not followed' });
+      result.skipped.push({ relative, why: 'symlink pointing outside the uploads root; not followed', unreadable: false });
       return;
     }
     const info = await stat(target, { bigint: true });
     if (!info.isFile()) {
-      result.skipped.push({ relative, why: 'symlink to a folder; not followed (it could loop)' });
+      result.skipped.push({ relative, why: 'symlink to a folder; not followed (it could loop)', unreadable: false });
       return;
     }
     result.files.push({ absolute: target, relative, size: Number(info.size), mtimeNs: info.mtimeNs.toString() });

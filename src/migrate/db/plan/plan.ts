@@ -340,6 +340,9 @@ function indexStep(index: SourceIndex, table: TargetTable, qualified: string, na
   };
 }
 
+/** Set to 'on' (SET LOCAL) to keep ON UPDATE CURRENT_TIMESTAMP columns as they are in this transaction. */
+export const KEEP_TIMESTAMPS_SETTING = 'markethub.keep_timestamps';
+
 function onUpdateTriggerStep(schema: string, table: string, columns: TargetColumn[]): Step {
   // The function and its trigger share one name.
   const name = fitIdentifier(`${table}_on_update_current_timestamp`);
@@ -352,8 +355,10 @@ function onUpdateTriggerStep(schema: string, table: string, columns: TargetColum
     description: `ON UPDATE CURRENT_TIMESTAMP trigger on ${table}`,
     creates: [{ kind: 'function', name }],
     // MySQL sets the column only when the row really changed and the statement did not set it itself.
+    // markethub's own later rewrites (upload URLs, their rollback) set KEEP_TIMESTAMPS_SETTING: moving a
+    // file is not the app changing the row.
     sql: [
-      `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $mh$\nBEGIN\n  IF NEW IS DISTINCT FROM OLD THEN\n${assignments}\n  END IF;\n  RETURN NEW;\nEND\n$mh$`,
+      `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $mh$\nBEGIN\n  IF NEW IS DISTINCT FROM OLD AND current_setting('${KEEP_TIMESTAMPS_SETTING}', true) IS DISTINCT FROM 'on' THEN\n${assignments}\n  END IF;\n  RETURN NEW;\nEND\n$mh$`,
       `CREATE TRIGGER ${qi(name)} BEFORE UPDATE ON ${qi(schema)}.${qi(table)} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
     ],
   };

@@ -1,0 +1,162 @@
+// `migrate files`: scan -> hash -> upload -> confirm -> rewrite URLs, with the manifest and the
+// rewrite journal in the target's ledger so a re-run resumes and rollback can undo exactly.
+import { realpath, stat } from 'node:fs/promises';
+import type pg from 'pg';
+import { maskDsn, UserError, type Dsn } from '../../config/index.js';
+import type { FilesReport } from '../../report/model.js';
+import type { Ui } from '../../ui/index.js';
+import { connectPostgres } from '../db/postgres.js';
+import { ensureLedger, finishRun, ledgerExists, lockMigration, markAbandonedRuns, startRun } from '../ledger/index.js';
+import type { FilesMapping } from './config.js';
+import { locationId } from './keys.js';
+import { loadManifest, ManifestWriter } from './manifest.js';
+import { rewriteUrls } from './rewrite.js';
+import { checkBucket, createS3Client, type S3Options } from './s3.js';
+import { scanUploads } from './scan.js';
+import { uploadFiles } from './upload.js';
+
+export { DEFAULT_MAPPING, loadFilesMapping, type FilesMapping } from './config.js';
+
+export interface MigrateFilesConfig {
+  uploads: string;
+  bucket: string;
+  target: Dsn;
+  schema: string;
+  /** Undefined with --no-rewrite. */
+  cdnBase?: string;
+  s3: S3Options;
+  concurrency: number;
+  dryRun: boolean;
+  mapping: FilesMapping;
+  partSize: number;
+  multipartThreshold: number;
+  attempts: number;
+}
+
+async function uploadsRoot(dir: string): Promise<string> {
+  try {
+    const root = await realpath(dir);
+    if (!(await stat(root)).isDirectory()) throw new UserError(`--uploads ${dir} is not a folder`);
+    return root;
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(`--uploads ${dir} not found (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+  }
+}
+
+export async function migrateFiles(config: MigrateFilesConfig, ui: Ui, signal: AbortSignal = new AbortController().signal): Promise<FilesReport> {
+  const startedAt = new Date();
+  const root = await uploadsRoot(config.uploads);
+  const buckets = [...new Set([config.bucket, ...Object.values(config.mapping.folders).map((d) => d.bucket ?? config.bucket)])];
+  const migrationKey = `files ${root} -> s3://${buckets.join(',')}`;
+  const client = await connectPostgres(config.target);
+  let runId: number | null = null;
+  try {
+    const hasLedger = config.dryRun ? await ledgerExists(client) : (await ensureLedger(client), true);
+    if (!config.dryRun) {
+      await lockMigration(client, migrationKey);
+      await markAbandonedRuns(client, migrationKey);
+      runId = await startRun(client, {
+        command: 'migrate files', migrationKey, source: root, targetSchema: config.schema,
+        options: { buckets, cdnBase: config.cdnBase ?? null, endpoint: config.s3.endpoint ?? null, concurrency: config.concurrency, rewrite: config.cdnBase !== undefined },
+      });
+    }
+    const report = await run(config, client, { root, buckets, migrationKey, runId, hasLedger }, ui, signal);
+    report.startedAt = startedAt.toISOString();
+    if (runId !== null) await finishRun(client, runId, report.outcome === 'dry-run' ? 'success' : report.outcome, null, report);
+    return report;
+  } catch (error) {
+    if (runId !== null) await finishRun(client, runId, 'failed', null, { error: (error as Error).message }).catch(() => {});
+    throw error;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+interface RunContext {
+  root: string;
+  buckets: string[];
+  migrationKey: string;
+  runId: number | null;
+  hasLedger: boolean;
+}
+
+async function run(config: MigrateFilesConfig, client: pg.Client, context: RunContext, ui: Ui, signal: AbortSignal): Promise<FilesReport> {
+  const s3 = createS3Client(config.s3);
+  try {
+    const checking = ui.phase(`checking bucket${context.buckets.length > 1 ? 's' : ''} ${context.buckets.join(', ')}`);
+    for (const bucket of context.buckets) await checkBucket(s3, bucket);
+    checking.done();
+
+    const scanning = ui.phase(`scanning ${context.root}`);
+    const scan = await scanUploads(context.root);
+    scanning.done(`found ${scan.files.length} files under ${context.root}`);
+
+    const manifest = context.hasLedger ? await loadManifest(client, context.buckets) : new Map();
+    const writer = config.dryRun ? null : new ManifestWriter(client, context.migrationKey, context.runId!);
+    const progress = ui.transfer(scan.files.length);
+    const started = process.hrtime.bigint();
+    const uploaded = await uploadFiles(scan.files, s3, manifest, writer, progress, {
+      mapping: config.mapping, defaultBucket: config.bucket, concurrency: config.concurrency, partSize: config.partSize,
+      multipartThreshold: config.multipartThreshold, dryRun: config.dryRun, attempts: config.attempts, signal,
+    });
+    progress.done();
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+
+    let rewrites: Awaited<ReturnType<typeof rewriteUrls>> = { columns: [], problems: [] };
+    if (config.cdnBase !== undefined && !uploaded.interrupted) {
+      const rewriting = ui.phase('rewriting upload URLs');
+      rewrites = await rewriteUrls(client, {
+        schema: config.schema, cdnBase: config.cdnBase, mapping: config.mapping, localPaths: uploaded.localPaths,
+        // A dry run previews the rewrite as if every local file had arrived.
+        confirmed: new Set(config.dryRun ? [...uploaded.localPaths.values()].map(locationId) : uploaded.confirmed.keys()),
+        dryRun: config.dryRun, migrationKey: context.migrationKey, runId: context.runId,
+      });
+      rewriting.done();
+    }
+    const unreadable = scan.skipped.filter((s) => s.unreadable).length;
+    const c = uploaded.counts;
+    const failed = c.failed + unreadable > 0 || c.conflict > 0;
+    return {
+      command: 'migrate files',
+      runId: context.runId,
+      uploads: context.root,
+      buckets: context.buckets,
+      target: maskDsn(config.target.url),
+      cdnBase: config.cdnBase ?? null,
+      dryRun: config.dryRun,
+      startedAt: '',
+      finishedAt: new Date().toISOString(),
+      outcome: uploaded.interrupted ? 'interrupted' : failed ? 'failed' : config.dryRun ? 'dry-run' : 'success',
+      files: {
+        found: scan.files.length,
+        uploaded: c.uploaded,
+        unchanged: c.unchanged,
+        alreadyThere: c['already-there'],
+        preExisting: c['pre-existing'],
+        wouldUpload: c['would-upload'],
+        conflicts: c.conflict,
+        failed: c.failed + unreadable,
+        skipped: scan.skipped.length - unreadable,
+        bytesUploaded: uploaded.bytesUploaded,
+        seconds: round(seconds, 3),
+        filesPerSecond: round((c.uploaded + c.unchanged + c['already-there'] + c['pre-existing']) / Math.max(seconds, 1e-3), 1),
+        megabytesPerSecond: round(uploaded.bytesUploaded / 1e6 / Math.max(seconds, 1e-3), 2),
+      },
+      fileProblems: [
+        ...scan.skipped.map((s) => ({ path: s.relative, what: s.unreadable ? 'unreadable' : 'skipped', why: s.why })),
+        ...uploaded.problems,
+      ],
+      rewrites: rewrites.columns,
+      referenceProblems: rewrites.problems,
+      errors: [],
+    };
+  } finally {
+    s3.destroy();
+  }
+}
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}

@@ -1,0 +1,186 @@
+// Upload URLs in Postgres -> CDN URLs, only for objects confirmed in the bucket, every change journaled
+// in the same transaction as the change itself.
+import type pg from 'pg';
+import { UserError } from '../../config/index.js';
+import { KEEP_TIMESTAMPS_SETTING } from '../db/plan/plan.js';
+import { inTransaction, LEDGER_SCHEMA } from '../ledger/index.js';
+import type { FilesMapping, UrlColumn } from './config.js';
+import { locationId, publicUrlOf, type ObjectLocation } from './keys.js';
+import { candidatePaths, rewriteEmbeddedValue, rewriteWholeValue, type Resolution } from './references.js';
+
+const BATCH_ROWS = 1000;
+
+export interface ColumnRewriteReport {
+  table: string;
+  column: string;
+  embedded: boolean;
+  rowsRewritten: number;
+  referencesRewritten: number;
+  dangling: number;
+  notUploaded: number;
+  absoluteLeft: number;
+  /** Rows the app changed between our read and our write: left as the app wrote them. */
+  changedMeanwhile: number;
+}
+
+export interface ReferenceProblem {
+  table: string;
+  column: string;
+  key: Record<string, unknown>;
+  reference: string;
+  what: 'dangling' | 'not-uploaded' | 'absolute-left';
+  why: string;
+}
+
+const WHY: Record<ReferenceProblem['what'], string> = {
+  dangling: 'no such file under the uploads root; the URL is left as it was (it was already broken)',
+  'not-uploaded': 'the file exists locally but is not confirmed in the bucket; re-run migrate files',
+  'absolute-left': 'absolute URL on a host not listed in legacyOrigins; left as it was',
+};
+
+export interface RewriteContext {
+  schema: string;
+  cdnBase: string;
+  mapping: FilesMapping;
+  /** NFC path under the uploads root -> where that file goes. */
+  localPaths: Map<string, ObjectLocation>;
+  /** locationIds of the objects confirmed in the bucket. */
+  confirmed: ReadonlySet<string>;
+  dryRun: boolean;
+  migrationKey: string;
+  runId: number | null;
+}
+
+export function resolverFor(context: Pick<RewriteContext, 'cdnBase' | 'localPaths' | 'confirmed'>): (afterUploads: string) => Resolution {
+  return (afterUploads) => {
+    let missing: 'dangling' | 'not-uploaded' = 'dangling';
+    for (const candidate of candidatePaths(afterUploads)) {
+      const location = context.localPaths.get(candidate.path.normalize('NFC'));
+      if (!location) continue;
+      if (context.confirmed.has(locationId(location))) return { url: publicUrlOf(context.cdnBase, location.key) + candidate.suffix };
+      missing = 'not-uploaded';
+    }
+    return { missing };
+  };
+}
+
+interface ColumnShape {
+  keyColumns: { name: string; type: string }[];
+}
+
+const qi = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** Fails with one line when a configured URL column is missing or cannot be journaled. */
+async function columnShape(client: pg.Client, schema: string, column: UrlColumn): Promise<ColumnShape> {
+  const { rows: found } = await client.query<{ data_type: string }>(
+    'SELECT data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name = $3',
+    [schema, column.table, column.column],
+  );
+  const name = `${column.table}.${column.column}`;
+  if (found.length === 0) throw new UserError(`URL column ${name} not found in schema "${schema}" of the target; fix urlColumns in --config (or run migrate db first)`);
+  if (!['text', 'character varying', 'character'].includes(found[0]!.data_type)) throw new UserError(`URL column ${name} is ${found[0]!.data_type}, not text`);
+  const { rows: keys } = await client.query<{ name: string; type: string }>(
+    `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type
+       FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+      WHERE i.indrelid = format('%I.%I', $1::text, $2::text)::regclass AND i.indisprimary
+      ORDER BY array_position(i.indkey, a.attnum)`,
+    [schema, column.table],
+  );
+  if (keys.length === 0) throw new UserError(`table ${column.table} has no primary key: its URL rewrites could not be undone exactly; add one or drop it from urlColumns`);
+  return { keyColumns: keys };
+}
+
+export async function rewriteUrls(client: pg.Client, context: RewriteContext): Promise<{ columns: ColumnRewriteReport[]; problems: ReferenceProblem[] }> {
+  const resolve = resolverFor(context);
+  const columns: ColumnRewriteReport[] = [];
+  const problems: ReferenceProblem[] = [];
+  for (const column of context.mapping.urlColumns) {
+    const shape = await columnShape(client, context.schema, column);
+    columns.push(await rewriteColumn(client, context, column, shape, resolve, problems));
+  }
+  return { columns, problems };
+}
+
+async function rewriteColumn(
+  client: pg.Client,
+  context: RewriteContext,
+  column: UrlColumn,
+  shape: ColumnShape,
+  resolve: (afterUploads: string) => Resolution,
+  problems: ReferenceProblem[],
+): Promise<ColumnRewriteReport> {
+  const report: ColumnRewriteReport = { table: column.table, column: column.column, embedded: column.embedded, rowsRewritten: 0, referencesRewritten: 0, dangling: 0, notUploaded: 0, absoluteLeft: 0, changedMeanwhile: 0 };
+  const table = `${qi(context.schema)}.${qi(column.table)}`;
+  const keys = shape.keyColumns.map((k) => qi(k.name)).join(', ');
+  const target = qi(column.column);
+  const rewrite = column.embedded ? rewriteEmbeddedValue : rewriteWholeValue;
+  let after: unknown[] | null = null;
+  for (;;) {
+    // Keyset pages: a big table is read in key order without holding it in memory.
+    const keyFilter: string = after ? `AND (${keys}) > (${after.map((_, i) => `$${i + 1}`).join(', ')})` : '';
+    const { rows }: { rows: Record<string, unknown>[] } = await client.query<Record<string, unknown>>(
+      `SELECT ${keys}, ${target} AS value FROM ${table} WHERE ${target} LIKE '%uploads/%' ${keyFilter} ORDER BY ${keys} LIMIT ${BATCH_ROWS}`,
+      after ?? [],
+    );
+    if (rows.length === 0) break;
+    const last: Record<string, unknown> = rows[rows.length - 1]!;
+    after = shape.keyColumns.map((k) => last[k.name]);
+    const changes: { key: unknown[]; old: string; new: string }[] = [];
+    for (const row of rows) {
+      const key = Object.fromEntries(shape.keyColumns.map((k) => [k.name, row[k.name]]));
+      const result = rewrite(row.value as string, resolve, context.mapping.legacyOrigins);
+      for (const r of result.references) {
+        if (r.outcome === 'rewritten') report.referencesRewritten++;
+        else {
+          if (r.outcome === 'dangling') report.dangling++;
+          else report.notUploaded++;
+          problems.push({ table: column.table, column: column.column, key, reference: r.reference, what: r.outcome, why: WHY[r.outcome] });
+        }
+      }
+      for (const reference of result.absoluteLeft) {
+        report.absoluteLeft++;
+        problems.push({ table: column.table, column: column.column, key, reference, what: 'absolute-left', why: WHY['absolute-left'] });
+      }
+      if (result.value !== row.value) changes.push({ key: shape.keyColumns.map((k) => row[k.name]), old: row.value as string, new: result.value });
+    }
+    if (changes.length === 0) continue;
+    if (context.dryRun) {
+      report.rowsRewritten += changes.length;
+      continue;
+    }
+    const written = await applyChanges(client, context, column, shape, changes);
+    report.rowsRewritten += written;
+    report.changedMeanwhile += changes.length - written;
+  }
+  return report;
+}
+
+/** One statement: update rows whose value is still the one read, and journal exactly those. */
+async function applyChanges(client: pg.Client, context: RewriteContext, column: UrlColumn, shape: ColumnShape, changes: { key: unknown[]; old: string; new: string }[]): Promise<number> {
+  const n = shape.keyColumns.length;
+  const keyAliases = shape.keyColumns.map((_, i) => `k${i}`);
+  const unnestArgs = shape.keyColumns.map((k, i) => `$${i + 1}::${k.type}[]`).concat([`$${n + 1}::text[]`, `$${n + 2}::text[]`]);
+  const table = `${qi(context.schema)}.${qi(column.table)}`;
+  const target = qi(column.column);
+  const sql = `
+    WITH v AS (SELECT * FROM unnest(${unnestArgs.join(', ')}) AS v(${keyAliases.join(', ')}, old_value, new_value)),
+    changed AS (
+      UPDATE ${table} t SET ${target} = v.new_value FROM v
+       WHERE ${shape.keyColumns.map((k, i) => `t.${qi(k.name)} = v.k${i}`).join(' AND ')} AND t.${target} = v.old_value
+      RETURNING ${keyAliases.map((a) => `v.${a}`).join(', ')}, v.old_value, v.new_value)
+    INSERT INTO ${LEDGER_SCHEMA}.url_rewrites (migration_key, run_id, table_schema, table_name, column_name, row_key, old_value, new_value)
+    SELECT $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7},
+           jsonb_build_object(${shape.keyColumns.map((k, i) => `'${k.name.replace(/'/g, "''")}', ${keyAliases[i]}`).join(', ')}), old_value, new_value
+      FROM changed`;
+  const params = [
+    ...shape.keyColumns.map((_, i) => changes.map((c) => c.key[i])),
+    changes.map((c) => c.old),
+    changes.map((c) => c.new),
+    context.migrationKey, context.runId, context.schema, column.table, column.column,
+  ];
+  return inTransaction(client, async () => {
+    await client.query(`SET LOCAL ${KEEP_TIMESTAMPS_SETTING} = 'on'`);
+    const result = await client.query(sql, params);
+    return result.rowCount ?? 0;
+  });
+}
