@@ -58,7 +58,11 @@ const FilesConfigSchema = z
     mapping: z
       .record(
         z.string().min(1).refine((f) => !f.includes('/') && f !== '.' && f !== '..', 'folder names are top-level folder names'),
-        z.union([prefix.transform((p) => ({ prefix: p })), z.object({ bucket: z.string().regex(BUCKET_NAME, 'is not a valid bucket name').optional(), prefix: prefix.default('') }).strict()]),
+        // "folder": "prefix/" is short for { "prefix": "prefix/" }.
+        z.preprocess(
+          (v) => (typeof v === 'string' ? { prefix: v } : v),
+          z.object({ bucket: z.string().regex(BUCKET_NAME, 'is not a valid bucket name').optional(), prefix: prefix.default('') }).strict(),
+        ),
       )
       .optional(),
     urlColumns: z
