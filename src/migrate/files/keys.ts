@@ -25,9 +25,13 @@ export function objectLocationOf(relative: string, mapping: FilesMapping, defaul
   return { bucket: destination.bucket ?? defaultBucket, key };
 }
 
-/** The CDN URL of a key: every path segment percent-encoded, so any character a file name can hold survives. */
+/**
+ * The CDN URL of a key: every path segment percent-encoded, so any character a file name can hold
+ * survives. ( ) ' ! * are encoded too: the URL may land inside Markdown links, HTML attributes or CSS url().
+ */
 export function publicUrlOf(cdnBase: string, key: string): string {
-  return `${cdnBase.replace(/\/+$/, '')}/${key.split('/').map(encodeURIComponent).join('/')}`;
+  const encode = (segment: string) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `${cdnBase.replace(/\/+$/, '')}/${key.split('/').map(encode).join('/')}`;
 }
 
 export function locationId(location: ObjectLocation): string {
