@@ -33,7 +33,7 @@ export interface ReferenceProblem {
 }
 
 const WHY: Record<ReferenceProblem['what'], string> = {
-  dangling: 'no such file under the uploads root; the URL is left as it was (it was already broken)',
+  dangling: 'no such file under the uploads root; left as it was, already broken before the move',
   'not-uploaded': 'the file exists locally but is not confirmed in the bucket; re-run migrate files',
   'absolute-left': 'absolute URL on a host not listed in legacyOrigins; left as it was',
 };
