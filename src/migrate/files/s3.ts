@@ -87,6 +87,8 @@ export interface UploadRequest {
   bucket: string;
   key: string;
   file: string;
+  /** The file's bytes when already read (small files); else the file is streamed. */
+  bytes?: Buffer;
   digest: FileDigest;
   partSize: number;
   /** At or above this size the file goes up in parts. */
@@ -109,7 +111,7 @@ export async function uploadFile(client: S3Client, request: UploadRequest): Prom
     const result = await client.send(
       new PutObjectCommand({
         ...objectHeaders(request),
-        Body: createReadStream(request.file),
+        Body: request.bytes ?? createReadStream(request.file),
         ContentLength: request.digest.size,
         // The server refuses the body if it does not hash to this: corruption on the wire cannot land.
         ContentMD5: Buffer.from(request.digest.md5, 'hex').toString('base64'),

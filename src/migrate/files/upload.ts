@@ -4,7 +4,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
 import type { TransferProgress } from '../../ui/index.js';
 import type { FilesMapping } from './config.js';
-import { digestFile, etagMatches, type FileDigest } from './hash.js';
+import { digestFile, etagMatches, readSmallFile, type FileDigest } from './hash.js';
 import { locationId, objectLocationOf, type ObjectLocation } from './keys.js';
 import { isConfirmed, type ManifestRow, type ManifestWriter } from './manifest.js';
 import { withRetry } from './retry.js';
@@ -48,6 +48,9 @@ export interface UploadResult {
   localPaths: Map<string, ObjectLocation>;
   interrupted: boolean;
 }
+
+/** Files up to this size are read once into memory (at most this much per file in flight); larger ones stream. */
+const SMALL_FILE_BYTES = 1024 * 1024;
 
 class ChecksumMismatch extends Error {
   override readonly name = 'BadDigest';
@@ -94,7 +97,6 @@ export async function uploadFiles(
       result.confirmed.set(locationId(location), prior!);
       return;
     }
-    const multipart = file.size >= options.multipartThreshold;
     let digest: FileDigest | undefined;
     let sent = false;
     const row = (status: ManifestRow['status'], etag: string | null, error: string | null = null): ManifestRow => ({
@@ -103,9 +105,15 @@ export async function uploadFiles(
     try {
       const outcome = await withRetry(
         async () => {
-          const before = await stat(file.absolute, { bigint: true });
-          file = { ...file, size: Number(before.size), mtimeNs: before.mtimeNs.toString() };
-          digest = await digestFile(file.absolute, multipart ? options.partSize : undefined);
+          const small = file.size <= SMALL_FILE_BYTES ? await readSmallFile(file.absolute, SMALL_FILE_BYTES) : undefined;
+          if (small) {
+            file = { ...file, size: small.digest.size, mtimeNs: small.mtimeNs };
+            digest = small.digest;
+          } else {
+            const before = await stat(file.absolute, { bigint: true });
+            file = { ...file, size: Number(before.size), mtimeNs: before.mtimeNs.toString() };
+            digest = await digestFile(file.absolute, file.size >= options.multipartThreshold ? options.partSize : undefined);
+          }
           const remote = await remoteObject(location, listPrefix);
           if (remote && remote.size === digest.size && etagMatches(remote.etag, digest)) {
             const ours = prior !== undefined && prior.status !== 'pre-existing';
@@ -117,13 +125,16 @@ export async function uploadFiles(
           if (options.dryRun) return 'would-upload';
           if (!sent) await record(row('uploading', null));
           sent = true;
-          const etag = await uploadFile(client, { ...location, file: file.absolute, digest, partSize: options.partSize, multipartThreshold: options.multipartThreshold });
+          const etag = await uploadFile(client, { ...location, file: file.absolute, bytes: small?.bytes, digest, partSize: options.partSize, multipartThreshold: options.multipartThreshold });
           if (!etagMatches(etag, digest)) {
             const back = await remoteSha256(client, location.bucket, location.key);
             if (back.sha256 !== digest.sha256 || back.size !== digest.size) throw new ChecksumMismatch(`the object's checksum does not match the file's`);
           }
-          const after = await stat(file.absolute, { bigint: true });
-          if (after.mtimeNs.toString() !== file.mtimeNs || Number(after.size) !== file.size) throw new FileChangedMeanwhile('the file changed while it was uploaded');
+          // A streamed file may change between the hash and the upload; a small one was sent from the bytes hashed.
+          if (!small) {
+            const after = await stat(file.absolute, { bigint: true });
+            if (after.mtimeNs.toString() !== file.mtimeNs || Number(after.size) !== file.size) throw new FileChangedMeanwhile('the file changed while it was uploaded');
+          }
           await record(row('uploaded', etag ?? null));
           return 'uploaded';
         },
