@@ -131,6 +131,7 @@ migrate
   .option('--region <name>', 'S3 region (default: AWS_REGION or us-east-1)')
   .option('--checksums <mode>', 'optional SDK checksums: when-supported (AWS default) or when-required (default with --endpoint)')
   .option('--concurrency <n>', 'files in flight (default: 16)')
+  .option('--multipart-threshold <MiB>', 'files this large or larger go up in parts (default: 128)')
   .option('--config <file.json>', 'folder -> bucket/prefix mapping and URL columns (see README)')
   .option('--dry-run', 'show what would be uploaded and rewritten; change nothing')
   .option('--json', 'print the report as JSON on stdout, nothing else')

@@ -15,6 +15,7 @@ CREATE TABLE IF NOT EXISTS markethub_migrate.file_manifest (
   sha256        text        NOT NULL,
   md5           text        NOT NULL,
   etag          text,
+  parts         integer     NOT NULL DEFAULT 1, -- > 1: sent as a multipart upload of that many parts
   status        text        NOT NULL CHECK (status IN ('uploading', 'uploaded', 'pre-existing', 'failed')),
   error         text,
   run_id        bigint      NOT NULL REFERENCES markethub_migrate.runs (id),

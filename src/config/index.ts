@@ -84,7 +84,7 @@ export function migrateVerifyConfig(flags: Record<string, unknown>, env: NodeJS.
   }
 }
 
-const FLAG_NAMES: Record<string, string> = { schemaOnly: 'schema-only', dataOnly: 'data-only', dryRun: 'dry-run', sourceTimezone: 'source-timezone', typeMap: 'type-map', maxDifferences: 'max-differences', cdnBase: 'cdn-base' };
+const FLAG_NAMES: Record<string, string> = { schemaOnly: 'schema-only', dataOnly: 'data-only', dryRun: 'dry-run', sourceTimezone: 'source-timezone', typeMap: 'type-map', maxDifferences: 'max-differences', cdnBase: 'cdn-base', multipartThreshold: 'multipart-threshold' };
 
 function firstIssue(error: z.ZodError): string {
   const issue = error.issues[0];
@@ -155,6 +155,8 @@ const MigrateFilesFlags = z
     concurrency: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(256, 'must be at most 256').default(16),
     dryRun: z.boolean().default(false),
     config: z.string().optional(),
+    // One PUT streams fastest and S3 takes up to 5 GB in one; parts pay off for the largest files.
+    multipartThreshold: z.coerce.number({ error: 'must be a number of MiB' }).int('must be a whole number of MiB').min(5, 'must be at least 5 (MiB)').max(5120, 'must be at most 5120 (MiB)').default(128),
   })
   .refine((f) => !f.rewrite || f.cdnBase !== undefined, { message: '--cdn-base is required to rewrite URLs (or pass --no-rewrite)', path: [] });
 
@@ -177,8 +179,7 @@ export function migrateFilesConfig(flags: Record<string, unknown>, env: NodeJS.P
       concurrency: f.concurrency,
       dryRun: f.dryRun,
       mapping: loadFilesMapping(f.config),
-      partSize: 8 * MIB,
-      multipartThreshold: 16 * MIB,
+      multipartThreshold: f.multipartThreshold * MIB,
       attempts: 5,
     };
   } catch (error) {

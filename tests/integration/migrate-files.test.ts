@@ -45,7 +45,7 @@ interface Setup {
   uploads: string;
   bucket: string;
   targetUrl: string;
-  manifest(): Promise<{ key: string; status: string; sha256: string; local_path: string }[]>;
+  manifest(): Promise<{ key: string; status: string; sha256: string; local_path: string; parts: number }[]>;
 }
 
 async function setup(label: string): Promise<Setup> {
@@ -60,7 +60,7 @@ async function setup(label: string): Promise<Setup> {
     manifest: async () => {
       const exists = await target.client.query(`SELECT to_regclass('markethub_migrate.file_manifest') IS NOT NULL AS ok`);
       if (!exists.rows[0].ok) return [];
-      const { rows } = await target.client.query('SELECT key, status, sha256, local_path FROM markethub_migrate.file_manifest WHERE bucket = $1 ORDER BY key', [bucket]);
+      const { rows } = await target.client.query('SELECT key, status, sha256, local_path, parts FROM markethub_migrate.file_manifest WHERE bucket = $1 ORDER BY key', [bucket]);
       return rows;
     },
   };
@@ -96,7 +96,8 @@ test('a tricky tree arrives byte for byte: nested folders, spaces, Unicode, +&=;
   await symlink(path.join(outside, 'secret.txt'), path.join(s.uploads, 'product-images', 'link-out.jpg'));
   await symlink(path.join(s.uploads, 'product-images', 'nested', 'deeper', 'a.jpg'), path.join(s.uploads, 'product-images', 'link-in.jpg'));
 
-  const report = await migrateFiles(s);
+  // 60 MB with a 16 MiB threshold: four parts.
+  const report = await migrateFiles(s, ['--multipart-threshold', '16']);
   const expected: Record<string, string> = {
     'products/nested/deeper/a.jpg': sha256('jpeg bytes'),
     'products/name with spaces.jpg': sha256('spaces'),
@@ -124,6 +125,7 @@ test('a tricky tree arrives byte for byte: nested folders, spaces, Unicode, +&=;
   assert.equal(report.fileProblems.length, 3);
 
   const manifest = await s.manifest();
+  assert.deepEqual(manifest.filter((m) => m.parts > 1).map((m) => [m.key, m.parts]), [['journals/big.bin', 4]]);
   assert.deepEqual(manifest.map((m) => [m.key, m.status, m.sha256]), Object.entries(expected).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, h]) => [k, 'uploaded', h]));
 
   // A file changed between runs goes up again; the others are not touched.

@@ -28,7 +28,7 @@ export interface MigrateFilesConfig {
   concurrency: number;
   dryRun: boolean;
   mapping: FilesMapping;
-  partSize: number;
+  /** Files this size or larger go up in parts. */
   multipartThreshold: number;
   attempts: number;
 }
@@ -97,7 +97,7 @@ async function run(config: MigrateFilesConfig, client: pg.Client, context: RunCo
     const progress = ui.transfer(scan.files.length);
     const started = process.hrtime.bigint();
     const uploaded = await uploadFiles(scan.files, s3, manifest, writer, progress, {
-      mapping: config.mapping, defaultBucket: config.bucket, concurrency: config.concurrency, partSize: config.partSize,
+      mapping: config.mapping, defaultBucket: config.bucket, concurrency: config.concurrency,
       multipartThreshold: config.multipartThreshold, dryRun: config.dryRun, attempts: config.attempts, signal,
     });
     progress.done();

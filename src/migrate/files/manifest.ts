@@ -12,6 +12,7 @@ export interface ManifestRow extends ObjectLocation {
   sha256: string;
   md5: string;
   etag: string | null;
+  parts: number;
   status: ManifestStatus;
   error: string | null;
 }
@@ -22,14 +23,14 @@ export function isConfirmed(row: ManifestRow | undefined): boolean {
 }
 
 export async function loadManifest(client: pg.Client, buckets: string[]): Promise<Map<string, ManifestRow>> {
-  const { rows } = await client.query<{ bucket: string; key: string; local_path: string; size: string; mtime_ns: string; sha256: string; md5: string; etag: string | null; status: ManifestStatus; error: string | null }>(
-    `SELECT bucket, key, local_path, size, mtime_ns::text AS mtime_ns, sha256, md5, etag, status, error
+  const { rows } = await client.query<{ bucket: string; key: string; local_path: string; size: string; mtime_ns: string; sha256: string; md5: string; etag: string | null; parts: number; status: ManifestStatus; error: string | null }>(
+    `SELECT bucket, key, local_path, size, mtime_ns::text AS mtime_ns, sha256, md5, etag, parts, status, error
        FROM ${LEDGER_SCHEMA}.file_manifest WHERE bucket = ANY($1)`,
     [buckets],
   );
   return new Map(
     rows.map((r) => {
-      const row: ManifestRow = { bucket: r.bucket, key: r.key, localPath: r.local_path, size: Number(r.size), mtimeNs: r.mtime_ns, sha256: r.sha256, md5: r.md5, etag: r.etag, status: r.status, error: r.error };
+      const row: ManifestRow = { bucket: r.bucket, key: r.key, localPath: r.local_path, size: Number(r.size), mtimeNs: r.mtime_ns, sha256: r.sha256, md5: r.md5, etag: r.etag, parts: r.parts, status: r.status, error: r.error };
       return [locationId(row), row];
     }),
   );
@@ -76,15 +77,15 @@ export class ManifestWriter {
     const latest = [...new Map(rows.map((r) => [locationId(r), r])).values()];
     const column = <K extends keyof ManifestRow>(k: K) => latest.map((r) => r[k]);
     await this.client.query(
-      `INSERT INTO ${LEDGER_SCHEMA}.file_manifest (bucket, key, migration_key, local_path, size, mtime_ns, sha256, md5, etag, status, error, run_id)
-       SELECT b, k, $1, p, s, m, h, d, e, st, er, $2
-         FROM unnest($3::text[], $4::text[], $5::text[], $6::bigint[], $7::numeric[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
-              AS u(b, k, p, s, m, h, d, e, st, er)
+      `INSERT INTO ${LEDGER_SCHEMA}.file_manifest (bucket, key, migration_key, local_path, size, mtime_ns, sha256, md5, etag, parts, status, error, run_id)
+       SELECT b, k, $1, p, s, m, h, d, e, n, st, er, $2
+         FROM unnest($3::text[], $4::text[], $5::text[], $6::bigint[], $7::numeric[], $8::text[], $9::text[], $10::text[], $11::int[], $12::text[], $13::text[])
+              AS u(b, k, p, s, m, h, d, e, n, st, er)
        ON CONFLICT (bucket, key) DO UPDATE SET
          migration_key = EXCLUDED.migration_key, local_path = EXCLUDED.local_path, size = EXCLUDED.size, mtime_ns = EXCLUDED.mtime_ns,
-         sha256 = EXCLUDED.sha256, md5 = EXCLUDED.md5, etag = EXCLUDED.etag, status = EXCLUDED.status, error = EXCLUDED.error,
+         sha256 = EXCLUDED.sha256, md5 = EXCLUDED.md5, etag = EXCLUDED.etag, parts = EXCLUDED.parts, status = EXCLUDED.status, error = EXCLUDED.error,
          run_id = EXCLUDED.run_id, updated_at = now()`,
-      [this.migrationKey, this.runId, column('bucket'), column('key'), column('localPath'), column('size'), column('mtimeNs'), column('sha256'), column('md5'), column('etag'), column('status'), column('error')],
+      [this.migrationKey, this.runId, column('bucket'), column('key'), column('localPath'), column('size'), column('mtimeNs'), column('sha256'), column('md5'), column('etag'), column('parts'), column('status'), column('error')],
     );
   }
 }

@@ -83,6 +83,15 @@ export function isRetryable(error: unknown): boolean {
   return ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'TimeoutError', 'RequestTimeout'].includes(e.code ?? e.name);
 }
 
+const MIB = 1024 * 1024;
+/** S3 allows at most this many parts per upload. */
+const MAX_PARTS = 10_000;
+
+/** 16 MiB parts, larger when the file would otherwise need more than 10,000 of them. */
+export function partSizeFor(size: number): number {
+  return Math.max(16 * MIB, Math.ceil(size / MAX_PARTS / MIB) * MIB);
+}
+
 export interface UploadRequest {
   bucket: string;
   key: string;
@@ -90,7 +99,6 @@ export interface UploadRequest {
   /** The file's bytes when already read (small files); else the file is streamed. */
   bytes?: Buffer;
   digest: FileDigest;
-  partSize: number;
   /** At or above this size the file goes up in parts. */
   multipartThreshold: number;
 }
@@ -122,7 +130,7 @@ export async function uploadFile(client: S3Client, request: UploadRequest): Prom
   const upload = new Upload({
     client,
     params: { ...objectHeaders(request), Body: createReadStream(request.file, { highWaterMark: 1024 * 1024 }) },
-    partSize: request.partSize,
+    partSize: partSizeFor(request.digest.size),
     queueSize: 4,
     leavePartsOnError: false,
   });

@@ -8,7 +8,7 @@ import { digestFile, etagMatches, readSmallFile, type FileDigest } from './hash.
 import { locationId, objectLocationOf, type ObjectLocation } from './keys.js';
 import { isConfirmed, type ManifestRow, type ManifestWriter } from './manifest.js';
 import { withRetry } from './retry.js';
-import { bucketError, isRetryable, listObjects, remoteSha256, uploadFile, type RemoteObject } from './s3.js';
+import { bucketError, isRetryable, listObjects, partSizeFor, remoteSha256, uploadFile, type RemoteObject } from './s3.js';
 import type { LocalFile } from './scan.js';
 
 export type FileOutcome =
@@ -31,7 +31,6 @@ export interface UploadOptions {
   mapping: FilesMapping;
   defaultBucket: string;
   concurrency: number;
-  partSize: number;
   multipartThreshold: number;
   dryRun: boolean;
   attempts: number;
@@ -101,6 +100,7 @@ export async function uploadFiles(
     let sent = false;
     const row = (status: ManifestRow['status'], etag: string | null, error: string | null = null): ManifestRow => ({
       ...location, localPath: file.relative, size: digest!.size, mtimeNs: file.mtimeNs, sha256: digest!.sha256, md5: digest!.md5, etag, status, error,
+      parts: digest!.size >= options.multipartThreshold ? Math.ceil(digest!.size / partSizeFor(digest!.size)) : 1,
     });
     try {
       const outcome = await withRetry(
@@ -112,7 +112,7 @@ export async function uploadFiles(
           } else {
             const before = await stat(file.absolute, { bigint: true });
             file = { ...file, size: Number(before.size), mtimeNs: before.mtimeNs.toString() };
-            digest = await digestFile(file.absolute, file.size >= options.multipartThreshold ? options.partSize : undefined);
+            digest = await digestFile(file.absolute, file.size >= options.multipartThreshold ? partSizeFor(file.size) : undefined);
           }
           const remote = await remoteObject(location, listPrefix);
           if (remote && remote.size === digest.size && etagMatches(remote.etag, digest)) {
@@ -125,7 +125,7 @@ export async function uploadFiles(
           if (options.dryRun) return 'would-upload';
           if (!sent) await record(row('uploading', null));
           sent = true;
-          const etag = await uploadFile(client, { ...location, file: file.absolute, bytes: small?.bytes, digest, partSize: options.partSize, multipartThreshold: options.multipartThreshold });
+          const etag = await uploadFile(client, { ...location, file: file.absolute, bytes: small?.bytes, digest, multipartThreshold: options.multipartThreshold });
           if (!etagMatches(etag, digest)) {
             const back = await remoteSha256(client, location.bucket, location.key);
             if (back.sha256 !== digest.sha256 || back.size !== digest.size) throw new ChecksumMismatch(`the object's checksum does not match the file's`);
