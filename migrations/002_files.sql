@@ -5,6 +5,7 @@
 --   uploaded      this tool uploaded it and confirmed its checksum
 --   pre-existing  the bucket already held these exact bytes; rollback must never delete it
 --   failed        every attempt failed; `error` says why
+--   rolled-back   rollback deleted it (or found it gone); the key is no longer ours
 CREATE TABLE IF NOT EXISTS markethub_migrate.file_manifest (
   bucket        text        NOT NULL,
   key           text        NOT NULL,
@@ -16,7 +17,7 @@ CREATE TABLE IF NOT EXISTS markethub_migrate.file_manifest (
   md5           text        NOT NULL,
   etag          text,
   parts         integer     NOT NULL DEFAULT 1, -- > 1: sent as a multipart upload of that many parts
-  status        text        NOT NULL CHECK (status IN ('uploading', 'uploaded', 'pre-existing', 'failed')),
+  status        text        NOT NULL CHECK (status IN ('uploading', 'uploaded', 'pre-existing', 'failed', 'rolled-back')),
   error         text,
   run_id        bigint      NOT NULL REFERENCES markethub_migrate.runs (id),
   updated_at    timestamptz NOT NULL DEFAULT now(),

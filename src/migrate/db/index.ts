@@ -4,7 +4,7 @@ import type { MigrationReport, Note } from '../../report/model.js';
 import type { SourceCatalog } from './catalog.js';
 import type { Ui } from '../../ui/index.js';
 import {
-  createdObjects, doneSteps, ensureLedger, finishRun, lockMigration, markAbandonedRuns, startRun, valueChangesOf,
+  createdObjects, doneSteps, ensureLedger, finishRun, lockMigration, markAbandonedRuns, recordWritesBaseline, startRun, valueChangesOf,
 } from '../ledger/index.js';
 import { applyPlan, preflightTarget } from './apply.js';
 import { introspectMysql, profileTables } from './introspect.js';
@@ -112,6 +112,7 @@ export async function migrateDb(config: MigrateDbConfig, ui: Ui, signal: AbortSi
       plan, source: config.source, target: config.target, client, migrationKey: key, runId, done, jobs: config.jobs,
       sourceTimezone: config.sourceTimezone, dataOnly: config.dataOnly, ui, signal,
     });
+    await recordWritesBaseline(client, key, runId);
     report.phases.push(...result.phases);
     report.tables = result.tables;
     report.notes = [...plan.notes, ...result.notes];

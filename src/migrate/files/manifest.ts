@@ -3,7 +3,10 @@ import type pg from 'pg';
 import { LEDGER_SCHEMA } from '../ledger/index.js';
 import { locationId, type ObjectLocation } from './keys.js';
 
-export type ManifestStatus = 'uploading' | 'uploaded' | 'pre-existing' | 'failed';
+export type ManifestStatus = 'uploading' | 'uploaded' | 'pre-existing' | 'failed' | 'rolled-back';
+
+/** Statuses of objects this tool wrote (or may have written): the ones rollback deletes. */
+export const OURS: ManifestStatus[] = ['uploading', 'uploaded', 'failed'];
 
 export interface ManifestRow extends ObjectLocation {
   localPath: string;

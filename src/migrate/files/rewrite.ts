@@ -64,11 +64,23 @@ export function resolverFor(context: Pick<RewriteContext, 'cdnBase' | 'localPath
   };
 }
 
-interface ColumnShape {
+export interface ColumnShape {
   keyColumns: { name: string; type: string }[];
 }
 
 const qi = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** The primary key columns of a table, in key order, with their SQL types. */
+export async function primaryKeyOf(client: pg.Client, schema: string, table: string): Promise<ColumnShape['keyColumns']> {
+  const { rows } = await client.query<{ name: string; type: string }>(
+    `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type
+       FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+      WHERE i.indrelid = format('%I.%I', $1::text, $2::text)::regclass AND i.indisprimary
+      ORDER BY array_position(i.indkey, a.attnum)`,
+    [schema, table],
+  );
+  return rows;
+}
 
 /** Fails with one line when a configured URL column is missing or cannot be journaled. */
 async function columnShape(client: pg.Client, schema: string, column: UrlColumn): Promise<ColumnShape> {
@@ -79,13 +91,7 @@ async function columnShape(client: pg.Client, schema: string, column: UrlColumn)
   const name = `${column.table}.${column.column}`;
   if (found.length === 0) throw new UserError(`URL column ${name} not found in schema "${schema}" of the target; fix urlColumns in --config (or run migrate db first)`);
   if (!['text', 'character varying', 'character'].includes(found[0]!.data_type)) throw new UserError(`URL column ${name} is ${found[0]!.data_type}, not text`);
-  const { rows: keys } = await client.query<{ name: string; type: string }>(
-    `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type
-       FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
-      WHERE i.indrelid = format('%I.%I', $1::text, $2::text)::regclass AND i.indisprimary
-      ORDER BY array_position(i.indkey, a.attnum)`,
-    [schema, column.table],
-  );
+  const keys = await primaryKeyOf(client, schema, column.table);
   if (keys.length === 0) throw new UserError(`table ${column.table} has no primary key: its URL rewrites could not be undone exactly; add one or drop it from urlColumns`);
   return { keyColumns: keys };
 }

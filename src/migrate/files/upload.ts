@@ -6,7 +6,7 @@ import type { TransferProgress } from '../../ui/index.js';
 import type { FilesMapping } from './config.js';
 import { digestFile, etagMatches, readSmallFile, type FileDigest } from './hash.js';
 import { locationId, objectLocationOf, type ObjectLocation } from './keys.js';
-import { isConfirmed, type ManifestRow, type ManifestWriter } from './manifest.js';
+import { isConfirmed, OURS, type ManifestRow, type ManifestWriter } from './manifest.js';
 import { withRetry } from './retry.js';
 import { bucketError, isRetryable, listObjects, partSizeFor, remoteSha256, uploadFile, type RemoteObject } from './s3.js';
 import type { LocalFile } from './scan.js';
@@ -116,12 +116,12 @@ export async function uploadFiles(
           }
           const remote = await remoteObject(location, listPrefix);
           if (remote && remote.size === digest.size && etagMatches(remote.etag, digest)) {
-            const ours = prior !== undefined && prior.status !== 'pre-existing';
+            const ours = prior !== undefined && OURS.includes(prior.status);
             await record(row(ours ? 'uploaded' : 'pre-existing', remote.etag ?? null));
             return ours ? 'already-there' : 'pre-existing';
           }
           // Bytes we did not write stay untouched: overwriting them would make rollback lossy.
-          if (remote && (prior === undefined || prior.status === 'pre-existing')) return 'conflict';
+          if (remote && !(prior && OURS.includes(prior.status))) return 'conflict';
           if (options.dryRun) return 'would-upload';
           if (!sent) await record(row('uploading', null));
           sent = true;

@@ -100,6 +100,18 @@ export async function recordStep(client: pg.Client, migrationKey: string, runId:
   );
 }
 
+/** Step key of the transaction id after which every row version in the target is someone else's. */
+export const WRITES_BASELINE_STEP = 'writes-baseline';
+
+/**
+ * Rows whose xmin is at or after this point were written after the migration's own writes: rollback
+ * uses it to refuse dropping tables the app has written to since.
+ */
+export async function recordWritesBaseline(client: pg.Client, migrationKey: string, runId: number): Promise<void> {
+  const { rows } = await client.query<{ xid: string }>(`SELECT (pg_snapshot_xmax(pg_current_snapshot())::text::bigint % 4294967296)::text AS xid`);
+  await recordStep(client, migrationKey, runId, WRITES_BASELINE_STEP, 'done', { xid: rows[0]!.xid });
+}
+
 export type CreatedKind = 'schema' | 'table' | 'view' | 'function';
 
 export async function recordCreated(client: pg.Client, migrationKey: string, runId: number, kind: CreatedKind, schema: string, name: string): Promise<void> {

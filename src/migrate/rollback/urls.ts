@@ -1,0 +1,74 @@
+// Undo URL rewrites from the journal: the old value comes back only where the column still holds the
+// value we wrote; anything the app changed since is a conflict, left alone unless forced.
+import type pg from 'pg';
+import { KEEP_TIMESTAMPS_SETTING } from '../db/plan/plan.js';
+import { inTransaction, LEDGER_SCHEMA } from '../ledger/index.js';
+import { primaryKeyOf } from '../files/rewrite.js';
+
+export interface UrlConflict {
+  schema: string;
+  table: string;
+  column: string;
+  key: Record<string, unknown>;
+  wrote: string;
+  now: string | null;
+}
+
+export interface UrlUndoResult {
+  /** table -> values restored (or, in a dry run, that would be). */
+  restored: Record<string, number>;
+  conflicts: UrlConflict[];
+}
+
+const qi = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+interface OpenRewrites {
+  table_schema: string;
+  table_name: string;
+}
+
+/** Journal rows not yet undone, restored newest first, one transaction per table. */
+export async function undoUrlRewrites(client: pg.Client, options: { force: boolean; dryRun: boolean; runId: number | null }): Promise<UrlUndoResult> {
+  const result: UrlUndoResult = { restored: {}, conflicts: [] };
+  const { rows: tables } = await client.query<OpenRewrites>(
+    `SELECT DISTINCT table_schema, table_name FROM ${LEDGER_SCHEMA}.url_rewrites WHERE undone_at IS NULL ORDER BY 1, 2`,
+  );
+  for (const { table_schema: schema, table_name: table } of tables) {
+    const keys = await primaryKeyOf(client, schema, table);
+    const target = `${qi(schema)}.${qi(table)}`;
+    const match = keys.map((k) => `t.${qi(k.name)} = (j.row_key->>'${k.name.replace(/'/g, "''")}')::${k.type}`).join(' AND ');
+    await inTransaction(client, async () => {
+      await client.query(`SET LOCAL ${KEEP_TIMESTAMPS_SETTING} = 'on'`);
+      const { rows: journal } = await client.query<{ id: string; column_name: string; row_key: Record<string, unknown>; new_value: string; current: string | null; present: boolean }>(
+        `SELECT j.id::text, j.column_name, j.row_key, j.new_value, r.current, r.present
+           FROM ${LEDGER_SCHEMA}.url_rewrites j
+           LEFT JOIN LATERAL (SELECT to_jsonb(t) ->> j.column_name AS current, true AS present FROM ${target} t WHERE ${match}) r ON true
+          WHERE j.undone_at IS NULL AND j.table_schema = $1 AND j.table_name = $2
+          ORDER BY j.id DESC
+          FOR UPDATE OF j`,
+        [schema, table],
+      );
+      const restorable: string[] = [];
+      for (const j of journal) {
+        if (j.present && (j.current === j.new_value || options.force)) restorable.push(j.id);
+        else result.conflicts.push({ schema, table, column: j.column_name, key: j.row_key, wrote: j.new_value, now: j.present ? j.current : null });
+      }
+      result.restored[table] = restorable.length;
+      if (options.dryRun || restorable.length === 0) return;
+      // One statement per column (its name is part of the statement). A cell with several open entries
+      // goes back to the oldest one's old value: what was there before markethub touched it.
+      const chosen = new Set(restorable);
+      for (const column of [...new Set(journal.filter((j) => chosen.has(j.id)).map((j) => j.column_name))]) {
+        const ids = journal.filter((j) => j.column_name === column && chosen.has(j.id)).map((j) => j.id);
+        await client.query(
+          `UPDATE ${target} t SET ${qi(column)} = j.old_value
+             FROM (SELECT DISTINCT ON (row_key) * FROM ${LEDGER_SCHEMA}.url_rewrites WHERE id = ANY($1::bigint[]) ORDER BY row_key, id) j
+            WHERE ${match}`,
+          [ids],
+        );
+        await client.query(`UPDATE ${LEDGER_SCHEMA}.url_rewrites SET undone_at = now(), undone_run_id = $2 WHERE id = ANY($1::bigint[])`, [ids, options.runId]);
+      }
+    });
+  }
+  return result;
+}
