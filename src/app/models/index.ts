@@ -253,6 +253,7 @@ export function defineModels(sequelize: Sequelize): Models {
   Product.belongsTo(Category, { as: 'category', foreignKey: 'categoryId' });
   Product.hasMany(ProductImage, { as: 'images', foreignKey: 'productId' });
   Order.hasMany(OrderItem, { as: 'items', foreignKey: 'orderId' });
+  OrderItem.belongsTo(Order, { as: 'order', foreignKey: 'orderId' });
   Cart.hasMany(CartItem, { as: 'items', foreignKey: 'cartId' });
   CartItem.belongsTo(Product, { as: 'product', foreignKey: 'productId' });
   Wishlist.belongsTo(Product, { as: 'product', foreignKey: 'productId' });
