@@ -63,6 +63,7 @@ export function authRouter(ctx: AppContext): Router {
       lastLoginAt: new Date(),
       loginCount: 1,
     });
+    await user.reload();
     const tokens = await openSession(ctx, user, meta(req));
     res.status(201).json({ user: userView(user), ...tokens });
   }));

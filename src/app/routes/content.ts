@@ -61,6 +61,7 @@ export function journalsRouter(ctx: AppContext): Router {
       ...input, excerpt: input.excerpt ?? null, meta: input.meta ?? null, authorId: userOf(req).id, slug: slugify(input.title),
       publishedAt: input.status === 'published' ? new Date() : null,
     });
+    await journal.reload();
     res.status(201).json({ journal: journalView(journal, true) });
   }));
 

@@ -237,6 +237,7 @@ export function productsRouter(ctx: AppContext): Router {
       attributes: ['id'],
     });
     const review = await Review.create({ ...input, userId: me.id, productId: id, isVerifiedPurchase: bought !== null });
+    await review.reload();
     // The average is computed in JS from an integer sum and count: AVG() answers DECIMAL in MySQL
     // (4 decimals) and numeric in Postgres (16), which would read differently.
     const [stats] = await ctx.sequelize.query<{ total: unknown; n: unknown }>(

@@ -37,6 +37,7 @@ export function vendorsRouter(ctx: AppContext): Router {
       ownerId: me.id, name: input.name, slug: slugify(input.name), description: input.description ?? null,
       payoutIban: input.payoutIban ?? null, isVerified: false,
     });
+    await vendor.reload();
     res.status(201).json({ vendor: vendorView(vendor) });
   }));
 

@@ -1,9 +1,7 @@
-// Checkout: the cart becomes an order in one transaction. Stock is taken with a conditional
-// UPDATE ... SET stock = stock - q WHERE stock >= q, which row-locks the product on both MySQL
-// (InnoDB) and Postgres and re-checks the condition after any wait, so concurrent orders never
-// take more than there is. Products are updated in id order so two carts cannot deadlock on them.
+// Checkout: the cart becomes an order in one transaction. The cart row and then the product rows
+// are locked (SELECT ... FOR UPDATE, the same on MySQL/InnoDB and Postgres), the stock is checked
+// and written under those locks, so concurrent orders never take more than there is.
 import { randomBytes } from 'node:crypto';
-import { Op } from 'sequelize';
 import type { AppContext } from '../context.js';
 import { conflict } from '../errors.js';
 import type { Row } from '../models/index.js';
@@ -40,23 +38,24 @@ export async function placeOrder(
       : [];
     if (items.length === 0) throw conflict('cart_empty', 'the cart is empty');
 
+    // Row locks on the products, in id order so two checkouts cannot deadlock on them.
+    const products = new Map<number, Row>();
+    const locked = await Product.findAll({
+      where: { id: items.map((i: Row) => i.get('productId') as number), isPublished: true },
+      order: [['id', 'ASC']], transaction, lock: transaction.LOCK.UPDATE,
+    });
+    for (const p of locked) products.set(p.get('id') as number, p);
+    const remaining = new Map<number, number>();
     for (const item of items) {
+      const productId = item.get('productId') as number;
       const quantity = item.get('quantity') as number;
-      const [taken] = await Product.update(
-        { stock: ctx.sequelize.literal(`stock - ${Number(quantity)}`) },
-        { where: { id: item.get('productId') as number, isPublished: true, stock: { [Op.gte]: quantity } }, transaction },
-      );
-      if (taken !== 1) {
-        throw conflict('out_of_stock', 'not enough stock for a product in the cart', {
-          [`items.${item.get('productId')}`]: ['not enough stock'],
-        });
+      const stock = products.get(productId)?.get('stock') as number | undefined;
+      if (stock === undefined || stock < quantity) {
+        throw conflict('out_of_stock', 'not enough stock for a product in the cart', { [`items.${productId}`]: ['not enough stock'] });
       }
+      remaining.set(productId, stock - quantity);
     }
 
-    const products = new Map<number, Row>();
-    for (const p of await Product.findAll({ where: { id: items.map((i: Row) => i.get('productId') as number) }, transaction })) {
-      products.set(p.get('id') as number, p);
-    }
     let subtotal = 0;
     const lines = items.map((item: Row) => {
       const product = products.get(item.get('productId') as number)!;
@@ -86,6 +85,12 @@ export async function placeOrder(
     await OrderItem.bulkCreate(lines.map((l) => ({ ...l, orderId })), {
       transaction, fields: ['orderId', 'productId', 'productName', 'quantity', 'unitPriceCents'],
     });
+    // The stock is written as a value, not decremented: the legacy MySQL schema has a trigger
+    // (order_items_after_insert) that takes the quantity off again, and Postgres has no copy of it.
+    // Under the row lock the right value is known, with or without the trigger.
+    for (const [productId, stock] of remaining) {
+      await Product.update({ stock }, { where: { id: productId }, transaction });
+    }
     await CartItem.destroy({ where: { cartId: cart!.get('id') as number }, transaction });
     return orderId;
   }));

@@ -8,7 +8,9 @@ export function iso(value: unknown): string | null {
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
 
-const v = (row: Row, key: string) => row.get(key) as unknown;
+// After an INSERT, MySQL hands back only the id (Postgres: the whole row): reload before showing a
+// created row; a column still missing reads as null on both.
+const v = (row: Row, key: string) => (row.get(key) as unknown) ?? null;
 
 export function userView(u: Row) {
   return {
