@@ -121,6 +121,8 @@ export async function runContract(backend: Backend): Promise<Entry[]> {
   assert.equal(one.body.product.vendor.slug, 'atelier-lumiere');
   assert.deepEqual(one.body.product.images.map((i: { order: number }) => i.order), [0, 1]);
   assert.equal(one.body.product.price, '89.00');
+  // DATETIME written in UTC by the legacy app reads back as the same instant on both databases.
+  assert.equal(one.body.product.createdAt, '2019-04-12T10:00:00.000Z');
   assert.equal(one.body.product.isPublished, true);
   assert.equal(one.body.product.attributes.dimensions.unit, 'cm');
   const vendor3 = await c.call('vendor with a FLOAT rating', 'get', '/api/vendors/3', 200);
