@@ -104,6 +104,8 @@ export function authRouter(ctx: AppContext): Router {
       where: { userId: me.id, expires: { [Op.gt]: new Date() } },
       order: [['createdAt', 'DESC'], ['sid', 'ASC']],
     });
+    // created_at has whole seconds only: the current session first, then newest first.
+    sessions.sort((a: Row, b: Row) => Number(b.get('sid') === me.sessionId) - Number(a.get('sid') === me.sessionId));
     res.json({
       sessions: sessions.map((s: Row) => {
         let data: { userAgent?: string | null } = {};
