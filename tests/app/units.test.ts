@@ -91,4 +91,3 @@ test('logs redact secrets by key and tokens by shape', () => {
   assert.equal(error.message, 'token [redacted]');
   assert.doesNotMatch(error.stack, /eyJa/);
 });
-});
