@@ -1,0 +1,60 @@
+// What createApp needs besides the database. Defaults suit the legacy server; the serverless
+// entry point passes its own storage (S3) and health checks.
+import path from 'node:path';
+import { createLogger, type Logger, type LogSink } from './logger.js';
+import { localDiskStorage, type FileStorage } from './services/storage.js';
+
+export interface AppConfig {
+  jwtSecret: string;
+  jwtIssuer?: string;
+  jwtAudience?: string;
+  /** Access token lifetime; 15 minutes. */
+  accessTokenTtlSeconds?: number;
+  refreshTokenTtlSeconds?: number;
+  bcryptRounds?: number;
+  /** Paystack secret key: the webhook answers 503 without it. */
+  paystackSecret?: string;
+  /** Where uploads go; default: local disk under uploadsRoot, served at /uploads. */
+  storage?: FileStorage;
+  uploadsRoot?: string;
+  maxUploadBytes?: number;
+  logSink?: LogSink;
+  /** Extra health checks (cache, ...) next to database and storage; each throws when unhealthy. */
+  healthChecks?: Record<string, () => Promise<void>>;
+  trustProxy?: boolean | number | string;
+}
+
+export interface ResolvedConfig {
+  jwtSecret: string;
+  jwtIssuer: string;
+  jwtAudience: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  bcryptRounds: number;
+  paystackSecret: string | undefined;
+  storage: FileStorage;
+  maxUploadBytes: number;
+  logger: Logger;
+  healthChecks: Record<string, () => Promise<void>>;
+  trustProxy: boolean | number | string;
+}
+
+export const DEFAULT_UPLOADS_ROOT = path.join('public', 'Upload');
+
+export function resolveConfig(config: AppConfig): ResolvedConfig {
+  if (!config.jwtSecret || config.jwtSecret.length < 16) throw new Error('jwtSecret must be at least 16 characters');
+  return {
+    jwtSecret: config.jwtSecret,
+    jwtIssuer: config.jwtIssuer ?? 'markethub',
+    jwtAudience: config.jwtAudience ?? 'markethub-api',
+    accessTokenTtlSeconds: config.accessTokenTtlSeconds ?? 15 * 60,
+    refreshTokenTtlSeconds: config.refreshTokenTtlSeconds ?? 30 * 24 * 3600,
+    bcryptRounds: config.bcryptRounds ?? 10,
+    paystackSecret: config.paystackSecret,
+    storage: config.storage ?? localDiskStorage(config.uploadsRoot ?? DEFAULT_UPLOADS_ROOT),
+    maxUploadBytes: config.maxUploadBytes ?? 5 * 1024 * 1024,
+    logger: createLogger(config.logSink),
+    healthChecks: config.healthChecks ?? {},
+    trustProxy: config.trustProxy ?? false,
+  };
+}

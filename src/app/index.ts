@@ -1,0 +1,66 @@
+// createApp: the MarketHub Express app over a given Sequelize (MySQL or Postgres) and config.
+// It does not listen and keeps no module state, so the legacy server and a serverless shim can
+// both wrap it.
+import express, { type Express } from 'express';
+import type { Sequelize } from 'sequelize';
+import { resolveConfig, type AppConfig } from './config.js';
+import type { AppContext } from './context.js';
+import { errorHandler, notFoundHandler } from './middleware/errors.js';
+import { requestContext } from './middleware/request.js';
+import { dialectOf } from './models/dialect.js';
+import { defineModels } from './models/index.js';
+import { authRouter } from './routes/auth.js';
+import { cartRouter, wishlistRouter } from './routes/cart.js';
+import { journalsRouter, supportRouter } from './routes/content.js';
+import { healthRouter } from './routes/health.js';
+import { ordersRouter, webhooksRouter } from './routes/orders.js';
+import { productsRouter } from './routes/products.js';
+import { usersRouter } from './routes/users.js';
+import { adminRouter, vendorsRouter } from './routes/vendors.js';
+import { UPLOADS_URL_PREFIX } from './services/storage.js';
+
+export type { AppConfig } from './config.js';
+export type { AppContext } from './context.js';
+export type { FileStorage } from './services/storage.js';
+export { localDiskStorage } from './services/storage.js';
+
+export interface CreateAppOptions {
+  sequelize: Sequelize;
+  config: AppConfig;
+}
+
+export function createApp({ sequelize, config }: CreateAppOptions): Express {
+  const resolved = resolveConfig(config);
+  const ctx: AppContext = { sequelize, models: defineModels(sequelize), config: resolved, dialect: dialectOf(sequelize) };
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', resolved.trustProxy);
+  app.set('json spaces', 0);
+
+  app.use(requestContext(resolved.logger));
+  // Before the JSON parser: the signature covers the raw bytes.
+  app.use('/api/webhooks', webhooksRouter(ctx));
+  app.use(express.json({ limit: '100kb' }));
+
+  const api = express.Router();
+  api.use('/health', healthRouter(ctx));
+  api.use('/auth', authRouter(ctx));
+  api.use('/users', usersRouter(ctx));
+  api.use('/products', productsRouter(ctx));
+  api.use('/cart', cartRouter(ctx));
+  api.use('/wishlist', wishlistRouter(ctx));
+  api.use('/orders', ordersRouter(ctx));
+  api.use('/vendors', vendorsRouter(ctx));
+  api.use('/admin', adminRouter(ctx));
+  api.use('/journals', journalsRouter(ctx));
+  api.use('/support', supportRouter(ctx));
+  app.use('/api', api);
+
+  if (resolved.storage.localRoot) {
+    app.use(UPLOADS_URL_PREFIX, express.static(resolved.storage.localRoot, { fallthrough: true, index: false, dotfiles: 'deny' }));
+  }
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(resolved.logger));
+  return app;
+}

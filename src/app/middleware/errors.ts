@@ -1,0 +1,60 @@
+// The one error handler: a JSON error body with a stable code, field errors for bad input, and
+// for anything unexpected a 500 naming only the request id (the details go to the log).
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import multer from 'multer';
+import { ForeignKeyConstraintError, UniqueConstraintError, ValidationError as SequelizeValidationError } from 'sequelize';
+import { ZodError } from 'zod';
+import { HttpError, type FieldErrors } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { fieldErrors } from './validate.js';
+
+export const notFoundHandler: RequestHandler = (_req, _res, next) => {
+  next(new HttpError(404, 'not_found', 'no such route'));
+};
+
+function classify(error: unknown): HttpError | null {
+  if (error instanceof HttpError) return error;
+  if (error instanceof ZodError) return new HttpError(400, 'validation_failed', 'invalid request', fieldErrors(error));
+  if (error instanceof multer.MulterError) {
+    const fields: FieldErrors = { [error.field ?? 'file']: [error.message] };
+    return error.code === 'LIMIT_FILE_SIZE'
+      ? new HttpError(413, 'file_too_large', error.message, fields)
+      : new HttpError(400, 'validation_failed', error.message, fields);
+  }
+  if (error instanceof UniqueConstraintError) {
+    const fields: FieldErrors = {};
+    for (const item of error.errors ?? []) if (item.path) fields[item.path] = ['already exists'];
+    return new HttpError(409, 'conflict', 'already exists', Object.keys(fields).length ? fields : undefined);
+  }
+  if (error instanceof ForeignKeyConstraintError) return new HttpError(409, 'conflict', 'a referenced record does not exist or is still in use');
+  if (error instanceof SequelizeValidationError) {
+    const fields: FieldErrors = {};
+    for (const item of error.errors) (fields[item.path ?? '_'] ??= []).push(item.message);
+    return new HttpError(400, 'validation_failed', 'invalid request', fields);
+  }
+  const e = error as { type?: string; status?: number; expose?: boolean };
+  if (e && e.type === 'entity.parse.failed') return new HttpError(400, 'invalid_json', 'the body is not valid JSON');
+  if (e && e.type === 'entity.too.large') return new HttpError(413, 'body_too_large', 'the body is too large');
+  if (e && e.expose && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+    return new HttpError(e.status, 'bad_request', 'bad request');
+  }
+  return null;
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const known = classify(error);
+    const requestId = req.requestId;
+    if (known) {
+      if (known.status >= 500) logger.error('request failed', { requestId, error });
+      res.status(known.status).json({
+        error: { code: known.code, message: known.message, ...(known.fields ? { fields: known.fields } : {}) },
+        requestId,
+      });
+      return;
+    }
+    logger.error('unhandled error', { requestId, method: req.method, path: req.path, error });
+    if (res.headersSent) return;
+    res.status(500).json({ error: { code: 'internal_error', message: 'internal server error' }, requestId });
+  };
+}

@@ -1,0 +1,104 @@
+// Sessions and refresh tokens. A login opens a session (user_sessions.sid) and a token family
+// (refresh_tokens.family_id = sid). Each refresh revokes the token it used and issues the next;
+// presenting a revoked token again means it was copied: the whole session is closed.
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { isIPv4, isIPv6 } from 'node:net';
+import { Op } from 'sequelize';
+import type { AppContext } from '../context.js';
+import { unauthorized } from '../errors.js';
+import { signAccessToken } from '../middleware/auth.js';
+import type { Row } from '../models/index.js';
+
+export function hashToken(token: string): Buffer {
+  return createHash('sha256').update(token, 'utf8').digest();
+}
+
+/** INET6_ATON bytes: 4 for IPv4 (also IPv4-mapped IPv6), 16 for IPv6. */
+export function ipBytes(ip: string | undefined): Buffer | null {
+  if (!ip) return null;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  const v4 = mapped ? mapped[1]! : ip;
+  if (isIPv4(v4)) return Buffer.from(v4.split('.').map(Number));
+  if (!isIPv6(ip)) return null;
+  const [head = '', tail = ''] = ip.split('::');
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const groups = ip.includes('::') ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h;
+  const out = Buffer.alloc(16);
+  groups.forEach((g, i) => out.writeUInt16BE(parseInt(g || '0', 16), i * 2));
+  return out;
+}
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+}
+
+async function issueRefreshToken(ctx: AppContext, userId: number, familyId: string, userAgent: string | null, transaction?: import('sequelize').Transaction): Promise<{ token: string; row: Row }> {
+  const token = randomBytes(32).toString('base64url');
+  const row = await ctx.models.RefreshToken.create({
+    userId, tokenHash: hashToken(token), familyId, userAgent,
+    expiresAt: new Date(Date.now() + ctx.config.refreshTokenTtlSeconds * 1000),
+  }, { transaction });
+  return { token, row };
+}
+
+function pair(ctx: AppContext, user: { id: number; role: string }, sid: string, refreshToken: string): TokenPair {
+  return { accessToken: signAccessToken(ctx, user, sid), refreshToken, tokenType: 'Bearer', expiresIn: ctx.config.accessTokenTtlSeconds };
+}
+
+export async function openSession(ctx: AppContext, user: Row, meta: { userAgent?: string; ip?: string }): Promise<TokenPair> {
+  const sid = randomUUID();
+  const userId = user.get('id') as number;
+  const userAgent = meta.userAgent ? meta.userAgent.slice(0, 512) : null;
+  await ctx.models.UserSession.create({
+    sid, userId, expires: new Date(Date.now() + ctx.config.refreshTokenTtlSeconds * 1000),
+    data: JSON.stringify({ userAgent }), ip: ipBytes(meta.ip),
+  });
+  const { token } = await issueRefreshToken(ctx, userId, sid, userAgent);
+  return pair(ctx, { id: userId, role: user.get('role') as string }, sid, token);
+}
+
+export async function closeSession(ctx: AppContext, sid: string): Promise<void> {
+  await ctx.models.RefreshToken.update({ revokedAt: new Date() }, { where: { familyId: sid, revokedAt: null } });
+  await ctx.models.UserSession.destroy({ where: { sid } });
+}
+
+export async function rotateRefreshToken(ctx: AppContext, refreshToken: string, userAgent?: string): Promise<TokenPair> {
+  const { RefreshToken, UserSession, User } = ctx.models;
+  const current = await RefreshToken.findOne({ where: { tokenHash: hashToken(refreshToken) } });
+  if (!current) throw unauthorized('invalid refresh token', 'invalid_refresh_token');
+  const familyId = current.get('familyId') as string;
+  if (current.get('revokedAt') !== null) {
+    await closeSession(ctx, familyId);
+    throw unauthorized('refresh token reuse detected: the session is closed', 'refresh_token_reused');
+  }
+  if ((current.get('expiresAt') as Date).getTime() <= Date.now()) throw unauthorized('refresh token expired', 'invalid_refresh_token');
+  const session = await UserSession.findOne({ where: { sid: familyId, expires: { [Op.gt]: new Date() } } });
+  const user = await User.findByPk(current.get('userId') as number);
+  if (!session || !user || user.get('isActive') !== true) throw unauthorized('session revoked or expired', 'invalid_refresh_token');
+
+  const ua = userAgent ? userAgent.slice(0, 512) : null;
+  const next = await ctx.sequelize.transaction(async (transaction) => {
+    // Only one refresh may consume a token: a concurrent second use finds it revoked.
+    const [used] = await RefreshToken.update(
+      { revokedAt: new Date() },
+      { where: { id: current.get('id') as number, revokedAt: null }, transaction },
+    );
+    if (used !== 1) return null;
+    const issued = await issueRefreshToken(ctx, user.get('id') as number, familyId, ua, transaction);
+    await RefreshToken.update({ replacedById: issued.row.get('id') }, { where: { id: current.get('id') as number }, transaction });
+    await UserSession.update(
+      { expires: new Date(Date.now() + ctx.config.refreshTokenTtlSeconds * 1000) },
+      { where: { sid: familyId }, transaction },
+    );
+    return issued.token;
+  });
+  if (next === null) {
+    await closeSession(ctx, familyId);
+    throw unauthorized('refresh token reuse detected: the session is closed', 'refresh_token_reused');
+  }
+  return pair(ctx, { id: user.get('id') as number, role: user.get('role') as string }, familyId, next);
+}
