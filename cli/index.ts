@@ -2,11 +2,15 @@
 // The `markethub` command: option parsing, output and exit codes. The work lives in src/.
 import { Command, CommanderError, Option } from 'commander';
 import dotenv from 'dotenv';
-import { migrateDbConfig, migrateFilesConfig, migrateVerifyConfig, redactSecrets, USAGE_ERROR, UserError } from '../src/config/index.js';
+import { migrateDbConfig, migrateFilesConfig, migrateRollbackConfig, migrateStatusConfig, migrateVerifyConfig, redactSecrets, USAGE_ERROR, UserError } from '../src/config/index.js';
 import { migrateDb } from '../src/migrate/db/index.js';
 import { migrateFiles } from '../src/migrate/files/index.js';
+import { connectPostgres } from '../src/migrate/db/postgres.js';
+import { readStatus } from '../src/migrate/ledger/status.js';
+import { migrateRollback } from '../src/migrate/rollback/index.js';
 import { migrateVerify, VERIFY_EXIT, verifyExitCode } from '../src/migrate/verify/command.js';
-import { renderFilesTerminal, renderJson, renderTerminal, renderVerifyTerminal } from '../src/report/render.js';
+import { renderFilesTerminal, renderJson, renderRollbackTerminal, renderStatusTerminal, renderTerminal, renderVerifyTerminal } from '../src/report/render.js';
+import { createInterface } from 'node:readline/promises';
 import { startS3Server } from '../src/s3/server.js';
 import { createUi } from '../src/ui/index.js';
 
@@ -143,6 +147,65 @@ migrate
       const report = await migrateFiles(config, createUi({ json: Boolean(flags.json) }), onInterrupt('files already uploaded are kept'));
       process.stdout.write(redactSecrets(flags.json ? JSON.stringify(report, null, 2) + '\n' : renderFilesTerminal(report), secrets));
       process.exitCode = interruptedExitCode() ?? (report.outcome === 'failed' ? 1 : 0);
+    } catch (error) {
+      fail(error, Boolean(flags.verbose));
+    }
+  });
+
+migrate
+  .command('status')
+  .description('where the migrations on this target stand: runs, phases, files, URL rewrites, last verify')
+  .option('--target <url>', 'Postgres target (env DATABASE_URL)')
+  .option('--json', 'print the status as JSON on stdout, nothing else')
+  .addOption(new Option('--verbose', 'show stack traces for errors'))
+  .action(async (flags: Record<string, unknown>) => {
+    try {
+      const { target } = migrateStatusConfig(flags);
+      secrets.push(target.password);
+      const client = await connectPostgres(target);
+      try {
+        const status = await readStatus(client);
+        process.stdout.write(redactSecrets(flags.json ? JSON.stringify(status, null, 2) + '\n' : renderStatusTerminal(status), secrets));
+      } finally {
+        await client.end().catch(() => {});
+      }
+    } catch (error) {
+      fail(error, Boolean(flags.verbose));
+    }
+  });
+
+/** Asks on the terminal; without one there is nobody to ask, and the answer is no. */
+async function confirmOnTerminal(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY || !process.stderr.isTTY) return false;
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return (await prompt.question(`${question} Type "yes" to go on: `)).trim().toLowerCase() === 'yes';
+  } finally {
+    prompt.close();
+  }
+}
+
+migrate
+  .command('rollback')
+  .description('undo what markethub did, newest first: URL rewrites, uploaded objects, database objects')
+  .option('--target <url>', 'Postgres target holding the ledger (env DATABASE_URL)')
+  .option('--urls', 'only restore the rewritten URLs')
+  .option('--files', 'only delete the uploaded objects')
+  .option('--db', 'only drop the tables, views, functions and schemas migrate db created')
+  .option('--dry-run', 'print what would be undone; change nothing')
+  .option('--yes', 'do it without asking')
+  .option('--force', 'also restore URLs the app changed since, and drop tables it wrote to')
+  .option('--endpoint <url>', 'S3-compatible endpoint (default: the one migrate files used)')
+  .option('--region <name>', 'S3 region (default: AWS_REGION or us-east-1)')
+  .option('--checksums <mode>', 'optional SDK checksums: when-supported or when-required')
+  .option('--json', 'print the report as JSON on stdout, nothing else')
+  .addOption(new Option('--verbose', 'show stack traces for errors'))
+  .action(async (flags: Record<string, unknown>) => {
+    try {
+      const config = migrateRollbackConfig(flags);
+      secrets.push(config.target.password);
+      const report = await migrateRollback(config, confirmOnTerminal);
+      process.stdout.write(redactSecrets(flags.json ? JSON.stringify(report, null, 2) + '\n' : renderRollbackTerminal(report), secrets));
     } catch (error) {
       fail(error, Boolean(flags.verbose));
     }

@@ -38,7 +38,11 @@ CREATE TABLE IF NOT EXISTS markethub_migrate.url_rewrites (
   old_value     text        NOT NULL,
   new_value     text        NOT NULL,
   rewritten_at  timestamptz NOT NULL DEFAULT now(),
+  -- Transaction ids (32-bit, as in xmin) of the rewrite and of its undo: a row whose xmin is one of
+  -- these was last written by markethub, not by the app.
+  rewrite_xid   bigint      NOT NULL DEFAULT (pg_current_xact_id()::text::bigint % 4294967296),
   undone_at     timestamptz,
-  undone_run_id bigint REFERENCES markethub_migrate.runs (id)
+  undone_run_id bigint REFERENCES markethub_migrate.runs (id),
+  undo_xid      bigint
 );
 CREATE INDEX IF NOT EXISTS url_rewrites_table ON markethub_migrate.url_rewrites (migration_key, table_schema, table_name) WHERE undone_at IS NULL;

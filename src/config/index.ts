@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { MigrateDbConfig } from '../migrate/db/index.js';
 import { isValidBucketName, loadFilesMapping } from '../migrate/files/config.js';
 import type { MigrateFilesConfig } from '../migrate/files/index.js';
+import type { RollbackConfig } from '../migrate/rollback/index.js';
 import { DsnError, parseDsn, type Dsn } from './dsn.js';
 import { UserError } from './errors.js';
 
@@ -186,4 +187,46 @@ export function migrateFilesConfig(flags: Record<string, unknown>, env: NodeJS.P
     if (error instanceof DsnError) throw new UserError(error.message, USAGE_ERROR);
     throw error;
   }
+}
+
+const TargetOnlyFlags = z.object({ target: z.string({ error: 'is required (or set DATABASE_URL)' }).min(1, 'is required (or set DATABASE_URL)') });
+
+function targetDsn(flags: Record<string, unknown>, env: NodeJS.ProcessEnv): Dsn {
+  const parsed = TargetOnlyFlags.safeParse({ target: flags.target ?? env.DATABASE_URL });
+  if (!parsed.success) throw new UserError(firstIssue(parsed.error), USAGE_ERROR);
+  try {
+    return parseDsn(parsed.data.target, 'postgres', '--target');
+  } catch (error) {
+    if (error instanceof DsnError) throw new UserError(error.message, USAGE_ERROR);
+    throw error;
+  }
+}
+
+export function migrateStatusConfig(flags: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): { target: Dsn } {
+  return { target: targetDsn(flags, env) };
+}
+
+const RollbackFlags = z.object({
+  urls: z.boolean().default(false),
+  files: z.boolean().default(false),
+  db: z.boolean().default(false),
+  dryRun: z.boolean().default(false),
+  yes: z.boolean().default(false),
+  force: z.boolean().default(false),
+  endpoint: httpUrl('http://127.0.0.1:4569').optional(),
+  region: z.string().min(1).optional(),
+  checksums: z.enum(['when-supported', 'when-required'], { error: 'must be when-supported or when-required' }).optional(),
+});
+
+/** With no part named, every part is rolled back. */
+export function migrateRollbackConfig(flags: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): RollbackConfig {
+  const target = targetDsn(flags, env);
+  const parsed = RollbackFlags.safeParse(flags);
+  if (!parsed.success) throw new UserError(firstIssue(parsed.error), USAGE_ERROR);
+  const f = parsed.data;
+  const all = !f.urls && !f.files && !f.db;
+  return {
+    target, urls: all || f.urls, files: all || f.files, db: all || f.db, dryRun: f.dryRun, force: f.force, yes: f.yes,
+    s3: { endpoint: f.endpoint, region: f.region, checksums: f.checksums },
+  };
 }

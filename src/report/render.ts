@@ -1,4 +1,6 @@
 // Renderers for the run report: a pgloader-style terminal summary, JSON and Markdown.
+import type { StatusReport } from '../migrate/ledger/status.js';
+import type { RollbackReport } from '../migrate/rollback/index.js';
 import type { VerifyCommandReport } from '../migrate/verify/command.js';
 import type { FilesReport, MigrationReport, Note } from './model.js';
 
@@ -116,5 +118,51 @@ export function renderFilesTerminal(report: FilesReport): string {
     'dry-run': 'Dry run: nothing was uploaded or rewritten.',
   };
   out.push('', verdict[report.outcome]);
+  return out.join('\n') + '\n';
+}
+
+/** `migrate status` for a person: runs, then where each part stands. */
+export function renderStatusTerminal(status: StatusReport): string {
+  if (!status.ledger) return 'No markethub migration in this database yet (no markethub_migrate ledger).\n';
+  const out = [table(['run', 'command', 'started', 'finished', 'outcome'], status.runs.map((r) => [String(r.id), r.command, r.startedAt, r.finishedAt ?? '-', r.outcome]), [true, false, false, false, false])];
+  for (const d of status.databases) {
+    out.push('', `Database ${d.migration}: ${d.tablesCreated} tables created, ${d.rowsCopied} rows copied`);
+    out.push(table(['phase', 'steps done', 'state'], d.phases.map((p) => [p.phase, p.planned === null ? String(p.done) : `${p.done}/${p.planned}`, p.noted ? `${p.state} (${p.noted} not carried out, see the report)` : p.state]), [false, true, false]));
+  }
+  if (status.files.length) {
+    out.push('', table(['bucket', 'uploaded', 'pre-existing', 'in flight', 'failed', 'rolled back', 'MB'],
+      status.files.map((f) => [f.bucket, String(f.uploaded), String(f.preExisting), String(f.inFlight), String(f.failed), String(f.rolledBack), (f.bytes / 1e6).toFixed(1)]), [false, true, true, true, true, true, true]));
+  } else out.push('', 'Files: not started');
+  if (status.urls.length) {
+    out.push('', table(['URL column', 'rewritten', 'undone'], status.urls.map((u) => [`${u.table}.${u.column}`, String(u.rewritten), String(u.undone)]), [false, true, true]));
+  } else out.push('', 'URL rewrites: none');
+  const v = status.lastVerify;
+  out.push('', v ? `Last verify: run ${v.runId}, ${v.parity ? 'parity' : `${v.differences ?? '?'} differences`} (${v.outcome}, ${v.finishedAt ?? 'unfinished'})` : 'Last verify: never run');
+  out.push(`Cutover: ${status.cutover}`);
+  return out.join('\n') + '\n';
+}
+
+/** `migrate rollback` for a person: what was restored, deleted and dropped, and what was left and why. */
+export function renderRollbackTerminal(report: RollbackReport): string {
+  if (report.outcome === 'nothing-to-do') return 'Nothing to roll back: no URL rewrites, uploaded objects or created tables are left.\n';
+  const would = report.dryRun ? 'would be ' : '';
+  const out: string[] = [];
+  if (report.urls) {
+    const restored = Object.values(report.urls.restored).reduce((a, b) => a + b, 0);
+    out.push(`URLs: ${restored} values ${would}restored${Object.keys(report.urls.restored).length ? ` (${Object.entries(report.urls.restored).map(([t, n]) => `${t} ${n}`).join(', ')})` : ''}`);
+    if (report.urls.conflicts.length) {
+      out.push(`  ${report.urls.conflicts.length} left alone: changed by the app since the rewrite (--force restores them anyway):`);
+      for (const c of report.urls.conflicts.slice(0, LISTED_PROBLEMS)) out.push(`    ${c.table}.${c.column} [${Object.entries(c.key).map(([k, v]) => `${k}=${v}`).join(', ')}] now ${c.now === null ? '(row deleted)' : JSON.stringify(c.now)}`);
+    }
+  }
+  if (report.files) {
+    out.push(`Files: ${report.files.deleted} objects ${would}deleted, ${report.files.missing} already gone`);
+    for (const k of report.files.kept) out.push(`  kept s3://${k.bucket}/${k.key}: ${k.why}`);
+  }
+  if (report.db) {
+    for (const d of report.db.dropped) out.push(`Database ${d.migrationKey}: ${d.tables} tables, ${d.views} views, ${d.functions} functions, ${d.schemas} schemas ${would}dropped`);
+    for (const w of report.db.appWrites) out.push(`  forced past app writes: ${w.table}: ${w.what}`);
+  }
+  out.push(report.dryRun ? 'Dry run: nothing was changed.' : 'Rolled back.');
   return out.join('\n') + '\n';
 }

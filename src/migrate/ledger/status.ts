@@ -9,7 +9,8 @@ export interface StatusReport {
   runs: { id: number; command: string; migration: string; startedAt: string; finishedAt: string | null; outcome: string; options: Record<string, unknown> }[];
   databases: {
     migration: string;
-    phases: { phase: string; done: number; planned: number | null; state: PhaseState }[];
+    /** `noted`: steps a finished run could not carry out and reported instead (a view that does not translate). */
+    phases: { phase: string; done: number; planned: number | null; noted: number; state: PhaseState }[];
     tablesCreated: number;
     rowsCopied: number;
   }[];
@@ -23,6 +24,7 @@ export interface StatusReport {
 const PHASES = ['schema', 'data', 'indexes', 'constraints', 'views'];
 
 function phaseState(done: number, planned: number | null): PhaseState {
+  if (planned === 0) return 'done';
   if (done === 0) return 'not started';
   return planned !== null && done >= planned ? 'done' : 'partial';
 }
@@ -39,8 +41,8 @@ export async function readStatus(client: pg.Client): Promise<StatusReport> {
   const databases: StatusReport['databases'] = [];
   for (const key of [...new Set(runs.filter((r) => r.command === 'migrate db').map((r) => r.migration))]) {
     // The latest finished run's plan says how many steps each phase has; an interrupted run left none.
-    const [planned] = await q<{ plan: { steps: { phase: string; key: string }[] } | null }>(
-      `SELECT plan FROM ${LEDGER_SCHEMA}.runs WHERE migration_key = $1 AND command = 'migrate db' AND plan IS NOT NULL ORDER BY id DESC LIMIT 1`, [key],
+    const [planned] = await q<{ plan: { steps: { phase: string; key: string }[] } | null; outcome: string }>(
+      `SELECT plan, outcome FROM ${LEDGER_SCHEMA}.runs WHERE migration_key = $1 AND command = 'migrate db' AND plan IS NOT NULL ORDER BY id DESC LIMIT 1`, [key],
     );
     const done = await q<{ phase: string; n: number }>(
       `SELECT phase, count(*)::int AS n FROM ${LEDGER_SCHEMA}.steps WHERE migration_key = $1 AND step_key NOT LIKE 'chunks:%' AND step_key NOT LIKE 'drop-not-null:%'
@@ -55,7 +57,8 @@ export async function readStatus(client: pg.Client): Promise<StatusReport> {
         const n = done.find((d) => d.phase === phase)?.n ?? 0;
         // Copy steps are per chunk, the plan's per table: data is done when every table's copy is.
         const p = phase === 'data' ? null : plannedIn(phase);
-        return { phase, done: n, planned: p, state: phase === 'data' && n > 0 && planned?.plan ? 'done' : phaseState(n, p) };
+        const noted = planned?.outcome === 'success' && p !== null ? Math.max(0, p - n) : 0;
+        return { phase, done: n, planned: p, noted, state: (phase === 'data' && n > 0 && planned?.plan) || noted > 0 ? 'done' : phaseState(n, p) };
       }),
       tablesCreated: tables?.n ?? 0,
       rowsCopied: Number(copied?.n ?? 0),

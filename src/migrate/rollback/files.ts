@@ -6,7 +6,8 @@ import pLimit from 'p-limit';
 import { LEDGER_SCHEMA } from '../ledger/index.js';
 import { bareEtag } from '../files/hash.js';
 import { OURS } from '../files/manifest.js';
-import { SHA256_METADATA } from '../files/s3.js';
+import { withRetry } from '../files/retry.js';
+import { isRetryable, SHA256_METADATA } from '../files/s3.js';
 
 export interface ObjectKept {
   bucket: string;
@@ -44,19 +45,21 @@ function isNotFound(error: unknown): boolean {
 
 export async function deleteUploadedObjects(client: pg.Client, s3: S3Client, options: { dryRun: boolean; concurrency: number }): Promise<FilesUndoResult> {
   const result: FilesUndoResult = { deleted: 0, missing: 0, kept: [] };
-  const markRolledBack = (o: OurObject) =>
-    options.dryRun ? Promise.resolve() : client.query(`UPDATE ${LEDGER_SCHEMA}.file_manifest SET status = 'rolled-back', updated_at = now() WHERE bucket = $1 AND key = $2`, [o.bucket, o.key]);
+  // Marked in the manifest once all are done; a crash before that is harmless: the next run finds them gone.
+  const gone: OurObject[] = [];
+  const markRolledBack = (o: OurObject) => void gone.push(o);
+  const retrying = <T>(work: () => Promise<T>) => withRetry(work, { attempts: 5, baseMs: 100, maxMs: 5000, retryable: isRetryable });
   const limit = pLimit(options.concurrency);
   await Promise.all(
     (await objectsToDelete(client)).map((o) =>
       limit(async () => {
         let head;
         try {
-          head = await s3.send(new HeadObjectCommand({ Bucket: o.bucket, Key: o.key }));
+          head = await retrying(() => s3.send(new HeadObjectCommand({ Bucket: o.bucket, Key: o.key })));
         } catch (error) {
           if (!isNotFound(error)) throw error;
           result.missing++;
-          await markRolledBack(o);
+          markRolledBack(o);
           return;
         }
         // Ours: the size we sent and either the MD5 ETag or the SHA-256 we stored with it.
@@ -65,11 +68,17 @@ export async function deleteUploadedObjects(client: pg.Client, s3: S3Client, opt
           result.kept.push({ bucket: o.bucket, key: o.key, why: 'its bytes changed since markethub uploaded it; someone else wrote it' });
           return;
         }
-        if (!options.dryRun) await s3.send(new DeleteObjectCommand({ Bucket: o.bucket, Key: o.key }));
+        if (!options.dryRun) await retrying(() => s3.send(new DeleteObjectCommand({ Bucket: o.bucket, Key: o.key })));
         result.deleted++;
-        await markRolledBack(o);
+        markRolledBack(o);
       }),
     ),
   );
+  if (!options.dryRun && gone.length) {
+    await client.query(
+      `UPDATE ${LEDGER_SCHEMA}.file_manifest m SET status = 'rolled-back', updated_at = now() FROM unnest($1::text[], $2::text[]) AS g(bucket, key) WHERE m.bucket = g.bucket AND m.key = g.key`,
+      [gone.map((o) => o.bucket), gone.map((o) => o.key)],
+    );
+  }
   return result;
 }

@@ -66,7 +66,7 @@ export async function undoUrlRewrites(client: pg.Client, options: { force: boole
             WHERE ${match}`,
           [ids],
         );
-        await client.query(`UPDATE ${LEDGER_SCHEMA}.url_rewrites SET undone_at = now(), undone_run_id = $2 WHERE id = ANY($1::bigint[])`, [ids, options.runId]);
+        await client.query(`UPDATE ${LEDGER_SCHEMA}.url_rewrites SET undone_at = now(), undone_run_id = $2, undo_xid = pg_current_xact_id()::text::bigint % 4294967296 WHERE id = ANY($1::bigint[])`, [ids, options.runId]);
       }
     });
   }
