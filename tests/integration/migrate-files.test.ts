@@ -1,7 +1,7 @@
 // migrate files against a real S3 server (s3rver) and Postgres: every object's bytes equal the local
 // file's, re-runs skip what arrived, a kill -9 loses nothing, and foreign objects are never overwritten.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -251,4 +251,19 @@ test('wrong input ends in one clear line and a meaningful exit code', async () =
     assert.match(result.stderr, c.message);
     assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
   }
+});
+
+test('at a terminal, progress shows files/s, MB/s and ETA', { skip: spawnSync('script', ['--version']).status !== 0 && 'needs script(1) for a pseudo-terminal' }, async () => {
+  const s = await setup('progress');
+  const files: Record<string, Buffer> = {};
+  for (let i = 0; i < 50; i++) files[`product-images/p-${i}.jpg`] = randomBytes(4096);
+  await writeTree(s.uploads, files);
+  const args = filesArgs(s).filter((a) => a !== '--json').map((a) => `'${a}'`).join(' ');
+  // script(1) gives the command a pseudo-terminal for stdout and stderr, as a person's shell would.
+  const result = spawnSync('script', ['-qec', `stty cols 120 rows 40; '${process.execPath}' '${CLI_PATH}' ${args}`, '/dev/null'], {
+    encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...S3_ENV, CI: '' },
+  });
+  assert.equal(result.status, 0, result.stdout);
+  assert.match(result.stdout, /50\/50 files \| \d+ files\/s \| [\d.]+ MB\/s \| ETA/);
+  assert.match(result.stdout, /Every file arrived and matches its checksum\./);
 });
