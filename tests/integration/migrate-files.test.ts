@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import http from 'node:http';
 import { chmod, mkdir, mkdtemp, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -266,4 +267,55 @@ test('at a terminal, progress shows files/s, MB/s and ETA', { skip: spawnSync('s
   assert.equal(result.status, 0, result.stdout);
   assert.match(result.stdout, /50\/50 files \| \d+ files\/s \| [\d.]+ MB\/s \| ETA/);
   assert.match(result.stdout, /Every file arrived and matches its checksum\./);
+});
+
+/**
+ * A real HTTP proxy in front of s3rver that answers 503 SlowDown to uploads of keys holding `always`,
+ * and to the first two uploads of keys holding `twice`: throttling as S3 does it, on demand.
+ */
+async function throttlingProxy(target: string): Promise<{ endpoint: string; close(): Promise<void> }> {
+  const upstream = new URL(target);
+  const seen = new Map<string, number>();
+  const server = http.createServer((req, res) => {
+    const url = req.url ?? '';
+    const tries = (seen.get(url) ?? 0) + 1;
+    seen.set(url, tries);
+    if (req.method === 'PUT' && (url.includes('always') || (url.includes('twice') && tries <= 2))) {
+      req.resume();
+      res.writeHead(503, { 'content-type': 'application/xml' });
+      res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>');
+      return;
+    }
+    const forward = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: url, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    forward.on('error', () => res.destroy());
+    req.pipe(forward);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { endpoint: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+test('throttled uploads are retried with backoff; a file refused every time is reported and the rest carry on', async () => {
+  const s = await setup('throttled');
+  await writeTree(s.uploads, { 'product-images/ok.jpg': 'one', 'product-images/twice.jpg': 'two', 'product-images/always.jpg': 'never' });
+  const proxy = await throttlingProxy(s3.endpoint);
+  try {
+    const result = await runCli(filesArgs(s).map((a) => (a === s3.endpoint ? proxy.endpoint : a)), { env: S3_ENV });
+    assert.equal(result.code, 1, result.stderr);
+    const report = JSON.parse(result.stdout) as FilesReport;
+    assert.equal(report.outcome, 'failed');
+    assert.equal(report.files.uploaded, 2);
+    assert.equal(report.files.failed, 1);
+    assert.deepEqual(report.fileProblems.map((p) => [p.path, p.what]), [['product-images/always.jpg', 'upload failed']]);
+    assert.match(report.fileProblems[0]!.why, /SlowDown \(HTTP 503\)/);
+  } finally {
+    await proxy.close();
+  }
+  assert.deepEqual(await listKeys(s3.client, s.bucket), ['products/ok.jpg', 'products/twice.jpg']);
+  assert.equal(await objectSha256(s3.client, s.bucket, 'products/twice.jpg'), sha256('two'));
+  const statuses = Object.fromEntries((await s.manifest()).map((m) => [m.key, m.status]));
+  assert.deepEqual(statuses, { 'products/always.jpg': 'failed', 'products/ok.jpg': 'uploaded', 'products/twice.jpg': 'uploaded' });
 });
