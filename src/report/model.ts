@@ -63,6 +63,30 @@ export interface MigrationReport {
   ddl?: string[];
 }
 
+/** What the URL rewrite did in one column. */
+export interface ColumnRewriteReport {
+  table: string;
+  column: string;
+  embedded: boolean;
+  rowsRewritten: number;
+  referencesRewritten: number;
+  dangling: number;
+  notUploaded: number;
+  absoluteLeft: number;
+  /** Rows the app changed between our read and our write: left as the app wrote them. */
+  changedMeanwhile: number;
+}
+
+/** An upload reference left as it was, and why. */
+export interface ReferenceProblem {
+  table: string;
+  column: string;
+  key: Record<string, unknown>;
+  reference: string;
+  what: 'dangling' | 'not-uploaded' | 'absolute-left';
+  why: string;
+}
+
 /** The report of `migrate files`. */
 export interface FilesReport {
   command: 'migrate files';
@@ -92,18 +116,8 @@ export interface FilesReport {
   };
   /** Every file not uploaded and why: unreadable, conflicting, failing, or skipped by rule. */
   fileProblems: { path: string; key?: string; what: string; why: string }[];
-  rewrites: {
-    table: string;
-    column: string;
-    embedded: boolean;
-    rowsRewritten: number;
-    referencesRewritten: number;
-    dangling: number;
-    notUploaded: number;
-    absoluteLeft: number;
-    changedMeanwhile: number;
-  }[];
+  rewrites: ColumnRewriteReport[];
   /** References not rewritten, by table, key and column. */
-  referenceProblems: { table: string; column: string; key: Record<string, unknown>; reference: string; what: string; why: string }[];
+  referenceProblems: ReferenceProblem[];
   errors: string[];
 }

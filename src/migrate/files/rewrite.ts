@@ -4,33 +4,13 @@ import type pg from 'pg';
 import { UserError } from '../../config/index.js';
 import { KEEP_TIMESTAMPS_SETTING } from '../db/plan/plan.js';
 import { inTransaction, LEDGER_SCHEMA } from '../ledger/index.js';
+import type { ColumnRewriteReport, ReferenceProblem } from '../../report/model.js';
 import type { FilesMapping, UrlColumn } from './config.js';
 import { locationId, publicUrlOf, type ObjectLocation } from './keys.js';
 import { candidatePaths, rewriteEmbeddedValue, rewriteWholeValue, type Resolution } from './references.js';
 
 const BATCH_ROWS = 1000;
 
-export interface ColumnRewriteReport {
-  table: string;
-  column: string;
-  embedded: boolean;
-  rowsRewritten: number;
-  referencesRewritten: number;
-  dangling: number;
-  notUploaded: number;
-  absoluteLeft: number;
-  /** Rows the app changed between our read and our write: left as the app wrote them. */
-  changedMeanwhile: number;
-}
-
-export interface ReferenceProblem {
-  table: string;
-  column: string;
-  key: Record<string, unknown>;
-  reference: string;
-  what: 'dangling' | 'not-uploaded' | 'absolute-left';
-  why: string;
-}
 
 const WHY: Record<ReferenceProblem['what'], string> = {
   dangling: 'no such file under the uploads root; left as it was, already broken before the move',
