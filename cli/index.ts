@@ -3,16 +3,12 @@
 import { Command, CommanderError, Option } from 'commander';
 import dotenv from 'dotenv';
 import { migrateDbConfig, migrateFilesConfig, migrateRollbackConfig, migrateStatusConfig, migrateVerifyConfig, redactSecrets, USAGE_ERROR, UserError } from '../src/config/index.js';
-import { migrateDb } from '../src/migrate/db/index.js';
-import { migrateFiles } from '../src/migrate/files/index.js';
-import { connectPostgres } from '../src/migrate/db/postgres.js';
-import { readStatus } from '../src/migrate/ledger/status.js';
-import { migrateRollback } from '../src/migrate/rollback/index.js';
-import { migrateVerify, VERIFY_EXIT, verifyExitCode } from '../src/migrate/verify/command.js';
-import { renderFilesTerminal, renderJson, renderRollbackTerminal, renderStatusTerminal, renderTerminal, renderVerifyTerminal } from '../src/report/render.js';
 import { createInterface } from 'node:readline/promises';
-import { startS3Server } from '../src/s3/server.js';
+import { renderFilesTerminal, renderJson, renderRollbackTerminal, renderStatusTerminal, renderTerminal, renderVerifyTerminal } from '../src/report/render.js';
 import { createUi } from '../src/ui/index.js';
+
+// Each command loads its own modules when it runs: the database drivers and the AWS SDK together take
+// most of a second to import, which --help and a no-op `migrate files` should not pay.
 
 dotenv.config({ quiet: true });
 
@@ -83,7 +79,8 @@ migrate
     try {
       const config = migrateDbConfig(flags);
       secrets.push(config.source.password, config.target.password);
-      const ui = createUi({ json: Boolean(flags.json) });
+      const ui = await createUi({ json: Boolean(flags.json) });
+      const { migrateDb } = await import('../src/migrate/db/index.js');
       const report = await migrateDb(config, ui, onInterrupt('finished tables are kept'));
       process.stdout.write(redactSecrets(flags.json ? renderJson(report) : renderTerminal(report), secrets));
       // exitCode rather than exit(): a large report on a pipe must be written out in full.
@@ -110,12 +107,14 @@ migrate
     try {
       const config = migrateVerifyConfig(flags);
       secrets.push(config.source.password, config.target.password);
-      const report = await migrateVerify(config, createUi({ json: Boolean(flags.json) }));
+      const { migrateVerify, verifyExitCode } = await import('../src/migrate/verify/command.js');
+      const report = await migrateVerify(config, await createUi({ json: Boolean(flags.json) }));
       process.stdout.write(redactSecrets(flags.json ? JSON.stringify(report, null, 2) + '\n' : renderVerifyTerminal(report), secrets));
       process.exitCode = verifyExitCode(report);
     } catch (error) {
       // Whatever stopped the comparison, the answer is "could not verify", never "parity".
       if (error instanceof UserError && error.exitCode === USAGE_ERROR) fail(error, Boolean(flags.verbose));
+      const { VERIFY_EXIT } = await import('../src/migrate/verify/command.js');
       const couldNotVerify = new UserError(error instanceof Error ? error.message : String(error), VERIFY_EXIT.couldNotVerify);
       if (error instanceof Error && !(error instanceof UserError)) couldNotVerify.stack = error.stack;
       fail(couldNotVerify, Boolean(flags.verbose));
@@ -144,7 +143,8 @@ migrate
     try {
       const config = migrateFilesConfig(flags);
       secrets.push(config.target.password);
-      const report = await migrateFiles(config, createUi({ json: Boolean(flags.json) }), onInterrupt('files already uploaded are kept'));
+      const { migrateFiles } = await import('../src/migrate/files/index.js');
+      const report = await migrateFiles(config, await createUi({ json: Boolean(flags.json) }), onInterrupt('files already uploaded are kept'));
       process.stdout.write(redactSecrets(flags.json ? JSON.stringify(report, null, 2) + '\n' : renderFilesTerminal(report), secrets));
       process.exitCode = interruptedExitCode() ?? (report.outcome === 'failed' ? 1 : 0);
     } catch (error) {
@@ -162,6 +162,7 @@ migrate
     try {
       const { target } = migrateStatusConfig(flags);
       secrets.push(target.password);
+      const [{ connectPostgres }, { readStatus }] = await Promise.all([import('../src/migrate/db/postgres.js'), import('../src/migrate/ledger/status.js')]);
       const client = await connectPostgres(target);
       try {
         const status = await readStatus(client);
@@ -204,6 +205,7 @@ migrate
     try {
       const config = migrateRollbackConfig(flags);
       secrets.push(config.target.password);
+      const { migrateRollback } = await import('../src/migrate/rollback/index.js');
       const report = await migrateRollback(config, confirmOnTerminal);
       process.stdout.write(redactSecrets(flags.json ? JSON.stringify(report, null, 2) + '\n' : renderRollbackTerminal(report), secrets));
     } catch (error) {
@@ -221,6 +223,7 @@ program
   .option('--bucket <name...>', 'buckets to create at start')
   .action(async (flags: { dir: string; port: string; bucket?: string[] }) => {
     try {
+      const { startS3Server } = await import('../src/s3/server.js');
       const server = await startS3Server({ dir: flags.dir, port: Number(flags.port), buckets: flags.bucket ?? [], inheritOutput: true });
       process.stdout.write(`S3 endpoint ${server.endpoint} (objects in ${flags.dir}); Ctrl-C stops it\n`);
       const stop = () => void server.stop().then(() => process.exit(0));

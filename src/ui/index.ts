@@ -1,6 +1,5 @@
 // Progress for people at a terminal, behind one small interface; silent in CI, in pipes and with --json.
-import cliProgress from 'cli-progress';
-import ora from 'ora';
+import type cliProgressModule from 'cli-progress';
 
 export interface PhaseHandle {
   done(text?: string): void;
@@ -32,11 +31,13 @@ const silent: Ui = {
   close() {},
 };
 
-export function createUi(options: { json: boolean; stream?: NodeJS.WriteStream }): Ui {
+export async function createUi(options: { json: boolean; stream?: NodeJS.WriteStream }): Promise<Ui> {
   const stream = options.stream ?? process.stderr;
   // Progress goes to stderr, and only when a person watches both streams: never into a file or a pipe.
   if (options.json || !stream.isTTY || !process.stdout.isTTY || process.env.CI) return silent;
-  let bars: cliProgress.MultiBar | null = null;
+  // Loaded only for a person at a terminal.
+  const [{ default: ora }, { default: cliProgress }] = await Promise.all([import('ora'), import('cli-progress') as Promise<{ default: typeof cliProgressModule }>]);
+  let bars: cliProgressModule.MultiBar | null = null;
   return {
     phase(text) {
       const spinner = ora({ text, stream }).start();

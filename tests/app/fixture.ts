@@ -42,7 +42,7 @@ export async function prepareBackends(label: string): Promise<Backends> {
     target: parseDsn(target.url, 'postgres', 'target'),
     schema: 'public', schemaOnly: false, dataOnly: false, dryRun: false, truncate: false, fresh: false,
     jobs: 2, sourceTimezone: 'UTC',
-  }, createUi({ json: true }));
+  }, await createUi({ json: true }));
   if (report.outcome !== 'success') throw new Error(`migration failed: ${JSON.stringify(report.errors)}`);
 
   const extra: Sequelize[] = [];

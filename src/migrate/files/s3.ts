@@ -3,7 +3,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { GetObjectCommand, HeadBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import mime from 'mime-types';
 import { UserError } from '../../config/index.js';
 import type { FileDigest } from './hash.js';
@@ -119,7 +118,7 @@ export async function uploadFile(client: S3Client, request: UploadRequest): Prom
     const result = await client.send(
       new PutObjectCommand({
         ...objectHeaders(request),
-        Body: request.bytes ?? createReadStream(request.file),
+        Body: request.bytes ?? createReadStream(request.file, { highWaterMark: 1024 * 1024 }),
         ContentLength: request.digest.size,
         // The server refuses the body if it does not hash to this: corruption on the wire cannot land.
         ContentMD5: Buffer.from(request.digest.md5, 'hex').toString('base64'),
@@ -127,6 +126,8 @@ export async function uploadFile(client: S3Client, request: UploadRequest): Prom
     );
     return result.ETag;
   }
+  // Only large files need it, and it takes a quarter of a second to load.
+  const { Upload } = await import('@aws-sdk/lib-storage');
   const upload = new Upload({
     client,
     params: { ...objectHeaders(request), Body: createReadStream(request.file, { highWaterMark: 1024 * 1024 }) },
