@@ -124,6 +124,7 @@ test('a tricky tree arrives byte for byte: nested folders, spaces, Unicode, +&=;
   assert.match(skipped['README.txt']!, /outside every mapped folder/);
   assert.match(skipped['tmp/scratch.jpg']!, /not in the mapping/);
   assert.equal(report.fileProblems.length, 3);
+  assert.equal(report.files.skipped, 3);
 
   const manifest = await s.manifest();
   assert.deepEqual(manifest.filter((m) => m.parts > 1).map((m) => [m.key, m.parts]), [['journals/big.bin', 4]]);

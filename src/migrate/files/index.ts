@@ -137,7 +137,7 @@ async function run(config: MigrateFilesConfig, client: pg.Client, context: RunCo
         wouldUpload: c['would-upload'],
         conflicts: c.conflict,
         failed: c.failed + unreadable,
-        skipped: scan.skipped.length - unreadable,
+        skipped: scan.skipped.length - unreadable + c.skipped,
         bytesUploaded: uploaded.bytesUploaded,
         seconds: round(seconds, 3),
         filesPerSecond: round((c.uploaded + c.unchanged + c['already-there'] + c['pre-existing']) / Math.max(seconds, 1e-3), 1),

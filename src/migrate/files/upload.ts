@@ -18,7 +18,8 @@ export type FileOutcome =
   | 'pre-existing' // the bucket held these exact bytes before this tool ever wrote the key
   | 'would-upload' // --dry-run
   | 'conflict' // the bucket holds different bytes that this tool did not write: not overwritten
-  | 'failed';
+  | 'failed'
+  | 'skipped'; // outside every mapped folder, or a key S3 cannot hold
 
 export interface FileProblem {
   path: string;
@@ -69,7 +70,7 @@ export async function uploadFiles(
   options: UploadOptions,
 ): Promise<UploadResult> {
   const result: UploadResult = {
-    counts: { uploaded: 0, unchanged: 0, 'already-there': 0, 'pre-existing': 0, 'would-upload': 0, conflict: 0, failed: 0 },
+    counts: { uploaded: 0, unchanged: 0, 'already-there': 0, 'pre-existing': 0, 'would-upload': 0, conflict: 0, failed: 0, skipped: 0 },
     bytesUploaded: 0,
     problems: [],
     confirmed: new Map(),
@@ -164,6 +165,7 @@ export async function uploadFiles(
   for (const file of files) {
     const placed = objectLocationOf(file.relative, options.mapping, options.defaultBucket);
     if ('skip' in placed) {
+      result.counts.skipped++;
       result.problems.push({ path: file.relative, what: 'skipped', why: placed.skip });
       continue;
     }
