@@ -14,7 +14,7 @@ CREATE TABLE IF NOT EXISTS markethub_migrate.file_manifest (
   size          bigint      NOT NULL,
   mtime_ns      numeric     NOT NULL,
   sha256        text        NOT NULL,
-  md5           text        NOT NULL,
+  md5           text,                 -- null while a streamed upload is in flight
   etag          text,
   parts         integer     NOT NULL DEFAULT 1, -- > 1: sent as a multipart upload of that many parts
   status        text        NOT NULL CHECK (status IN ('uploading', 'uploaded', 'pre-existing', 'failed', 'rolled-back')),

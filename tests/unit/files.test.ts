@@ -75,7 +75,7 @@ test('checksums: SHA-256 and MD5 while streaming, and the ETag a multipart uploa
     const data = Buffer.alloc(10 * 1024 + 7, 'x');
     const file = path.join(dir, 'f');
     await writeFile(file, data);
-    const digest = await digestFile(file, 4096);
+    const digest = await digestFile(file, { partSize: 4096 });
     assert.equal(digest.sha256, createHash('sha256').update(data).digest('hex'));
     assert.equal(digest.md5, createHash('md5').update(data).digest('hex'));
     const parts = [data.subarray(0, 4096), data.subarray(4096, 8192), data.subarray(8192)].map((p) => createHash('md5').update(p).digest());

@@ -1,48 +1,68 @@
 // Checksums of a local file, computed while streaming it: memory stays flat whatever the file's size.
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 
-export interface FileDigest {
-  size: number;
-  sha256: string;
+export interface EtagDigest {
   md5: string;
-  /** ETag S3 gives a multipart upload of this file with parts of `partSize`: md5 of the part md5s, "-", part count. */
+  /** ETag S3 gives a multipart upload with parts of the given size: md5 of the part md5s, "-", part count. */
   multipartEtag?: string;
 }
 
-/** Hashes the file; with `partSize`, also the MD5 of every part, to predict a multipart ETag. */
-export async function digestFile(file: string, partSize?: number): Promise<FileDigest> {
-  const sha256 = createHash('sha256');
-  const md5 = createHash('md5');
-  const partDigests: Buffer[] = [];
-  let part = partSize ? createHash('md5') : undefined;
-  let inPart = 0;
-  let size = 0;
-  for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
-    sha256.update(chunk);
-    md5.update(chunk);
-    size += chunk.length;
-    if (!part || !partSize) continue;
-    let offset = 0;
-    while (offset < chunk.length) {
-      const take = Math.min(partSize - inPart, chunk.length - offset);
-      part.update(chunk.subarray(offset, offset + take));
-      inPart += take;
+export interface FileDigest extends Partial<EtagDigest> {
+  size: number;
+  sha256: string;
+}
+
+/** The MD5 of the whole and of every part, fed chunk by chunk: what S3's ETag will be. */
+export class EtagDigester {
+  private readonly md5 = createHash('md5');
+  private part: Hash | undefined;
+  private inPart = 0;
+  private readonly parts: Buffer[] = [];
+
+  constructor(private readonly partSize?: number) {
+    this.part = partSize ? createHash('md5') : undefined;
+  }
+
+  update(chunk: Buffer): void {
+    this.md5.update(chunk);
+    if (!this.part || !this.partSize) return;
+    for (let offset = 0; offset < chunk.length; ) {
+      const take = Math.min(this.partSize - this.inPart, chunk.length - offset);
+      this.part.update(chunk.subarray(offset, offset + take));
+      this.inPart += take;
       offset += take;
-      if (inPart === partSize) {
-        partDigests.push(part.digest());
-        part = createHash('md5');
-        inPart = 0;
+      if (this.inPart === this.partSize) {
+        this.parts.push(this.part.digest());
+        this.part = createHash('md5');
+        this.inPart = 0;
       }
     }
   }
-  if (part && inPart > 0) partDigests.push(part.digest());
-  const digest: FileDigest = { size, sha256: sha256.digest('hex'), md5: md5.digest('hex') };
-  if (partSize && partDigests.length > 1) {
-    digest.multipartEtag = `${createHash('md5').update(Buffer.concat(partDigests)).digest('hex')}-${partDigests.length}`;
+
+  digest(): EtagDigest {
+    if (this.part && this.inPart > 0) this.parts.push(this.part.digest());
+    const result: EtagDigest = { md5: this.md5.digest('hex') };
+    if (this.parts.length > 1) result.multipartEtag = `${createHash('md5').update(Buffer.concat(this.parts)).digest('hex')}-${this.parts.length}`;
+    return result;
   }
-  return digest;
+}
+
+/**
+ * Hashes the file. The SHA-256 is always needed before an upload (it goes in the object's metadata);
+ * the MD5s only when `etag` asks for them, since a streamed upload computes them while it sends.
+ */
+export async function digestFile(file: string, etag?: { partSize?: number }): Promise<FileDigest> {
+  const sha256 = createHash('sha256');
+  const etagDigester = etag ? new EtagDigester(etag.partSize) : undefined;
+  let size = 0;
+  for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+    sha256.update(chunk);
+    etagDigester?.update(chunk);
+    size += chunk.length;
+  }
+  return { size, sha256: sha256.digest('hex'), ...etagDigester?.digest() };
 }
 
 /** An ETag as S3 sends it ("\"abc\"") without quotes, lower case. */
@@ -58,7 +78,7 @@ export function etagMatches(etag: string | undefined, digest: FileDigest): boole
 
 export interface SmallFile {
   bytes: Buffer;
-  digest: FileDigest;
+  digest: Required<Pick<FileDigest, 'md5'>> & FileDigest;
   /** From the open handle: the snapshot the bytes belong to. */
   mtimeNs: string;
 }

@@ -13,7 +13,8 @@ export interface ManifestRow extends ObjectLocation {
   size: number;
   mtimeNs: string;
   sha256: string;
-  md5: string;
+  /** Null while a streamed upload is in flight: its MD5 is computed as it is sent. */
+  md5: string | null;
   etag: string | null;
   parts: number;
   status: ManifestStatus;
@@ -26,7 +27,7 @@ export function isConfirmed(row: ManifestRow | undefined): boolean {
 }
 
 export async function loadManifest(client: pg.Client, buckets: string[]): Promise<Map<string, ManifestRow>> {
-  const { rows } = await client.query<{ bucket: string; key: string; local_path: string; size: string; mtime_ns: string; sha256: string; md5: string; etag: string | null; parts: number; status: ManifestStatus; error: string | null }>(
+  const { rows } = await client.query<{ bucket: string; key: string; local_path: string; size: string; mtime_ns: string; sha256: string; md5: string | null; etag: string | null; parts: number; status: ManifestStatus; error: string | null }>(
     `SELECT bucket, key, local_path, size, mtime_ns::text AS mtime_ns, sha256, md5, etag, parts, status, error
        FROM ${LEDGER_SCHEMA}.file_manifest WHERE bucket = ANY($1)`,
     [buckets],

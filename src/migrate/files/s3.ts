@@ -2,10 +2,11 @@
 // (environment, shared profile, instance role); nothing here reads or prints them.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { pipeline, Transform } from 'node:stream';
 import { GetObjectCommand, HeadBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import mime from 'mime-types';
 import { UserError } from '../../config/index.js';
-import type { FileDigest } from './hash.js';
+import { EtagDigester, type EtagDigest, type FileDigest } from './hash.js';
 
 export const CACHE_CONTROL = 'public, max-age=31536000, immutable';
 /** Object metadata key holding the file's SHA-256 (x-amz-meta-sha256). */
@@ -95,8 +96,8 @@ export interface UploadRequest {
   bucket: string;
   key: string;
   file: string;
-  /** The file's bytes when already read (small files); else the file is streamed. */
-  bytes?: Buffer;
+  /** The file's bytes and their MD5 when already read (small files); else the file is streamed. */
+  bytes?: { data: Buffer; md5: string };
   digest: FileDigest;
   /** At or above this size the file goes up in parts. */
   multipartThreshold: number;
@@ -112,31 +113,48 @@ function objectHeaders(request: UploadRequest) {
   };
 }
 
-/** Uploads the file (streamed) and returns the ETag the server gave it. */
-export async function uploadFile(client: S3Client, request: UploadRequest): Promise<string | undefined> {
-  if (request.digest.size < request.multipartThreshold) {
+export interface Sent {
+  /** The ETag the server gave the object. */
+  etag: string | undefined;
+  /** What that ETag must be for the bytes sent. */
+  expected: EtagDigest;
+}
+
+/** Uploads the file: small ones from memory with Content-MD5, others streamed, hashed as they go. */
+export async function uploadFile(client: S3Client, request: UploadRequest): Promise<Sent> {
+  if (request.bytes) {
     const result = await client.send(
       new PutObjectCommand({
         ...objectHeaders(request),
-        Body: request.bytes ?? createReadStream(request.file, { highWaterMark: 1024 * 1024 }),
-        ContentLength: request.digest.size,
+        Body: request.bytes.data,
+        ContentLength: request.bytes.data.length,
         // The server refuses the body if it does not hash to this: corruption on the wire cannot land.
-        ContentMD5: Buffer.from(request.digest.md5, 'hex').toString('base64'),
+        ContentMD5: Buffer.from(request.bytes.md5, 'hex').toString('base64'),
       }),
     );
-    return result.ETag;
+    return { etag: result.ETag, expected: { md5: request.bytes.md5 } };
+  }
+  // The MD5s are computed from the very bytes that leave, in the same pass: a large file is not read
+  // a third time, and the ETag check then proves the server stored what was sent.
+  const multipart = request.digest.size >= request.multipartThreshold;
+  const digester = new EtagDigester(multipart ? partSizeFor(request.digest.size) : undefined);
+  const body = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      digester.update(chunk);
+      done(null, chunk);
+    },
+  });
+  // A read error destroys the body too, which fails the request instead of leaving it waiting.
+  pipeline(createReadStream(request.file, { highWaterMark: 1024 * 1024 }), body, () => {});
+  if (!multipart) {
+    const result = await client.send(new PutObjectCommand({ ...objectHeaders(request), Body: body, ContentLength: request.digest.size }));
+    return { etag: result.ETag, expected: digester.digest() };
   }
   // Only large files need it, and it takes a quarter of a second to load.
   const { Upload } = await import('@aws-sdk/lib-storage');
-  const upload = new Upload({
-    client,
-    params: { ...objectHeaders(request), Body: createReadStream(request.file, { highWaterMark: 1024 * 1024 }) },
-    partSize: partSizeFor(request.digest.size),
-    queueSize: 4,
-    leavePartsOnError: false,
-  });
+  const upload = new Upload({ client, params: { ...objectHeaders(request), Body: body }, partSize: partSizeFor(request.digest.size), queueSize: 4, leavePartsOnError: false });
   const result = await upload.done();
-  return result.ETag;
+  return { etag: result.ETag, expected: digester.digest() };
 }
 
 /** Reads the object back and hashes it: the proof of last resort when the ETag says nothing (e.g. SSE-KMS). */

@@ -100,7 +100,7 @@ export async function uploadFiles(
     let digest: FileDigest | undefined;
     let sent = false;
     const row = (status: ManifestRow['status'], etag: string | null, error: string | null = null): ManifestRow => ({
-      ...location, localPath: file.relative, size: digest!.size, mtimeNs: file.mtimeNs, sha256: digest!.sha256, md5: digest!.md5, etag, status, error,
+      ...location, localPath: file.relative, size: digest!.size, mtimeNs: file.mtimeNs, sha256: digest!.sha256, md5: digest!.md5 ?? null, etag, status, error,
       parts: digest!.size >= options.multipartThreshold ? Math.ceil(digest!.size / partSizeFor(digest!.size)) : 1,
     });
     try {
@@ -113,9 +113,11 @@ export async function uploadFiles(
           } else {
             const before = await stat(file.absolute, { bigint: true });
             file = { ...file, size: Number(before.size), mtimeNs: before.mtimeNs.toString() };
-            digest = await digestFile(file.absolute, file.size >= options.multipartThreshold ? partSizeFor(file.size) : undefined);
+            digest = await digestFile(file.absolute);
           }
           const remote = await remoteObject(location, listPrefix);
+          // Only an object already at the key needs the file's ETag before the upload, to compare.
+          if (remote && digest.md5 === undefined) digest = await digestFile(file.absolute, { partSize: file.size >= options.multipartThreshold ? partSizeFor(file.size) : undefined });
           if (remote && remote.size === digest.size && etagMatches(remote.etag, digest)) {
             const ours = prior !== undefined && OURS.includes(prior.status);
             await record(row(ours ? 'uploaded' : 'pre-existing', remote.etag ?? null));
@@ -126,7 +128,9 @@ export async function uploadFiles(
           if (options.dryRun) return 'would-upload';
           if (!sent) await record(row('uploading', null));
           sent = true;
-          const etag = await uploadFile(client, { ...location, file: file.absolute, bytes: small?.bytes, digest, multipartThreshold: options.multipartThreshold });
+          const bytes = small ? { data: small.bytes, md5: small.digest.md5 } : undefined;
+          const { etag, expected } = await uploadFile(client, { ...location, file: file.absolute, bytes, digest, multipartThreshold: options.multipartThreshold });
+          digest = { ...digest, ...expected };
           if (!etagMatches(etag, digest)) {
             const back = await remoteSha256(client, location.bucket, location.key);
             if (back.sha256 !== digest.sha256 || back.size !== digest.size) throw new ChecksumMismatch(`the object's checksum does not match the file's`);
