@@ -44,8 +44,8 @@ const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
 
 async function main(): Promise<void> {
   if (spawnSync('rclone', ['version']).status !== 0) die('rclone not found: apt-get install rclone');
-  const small = path.join(WORK, 'small');
-  const large = path.join(WORK, 'large');
+  const small = path.join(WORK, `small-${SMALL_FILES}`);
+  const large = path.join(WORK, `large-${LARGE_BYTES >> 20}`);
   await makeTree(small, 'product-images', SMALL_FILES, SMALL_BYTES);
   await makeTree(large, 'journal-images', LARGE_FILES, LARGE_BYTES);
 
