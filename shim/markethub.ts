@@ -39,13 +39,13 @@ export function instanceDatabase(env: NodeJS.ProcessEnv = process.env): Serverle
 }
 
 /** `api/index.ts`: every /api route of the app through toVercel. */
-export function markethubVercelHandler(env: NodeJS.ProcessEnv = process.env): VercelHandler {
+export function markethubVercelHandler(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): VercelHandler {
   let handler: VercelHandler | undefined;
   return async (req, res) => {
     if (!handler) {
       try {
         const db = instanceDatabase(env);
-        const app = createApp({ sequelize: db.sequelize, config: serverlessAppConfig(env) });
+        const app = createApp({ sequelize: db.sequelize, config: { ...serverlessAppConfig(env), ...overrides } });
         handler = toVercel(app, { onInvoke: db.hooks.onInvoke, onSettled: db.hooks.onSettled });
       } catch (error) {
         if (!(error instanceof ConfigurationError)) throw error;
