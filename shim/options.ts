@@ -57,17 +57,19 @@ export async function runInvocation<T>(
   const invocation: Invocation = { id: id || randomUUID(), platform, startedAt: Date.now(), transactions: new Set() };
   return invocations.run(invocation, async () => {
     let result: T | undefined;
+    let completed = false;
     let error: unknown;
     try {
       if (options.onInvoke) await options.onInvoke(invocation);
       result = await work();
+      completed = true;
       return result;
     } catch (e) {
       error = e;
       throw e;
     } finally {
       if (options.onSettled) {
-        const settled: Settled = { durationMs: Date.now() - invocation.startedAt, statusCode: result === undefined ? undefined : statusOf(result), error };
+        const settled: Settled = { durationMs: Date.now() - invocation.startedAt, statusCode: completed ? statusOf(result as T) : undefined, error };
         try {
           await options.onSettled(invocation, settled);
         } catch (hookError) {
