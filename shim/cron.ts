@@ -92,16 +92,16 @@ export const vendorPayouts: CronJob = async (sequelize, now) => {
   };
 };
 
-/** The weekly digest: confirmed newsletter subscribers and what was published in the last 7 days. */
+/** The weekly digest: confirmed newsletter subscribers and what was published in the last 7 days (whole-second columns round up, so no upper bound). */
 export const emailDigest: CronJob = async (sequelize, now) => {
   const from = new Date(now.getTime() - 7 * DAY_MS);
   const [subscribers] = await sequelize.query<{ n: string }>('SELECT COUNT(*) AS n FROM newsletter_subscribers WHERE confirmed::int <> 0', { type: QueryTypes.SELECT });
   const products = await sequelize.query<{ id: number; name: string }>(
-    'SELECT id, name FROM products WHERE deleted_at IS NULL AND is_published::int <> 0 AND created_at >= :from AND created_at < :now ORDER BY created_at DESC, id DESC LIMIT 10',
+    'SELECT id, name FROM products WHERE deleted_at IS NULL AND is_published::int <> 0 AND created_at >= :from ORDER BY created_at DESC, id DESC LIMIT 10',
     { replacements: { from, now }, type: QueryTypes.SELECT },
   );
   const journals = await sequelize.query<{ slug: string; title: string }>(
-    `SELECT slug, title FROM journals WHERE status = 'published' AND published_at >= :from AND published_at < :now ORDER BY published_at DESC LIMIT 5`,
+    `SELECT slug, title FROM journals WHERE status = 'published' AND published_at >= :from ORDER BY published_at DESC LIMIT 5`,
     { replacements: { from, now }, type: QueryTypes.SELECT },
   );
   const hasNews = products.length + journals.length > 0;
