@@ -175,10 +175,10 @@ export function serverlessDatabase(options: ServerlessDatabaseOptions): Serverle
       return instance !== undefined;
     },
     hooks: {
-      async onInvoke(_invocation: Invocation) {
+      onInvoke(_invocation: Invocation): Promise<void> | undefined {
         const quiet = active === 0 && Date.now() - lastSettledAt >= validateAfterIdleMs;
         active++;
-        if (instance && quiet) await validate();
+        return instance && quiet ? validate().then(() => undefined) : undefined;
       },
       onSettled() {
         active = Math.max(0, active - 1);

@@ -60,7 +60,9 @@ export async function runInvocation<T>(
     let completed = false;
     let error: unknown;
     try {
-      if (options.onInvoke) await options.onInvoke(invocation);
+      // Hooks that have nothing to wait for return nothing: no promise, no extra turn of the event loop.
+      const invoked = options.onInvoke?.(invocation);
+      if (invoked) await invoked;
       result = await work();
       completed = true;
       return result;
