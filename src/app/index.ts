@@ -23,6 +23,7 @@ export type { AppConfig } from './config.js';
 export type { AppContext } from './context.js';
 export type { FileStorage } from './services/storage.js';
 export { localDiskStorage } from './services/storage.js';
+export { s3Storage, s3ObjectKey, S3_UPLOAD_PREFIXES, type S3StorageOptions } from './services/s3-storage.js';
 
 export interface CreateAppOptions {
   sequelize: Sequelize;

@@ -11,6 +11,8 @@ export interface SequelizeOverrides {
   /** Logs each SQL statement (tests and debugging); off by default. */
   logging?: Options['logging'];
   pool?: Options['pool'];
+  /** Postgres only: extra driver options (application_name, statement_timeout, ...). */
+  dialectOptions?: Record<string, unknown>;
 }
 
 const COMMON: Options = {
@@ -49,6 +51,7 @@ export function createServerlessSequelize(url: string, overrides: SequelizeOverr
     dialect: 'postgres',
     logging: overrides.logging ?? false,
     pool: overrides.pool ?? { max: 1, min: 0, idle: 1_000, acquire: 30_000, evict: 1_000 },
+    ...(overrides.dialectOptions ? { dialectOptions: overrides.dialectOptions } : {}),
   });
   parseSafeInt8AsNumber(sequelize);
   defineModels(sequelize);

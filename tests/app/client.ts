@@ -43,7 +43,8 @@ export interface CallOptions {
 
 export class Client {
   readonly transcript: Entry[] = [];
-  constructor(readonly app: Express) {}
+  /** The app itself, or the base URL of a server answering for it. */
+  constructor(readonly app: Express | string) {}
 
   async call(step: string, method: 'get' | 'post' | 'patch' | 'delete', path: string, expected: number, options: CallOptions = {}) {
     let req = request(this.app)[method](path);

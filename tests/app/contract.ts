@@ -2,7 +2,7 @@
 // a vendor and an admin, with the expected answers asserted along the way. Returns the transcript
 // so the caller can check both backends answered alike.
 import assert from 'node:assert/strict';
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import type { Backend } from './fixture.js';
@@ -12,8 +12,28 @@ import { Client, paystackSignature, type Entry } from './client.js';
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000a49444154789c6300010000050001' + '0d0a2db40000000049454e44ae426082', 'hex');
 const ADDRESS = { name: 'Alice Martin', line1: '12 rue des Lilas', city: 'Lyon', postcode: '69003', country: 'FR' };
 
-export async function runContract(backend: Backend): Promise<Entry[]> {
-  const c = new Client(backend.app);
+/**
+ * What the contract drives: the app in process (supertest), or any server answering for it over HTTP
+ * (`http`: a base URL, e.g. the serverless shim behind an adapter). Uploads are read back from the
+ * local uploads root unless the target stores them elsewhere (`uploads`).
+ */
+export type ContractTarget = Pick<Backend, 'app' | 'sequelize' | 'uploadsRoot'> & {
+  http?: string;
+  uploads?: {
+    /** The URL prefix of a new upload in `folder` (e.g. /uploads/product-images/). */
+    prefix(folder: string): string;
+    read(url: string): Promise<Buffer>;
+  };
+};
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export async function runContract(backend: ContractTarget): Promise<Entry[]> {
+  const c = new Client(backend.http ?? backend.app);
+  const uploads = backend.uploads ?? {
+    prefix: (folder: string) => `/uploads/${folder}/`,
+    read: (url: string) => readFile(path.join(backend.uploadsRoot, ...url.replace(/^\/uploads\//, '').split('/'))),
+  };
   const sql = (query: string, replacements: Record<string, unknown> = {}) => backend.sequelize.query(query, { replacements });
 
   // --- health
@@ -63,8 +83,8 @@ export async function runContract(backend: Backend): Promise<Entry[]> {
   const avatar = await c.call('avatar', 'post', '/api/users/me/avatar', 201, {
     token: alice, attach: { field: 'avatar', buffer: PNG, filename: 'me.png', contentType: 'image/png' },
   });
-  assert.match(avatar.body.user.avatar, /^\/uploads\/user-avatars\/u40-[0-9a-f]{16}\.png$/);
-  await access(path.join(backend.uploadsRoot, avatar.body.user.avatar.replace('/uploads/', '')));
+  assert.match(avatar.body.user.avatar, new RegExp(`^${escapeRegExp(uploads.prefix('user-avatars'))}u40-[0-9a-f]{16}\\.png$`));
+  assert.deepEqual(await uploads.read(avatar.body.user.avatar), PNG);
 
   // --- refresh rotation and reuse detection
   const r1 = reg.body.refreshToken as string;
@@ -238,10 +258,9 @@ export async function runContract(backend: Backend): Promise<Entry[]> {
   const image = await c.call('bob uploads an image', 'post', `/api/products/${productId}/images`, 201, {
     token: bob, attach: { field: 'image', buffer: PNG, filename: 'velo.png', contentType: 'image/png' },
   });
-  assert.match(image.body.image.url, new RegExp(`^/uploads/product-images/p${productId}-[0-9a-f]{16}\\.png$`));
+  assert.match(image.body.image.url, new RegExp(`^${escapeRegExp(uploads.prefix('product-images'))}p${productId}-[0-9a-f]{16}\\.png$`));
   assert.equal(image.body.image.order, 0);
-  const onDisk = await readFile(path.join(backend.uploadsRoot, 'product-images', path.basename(image.body.image.url)));
-  assert.deepEqual(onDisk, PNG);
+  assert.deepEqual(await uploads.read(image.body.image.url), PNG);
   await c.call('dave cannot upload to it', 'post', `/api/products/${productId}/images`, 403, {
     token: dave, attach: { field: 'image', buffer: PNG, filename: 'x.png', contentType: 'image/png' },
   });

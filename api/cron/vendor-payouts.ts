@@ -1,0 +1,4 @@
+// Vercel Cron: vendor-payouts (schedule in vercel.json). Answers 401 unless Authorization is Bearer $CRON_SECRET.
+import { markethubCronHandler } from '../../shim/markethub.js';
+
+export default markethubCronHandler('vendor-payouts');

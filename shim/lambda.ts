@@ -1,0 +1,85 @@
+// Express app -> AWS Lambda handler for API Gateway REST (v1), HTTP API (v2) and ALB events.
+// serverless-http does the event <-> req/res conversion; this adds what it leaves out or gets
+// wrong for an Express app: the per-invocation lifecycle (database), req.ip and req.body as a plain
+// server has them, a base path removed only from the front, Set-Cookie on single-value ALB targets.
+import type { IncomingMessage } from 'node:http';
+import serverless from 'serverless-http';
+import { DEFAULT_BINARY_TYPES, runInvocation, stripBasePath, type ShimOptions } from './options.js';
+
+export interface LambdaResult {
+  statusCode: number;
+  body: string;
+  isBase64Encoded: boolean;
+  headers?: Record<string, string>;
+  multiValueHeaders?: Record<string, string[]>;
+  cookies?: string[];
+  [key: string]: unknown;
+}
+
+export type LambdaEvent = Record<string, unknown>;
+export interface LambdaContext {
+  awsRequestId?: string;
+  callbackWaitsForEmptyEventLoop?: boolean;
+  [key: string]: unknown;
+}
+export type LambdaHandler = (event: LambdaEvent, context?: LambdaContext) => Promise<LambdaResult>;
+
+/** An Express (4 or 5) app, or anything serverless-http accepts as one. */
+export type ExpressLike = ((req: IncomingMessage, res: never, next?: never) => unknown) & { set?: (name: string, value: unknown) => unknown };
+
+function applyBasePath(event: LambdaEvent, basePath: string | undefined): void {
+  if (!basePath) return;
+  if (event.version === '2.0') {
+    if (typeof event.rawPath === 'string') event.rawPath = stripBasePath(event.rawPath, basePath);
+  } else if (typeof event.path === 'string') {
+    event.path = stripBasePath(event.path, basePath);
+  }
+}
+
+/** ALB without multi-value headers takes one value per header name; names differing in case get through. */
+function caseVariants(name: string, count: number): string[] {
+  const variants: string[] = [];
+  const letters = name.split('');
+  const positions = letters.map((c, i) => (/[a-z]/i.test(c) ? i : -1)).filter((i) => i >= 0);
+  for (let n = 0; variants.length < count && n < 2 ** positions.length; n++) {
+    const chars = letters.map((c) => c.toLowerCase());
+    positions.forEach((p, bit) => { if (n & (1 << bit)) chars[p] = chars[p]!.toUpperCase(); });
+    variants.push(chars.join(''));
+  }
+  return variants;
+}
+
+export function toLambda(app: ExpressLike, options: ShimOptions = {}): LambdaHandler {
+  if (options.trustProxy !== undefined && typeof app.set === 'function') app.set('trust proxy', options.trustProxy);
+  const cookiesOf = new WeakMap<object, string[]>();
+  const handler = serverless(app as never, {
+    binary: (options.binary ?? DEFAULT_BINARY_TYPES) as never,
+    request: (req: IncomingMessage & Record<string, unknown>) => {
+      // serverless-http sets these as own properties: `ip` would hide Express's getter (and with it
+      // trust proxy and X-Forwarded-For), `body` would make body-less requests carry a Buffer.
+      delete req.ip;
+      delete req.body;
+    },
+    response: (res: { getHeader(name: string): unknown }, event: object) => {
+      const cookies = res.getHeader('set-cookie');
+      if (cookies !== undefined) cookiesOf.set(event, ([] as string[]).concat(cookies as string | string[]).map(String));
+    },
+  });
+
+  return (event, context = {}) => {
+    // Pools and timers must not keep a callback-style invocation open.
+    context.callbackWaitsForEmptyEventLoop = false;
+    const headers = (event.headers ?? {}) as Record<string, string>;
+    const id = context.awsRequestId ?? headers['x-amzn-trace-id'];
+    return runInvocation('lambda', id, options, async () => {
+      applyBasePath(event, options.basePath);
+      const result = (await handler(event, context)) as LambdaResult;
+      const cookies = cookiesOf.get(event);
+      const isAlb = Boolean((event.requestContext as { elb?: unknown } | undefined)?.elb);
+      if (isAlb && cookies && !result.multiValueHeaders && result.headers) {
+        caseVariants('set-cookie', cookies.length).forEach((name, i) => { result.headers![name] = cookies[i]!; });
+      }
+      return result;
+    }, (r) => r.statusCode);
+  };
+}

@@ -1,0 +1,74 @@
+// The MarketHub app as a function instance: Postgres (pool of one) from DATABASE_URL, uploads to S3,
+// configuration from the environment. Everything is created on the first invocation, not at import,
+// so a cold start that never reaches the app (a cron call refused) opens nothing.
+import { createApp, s3Storage, type AppConfig } from '../src/app/index.js';
+import { createS3Client } from '../src/migrate/files/s3.js';
+import { cronHandler, type CronJobName } from './cron.js';
+import { serverlessDatabase, type ServerlessDatabase } from './database.js';
+import { toVercel, type VercelHandler } from './vercel.js';
+
+export class ConfigurationError extends Error {}
+
+function required(env: NodeJS.ProcessEnv, name: string, hint: string): string {
+  const value = env[name];
+  if (!value) throw new ConfigurationError(`${name} is not set: ${hint}`);
+  return value;
+}
+
+/** The app's configuration for serverless: S3 storage when S3_BUCKET is set, else none may be uploaded. */
+export function serverlessAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const jwtSecret = required(env, 'JWT_SECRET', 'set it to at least 16 random characters');
+  const bucket = required(env, 'S3_BUCKET', 'uploads go to S3 on serverless; set S3_BUCKET and CDN_BASE_URL');
+  const cdnBase = required(env, 'CDN_BASE_URL', 'the public base URL of the bucket, e.g. https://cdn.markethub.com');
+  const client = createS3Client({ endpoint: env.S3_ENDPOINT || undefined, checksums: env.S3_ENDPOINT ? 'when-required' : 'when-supported' });
+  return {
+    jwtSecret,
+    paystackSecret: env.PAYSTACK_SECRET_KEY,
+    bcryptRounds: env.BCRYPT_ROUNDS ? Number(env.BCRYPT_ROUNDS) : undefined,
+    storage: s3Storage({ client, bucket, cdnBase }),
+    // One proxy hop (Vercel's edge) sets X-Forwarded-For.
+    trustProxy: env.TRUST_PROXY === undefined ? 1 : /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY === 'true',
+  };
+}
+
+let database: ServerlessDatabase | undefined;
+/** The instance's database, shared by the app and the cron routes of the same function instance. */
+export function instanceDatabase(env: NodeJS.ProcessEnv = process.env): ServerlessDatabase {
+  database ??= serverlessDatabase({ url: required(env, 'DATABASE_URL', 'set it to the postgres:// URL of the migrated database'), applicationName: env.DB_APPLICATION_NAME || 'markethub-fn' });
+  return database;
+}
+
+/** `api/index.ts`: every /api route of the app through toVercel. */
+export function markethubVercelHandler(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): VercelHandler {
+  let handler: VercelHandler | undefined;
+  return async (req, res) => {
+    if (!handler) {
+      try {
+        const db = instanceDatabase(env);
+        const app = createApp({ sequelize: db.sequelize, config: { ...serverlessAppConfig(env), ...overrides } });
+        handler = toVercel(app, { onInvoke: db.hooks.onInvoke, onSettled: db.hooks.onSettled });
+      } catch (error) {
+        if (!(error instanceof ConfigurationError)) throw error;
+        process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'misconfigured', error: error.message })}\n`);
+        res.statusCode = 503;
+        res.setHeader('Content-Type', 'application/json; charset=utf-8');
+        res.end(JSON.stringify({ error: { code: 'misconfigured', message: 'the service is not configured' } }));
+        return;
+      }
+    }
+    await handler(req, res);
+  };
+}
+
+/** `api/cron/<name>.ts`. */
+export function markethubCronHandler(name: CronJobName, env: NodeJS.ProcessEnv = process.env): VercelHandler {
+  let handler: VercelHandler | undefined;
+  return async (req, res) => {
+    const db = () => instanceDatabase(env);
+    handler ??= toVercel(cronHandler(name, { secret: () => env.CRON_SECRET, sequelize: () => db().sequelize }), {
+      onInvoke: (i) => (database ? database.hooks.onInvoke(i) : undefined),
+      onSettled: (i, s) => (database ? database.hooks.onSettled(i, s) : undefined),
+    });
+    await handler(req, res);
+  };
+}
