@@ -48,7 +48,7 @@ async function prepare(): Promise<{ url: string; drop(): Promise<void> }> {
   const report = await migrateDb({
     source: parseDsn(`${MYSQL_URL}/${name}`, 'mysql', 'source'), target: parseDsn(`${PG_URL}/${name}`, 'postgres', 'target'),
     schema: 'public', schemaOnly: false, dataOnly: false, dryRun: false, truncate: false, fresh: false, jobs: 2, sourceTimezone: 'UTC',
-  }, createUi({ json: true }));
+  }, await createUi({ json: true }));
   if (report.outcome !== 'success') throw new Error('migration of the sample shop failed');
   return {
     url: `${PG_URL}/${name}`,

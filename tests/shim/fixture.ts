@@ -34,7 +34,7 @@ export async function prepareMigratedTemplate(label: string): Promise<MigratedTe
     target: parseDsn(template.url, 'postgres', 'target'),
     schema: 'public', schemaOnly: false, dataOnly: false, dryRun: false, truncate: false, fresh: false,
     jobs: 2, sourceTimezone: 'UTC',
-  }, createUi({ json: true }));
+  }, await createUi({ json: true }));
   if (report.outcome !== 'success') throw new Error(`migration failed: ${JSON.stringify(report.errors)}`);
   await template.client.end();
   const copies: string[] = [];
