@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job end to end on the bundled sample: seed the legacy MySQL shop and its uploads, migrate the
 # database into a fresh Postgres, verify it row by row, then move the uploads to a local S3 server and
-# rewrite their URLs.
+# rewrite their URLs, and serve the same API from both backends: the legacy server on MySQL and the
+# serverless handler on Postgres, with their answers compared.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/services.sh
@@ -37,3 +38,9 @@ AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER node dist/cli/index.js mig
   --target "postgres://postgres@127.0.0.1:5432/$TARGET_DB" \
   --cdn-base https://cdn.markethub.com --endpoint "http://127.0.0.1:$S3_PORT" \
   --config scripts/sample/markethub-files.json
+
+echo
+echo "serving the same routes from the legacy server (MySQL) and the serverless handler (Postgres) ..."
+node dist/scripts/demo-shim.js --legacy "mysql://root@127.0.0.1:3306/$SOURCE_DB" \
+  --target "postgres://postgres@127.0.0.1:5432/$TARGET_DB" --s3-endpoint "http://127.0.0.1:$S3_PORT" \
+  --bucket markethub-media --cdn-base https://cdn.markethub.com
