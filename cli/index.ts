@@ -213,6 +213,90 @@ migrate
     }
   });
 
+const cutover = program.command('cutover').description('move traffic to the new backend in stages, and back');
+
+/** Opens the flag store in --target (or DATABASE_URL), runs `work`, closes it. */
+async function withCutoverStore<T>(flags: Record<string, unknown>, work: (store: import('../src/cutover/store.js').CutoverStore) => Promise<T>): Promise<T> {
+  const { target } = migrateStatusConfig(flags);
+  secrets.push(target.password);
+  const { CutoverStore } = await import('../src/cutover/store.js');
+  const store = await CutoverStore.open(target.url).catch(async (error: unknown) => {
+    const { connectionError } = await import('../src/config/errors.js');
+    throw connectionError(error, target, 'target');
+  });
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+const changedBy = () => `cli:${process.env.USER ?? process.env.USERNAME ?? 'unknown'}`;
+
+function cutoverAction(run: (store: import('../src/cutover/store.js').CutoverStore, flags: Record<string, unknown>, ...args: string[]) => Promise<string>) {
+  return async (...args: unknown[]) => {
+    const command = args[args.length - 1] as Command;
+    const flags = command.opts() as Record<string, unknown>;
+    try {
+      const out = await withCutoverStore(flags, (store) => run(store, flags, ...(args.slice(0, -2) as string[])));
+      process.stdout.write(redactSecrets(out, secrets));
+    } catch (error) {
+      fail(error, Boolean(flags.verbose));
+    }
+  };
+}
+
+const targetOption = () => new Option('--target <url>', 'Postgres holding the cutover flag, the migrated target (env DATABASE_URL)');
+
+cutover
+  .command('status')
+  .description('stage, percentage, error rates per side, shadow differences, recent changes')
+  .addOption(targetOption())
+  .option('--json', 'print the status as JSON')
+  .addOption(new Option('--verbose', 'show stack traces for errors'))
+  .action(cutoverAction(async (store, flags) => {
+    const status = await store.status();
+    const { renderCutoverTerminal } = await import('../src/report/render.js');
+    return flags.json ? JSON.stringify(status, null, 2) + '\n' : renderCutoverTerminal(status);
+  }));
+
+cutover
+  .command('shadow')
+  .description('mirror sampled GETs to the new backend and compare (on), or stop (off)')
+  .argument('<on|off>')
+  .addOption(targetOption())
+  .addOption(new Option('--verbose', 'show stack traces for errors'))
+  .action(cutoverAction(async (store, _flags, mode) => {
+    if (mode !== 'on' && mode !== 'off') throw new UserError('cutover shadow takes on or off', USAGE_ERROR);
+    const state = await store.change({ shadow: mode === 'on' }, changedBy(), `shadow ${mode}`);
+    return `shadow ${state.shadow ? 'on' : 'off'}; ${state.percentage}% on the new backend\n`;
+  }));
+
+cutover
+  .command('set')
+  .description('send this percentage of users (sticky) to the new backend')
+  .argument('<percentage>')
+  .option('--writes', 'route writes too (default: only GET and HEAD)')
+  .addOption(targetOption())
+  .addOption(new Option('--verbose', 'show stack traces for errors'))
+  .action(cutoverAction(async (store, flags, value) => {
+    const percentage = Number(value);
+    if (!/^\d+(\.\d{1,2})?$/.test(value ?? '') || percentage > 100) throw new UserError(`cutover set: ${value} is not a percentage from 0 to 100`, USAGE_ERROR);
+    const writes = Boolean(flags.writes);
+    const state = await store.change({ percentage, writes }, changedBy(), `set ${percentage}%${writes ? ' with writes' : ''}`);
+    return `${state.percentage}% of users on the new backend (${state.writes ? 'reads and writes' : 'reads only'})\n`;
+  }));
+
+cutover
+  .command('rollback')
+  .description('send everyone back to the legacy backend, at once')
+  .addOption(targetOption())
+  .addOption(new Option('--verbose', 'show stack traces for errors'))
+  .action(cutoverAction(async (store) => {
+    await store.change({ percentage: 0, writes: false }, changedBy(), 'rollback');
+    return 'everyone is on the legacy backend (0%)\n';
+  }));
+
 program
   .command('s3')
   .description('a local S3-compatible server for trying things out')

@@ -1,4 +1,5 @@
 // Renderers for the run report: a pgloader-style terminal summary, JSON and Markdown.
+import type { CutoverStatus } from '../cutover/store.js';
 import type { StatusReport } from '../migrate/ledger/status.js';
 import type { RollbackReport } from '../migrate/rollback/index.js';
 import type { VerifyCommandReport } from '../migrate/verify/command.js';
@@ -164,5 +165,27 @@ export function renderRollbackTerminal(report: RollbackReport): string {
     for (const w of report.db.appWrites) out.push(`  forced past app writes: ${w.table}: ${w.what}`);
   }
   out.push(report.dryRun ? 'Dry run: nothing was changed.' : 'Rolled back.');
+  return out.join('\n') + '\n';
+}
+
+/** `cutover status` for a person: the stage, then requests, errors and shadow differences per route. */
+export function renderCutoverTerminal(status: CutoverStatus): string {
+  const s = status.state;
+  const out = [`Stage: ${status.stage}`, `Percentage: ${s.percentage}% (${s.writes ? 'reads and writes' : 'reads only'}), shadow ${s.shadow ? 'on' : 'off'}, since ${s.updatedAt}`];
+  if (status.routes.length) {
+    const rows = status.routes.map((r) => [
+      r.route, r.side, String(r.requests), r.requests ? `${((r.errors / r.requests) * 100).toFixed(1)}%` : '-',
+      r.shadowCompared ? `${r.shadowDiffered} of ${r.shadowCompared} differ` : '-',
+    ]);
+    out.push('', table(['route', 'side', 'requests', 'errors', 'shadow'], rows, [false, false, true, true, false]));
+  }
+  if (status.examples.length) {
+    out.push('', 'Shadow differences (examples):');
+    for (const e of status.examples.slice(0, LISTED_PROBLEMS)) out.push(`  ${e.route} ${e.path}: ${e.fields.slice(0, 5).join(', ')}${e.fields.length > 5 ? ', ...' : ''}`);
+  }
+  if (status.changes.length) {
+    out.push('', 'Recent changes:');
+    for (const c of status.changes.slice(0, 10)) out.push(`  ${c.changedAt} ${c.changedBy}: ${c.from.percentage}% -> ${c.to.percentage}% (${c.reason})`);
+  }
   return out.join('\n') + '\n';
 }

@@ -1,0 +1,68 @@
+// Forwards a request to the new backend as it came: method, path, query, body and headers (plus
+// x-forwarded-*), and answers with its status, headers (every Set-Cookie) and body.
+import http from 'node:http';
+import https from 'node:https';
+import type { Request, Response } from 'express';
+
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+
+export function forwardedHeaders(req: Request, target: URL): http.OutgoingHttpHeaders {
+  const headers: http.OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
+  const client = req.socket.remoteAddress ?? '';
+  headers['x-forwarded-for'] = req.headers['x-forwarded-for'] ? `${req.headers['x-forwarded-for']}, ${client}` : client;
+  headers['x-forwarded-proto'] = (req.headers['x-forwarded-proto'] as string | undefined) ?? ((req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http');
+  headers['x-forwarded-host'] = (req.headers['x-forwarded-host'] as string | undefined) ?? req.headers.host ?? '';
+  headers.host = target.host;
+  return headers;
+}
+
+export interface Forwarded {
+  status: number;
+  failed: boolean;
+}
+
+/** Streams the request to `base` and the answer back; resolves when the answer is sent. */
+export function forward(req: Request, res: Response, base: URL, timeoutMs: number, sideHeader: Record<string, string>): Promise<Forwarded> {
+  return new Promise((resolve) => {
+    const transport = base.protocol === 'https:' ? https : http;
+    const upstream = transport.request(
+      { protocol: base.protocol, hostname: base.hostname, port: base.port, method: req.method, path: req.originalUrl, headers: forwardedHeaders(req, base), timeout: timeoutMs },
+      (answer) => {
+        const headers: http.OutgoingHttpHeaders = {};
+        for (const [name, value] of Object.entries(answer.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
+        res.writeHead(answer.statusCode ?? 502, { ...headers, ...sideHeader });
+        answer.pipe(res);
+        answer.on('end', () => resolve({ status: answer.statusCode ?? 502, failed: (answer.statusCode ?? 502) >= 500 }));
+        answer.on('error', () => resolve({ status: 502, failed: true }));
+      },
+    );
+    const fail = () => {
+      if (!res.headersSent) res.status(502).set(sideHeader).json({ error: 'bad_gateway', message: 'the new backend did not answer' });
+      else res.destroy();
+      resolve({ status: 502, failed: true });
+    };
+    upstream.on('timeout', () => upstream.destroy(new Error('timeout')));
+    upstream.on('error', fail);
+    req.pipe(upstream);
+  });
+}
+
+/** A GET to the new backend for comparison: status and body, or null when it failed. */
+export function fetchShadow(req: Request, base: URL, timeoutMs: number): Promise<{ status: number; body: Buffer } | null> {
+  return new Promise((resolve) => {
+    const transport = base.protocol === 'https:' ? https : http;
+    const upstream = transport.request(
+      { protocol: base.protocol, hostname: base.hostname, port: base.port, method: 'GET', path: req.originalUrl, headers: { ...forwardedHeaders(req, base), 'x-markethub-shadow': '1' }, timeout: timeoutMs },
+      (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (c: Buffer) => chunks.push(c));
+        answer.on('end', () => resolve({ status: answer.statusCode ?? 0, body: Buffer.concat(chunks) }));
+        answer.on('error', () => resolve(null));
+      },
+    );
+    upstream.on('timeout', () => upstream.destroy(new Error('timeout')));
+    upstream.on('error', () => resolve(null));
+    upstream.end();
+  });
+}
