@@ -49,6 +49,20 @@ function stateOf(row: { percentage: string; writes: boolean; shadow: boolean; up
   return { percentage: Number(row.percentage), writes: row.writes, shadow: row.shadow, updatedAt: row.updated_at.toISOString() };
 }
 
+/** Sends everyone back to legacy, recorded, if cutover was ever set up here; true when it changed anything. */
+export async function resetCutover(client: pg.Client, by: string, reason: string): Promise<boolean> {
+  const { rows: exists } = await client.query<{ ok: boolean }>(`SELECT to_regclass('${S}.state') IS NOT NULL AS ok`);
+  if (!exists[0]!.ok) return false;
+  const { rows } = await client.query(
+    `WITH old AS (SELECT percentage, writes, shadow, updated_at FROM ${S}.state),
+          new AS (UPDATE ${S}.state SET percentage = 0, writes = false, updated_at = now() WHERE percentage > 0 OR writes RETURNING percentage, writes, shadow, updated_at)
+     INSERT INTO ${S}.changes (changed_by, from_state, to_state, reason)
+     SELECT $1, to_jsonb(old), to_jsonb(new), $2 FROM old, new RETURNING id`,
+    [by, reason],
+  );
+  return rows.length > 0;
+}
+
 export class CutoverStore {
   private cached: { state: CutoverState; at: number } | undefined;
 

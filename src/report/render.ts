@@ -148,6 +148,7 @@ export function renderRollbackTerminal(report: RollbackReport): string {
   if (report.outcome === 'nothing-to-do') return 'Nothing to roll back: no URL rewrites, uploaded objects or created tables are left.\n';
   const would = report.dryRun ? 'would be ' : '';
   const out: string[] = [];
+  if (report.cutoverReset) out.push('Cutover: everyone is back on the legacy backend (0%)');
   if (report.urls) {
     const restored = Object.values(report.urls.restored).reduce((a, b) => a + b, 0);
     out.push(`URLs: ${restored} values ${would}restored${Object.keys(report.urls.restored).length ? ` (${Object.entries(report.urls.restored).map(([t, n]) => `${t} ${n}`).join(', ')})` : ''}`);

@@ -113,8 +113,14 @@ describe('a full rollback', () => {
     assert.equal(urlsOnly.code, 0, urlsOnly.stderr);
     assert.deepEqual(await urlColumns(m.target), urlsBefore, 'every URL byte for byte as before');
 
+    const staged = await m.cli(['cutover', 'set', '30']);
+    assert.equal(staged.code, 0, staged.stderr);
     const rest = await m.cli(['migrate', 'rollback', '--yes', '--json']);
     assert.equal(rest.code, 0, rest.stderr);
+    assert.equal(JSON.parse(rest.stdout).cutoverReset, true);
+    const cutover = JSON.parse((await m.cli(['cutover', 'status', '--json'])).stdout);
+    assert.equal(cutover.state.percentage, 0, 'traffic is back on legacy');
+    assert.equal(cutover.changes[0].changedBy, 'migrate rollback');
     assert.deepEqual(await listKeys(s3.client, m.bucket), ['products/p1-0.jpg', 'vendor/unrelated.txt']);
     assert.deepEqual(await publicObjects(m.target), objectsBefore);
     const { rows } = await m.target.client.query('SELECT note FROM public.keep_me');

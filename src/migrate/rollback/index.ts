@@ -5,6 +5,7 @@ import { maskDsn, USAGE_ERROR, UserError, type Dsn } from '../../config/index.js
 import { connectPostgres } from '../db/postgres.js';
 import { createS3Client, type S3Options } from '../files/s3.js';
 import { finishRun, LEDGER_SCHEMA, ledgerExists, lockMigration, startRun } from '../ledger/index.js';
+import { resetCutover } from '../../cutover/store.js';
 import { appWritesSince, dbMigrations, dropMigration, type AppWrites } from './database.js';
 import { deleteUploadedObjects, objectsToDelete, type FilesUndoResult } from './files.js';
 import { undoUrlRewrites, type UrlUndoResult } from './urls.js';
@@ -28,6 +29,8 @@ export interface RollbackReport {
   target: string;
   dryRun: boolean;
   outcome: 'success' | 'nothing-to-do' | 'dry-run';
+  /** The cutover flag was above 0% and was set back to 0% (legacy). */
+  cutoverReset?: boolean;
   urls?: UrlUndoResult;
   files?: FilesUndoResult;
   db?: { dropped: { migrationKey: string; tables: number; views: number; functions: number; schemas: number }[]; appWrites: AppWrites[] };
@@ -85,6 +88,8 @@ export async function migrateRollback(config: RollbackConfig, confirm: (question
     if (!config.dryRun) {
       runId = await startRun(client, { command: 'migrate rollback', migrationKey: 'rollback', source: '', targetSchema: '', options: { urls: config.urls, files: config.files, db: config.db, force: config.force } });
     }
+    // Traffic first: nobody may be served by what is about to be taken apart.
+    if (!config.dryRun) report.cutoverReset = await resetCutover(client, 'migrate rollback', 'migrate rollback: everyone back to the legacy backend');
     if (config.urls) report.urls = await undoUrlRewrites(client, { force: config.force, dryRun: config.dryRun, runId });
     if (config.files && plan.objects > 0) {
       const endpoint = config.s3.endpoint ?? (await lastFilesEndpoint(client));
