@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 // The legacy server: `npm run start:legacy`. MySQL from DATABASE_URL, PORT, JWT_SECRET (required),
-// PAYSTACK_SECRET_KEY and UPLOADS_ROOT from the environment (a .env file is read).
+// PAYSTACK_SECRET_KEY and UPLOADS_ROOT from the environment (a .env file is read). With
+// CUTOVER_DATABASE_URL (the migrated Postgres) and CUTOVER_NEW_BACKEND (its serverless URL), the
+// cutover routing runs in front of the app.
 import 'dotenv/config';
+import express from 'express';
+import { CutoverStore, cutoverMiddleware } from '../cutover/index.js';
 import { createLegacySequelize } from '../db/index.js';
 import { createApp } from './index.js';
 
@@ -36,7 +40,14 @@ async function main(): Promise<void> {
       trustProxy: env.TRUST_PROXY === undefined || env.TRUST_PROXY === 'false' ? false : env.TRUST_PROXY === 'true' ? true : /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY,
     },
   });
-  const server = app.listen(port, () => {
+  const front = express();
+  front.set('trust proxy', app.get('trust proxy'));
+  if (env.CUTOVER_DATABASE_URL && env.CUTOVER_NEW_BACKEND) {
+    const store = await CutoverStore.open(env.CUTOVER_DATABASE_URL).catch(() => fail('cannot reach CUTOVER_DATABASE_URL: start Postgres or fix the URL'));
+    front.use(cutoverMiddleware({ store, newBackend: env.CUTOVER_NEW_BACKEND, onGuard: (reason) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'warn', msg: 'cutover guard', reason })}\n`) }));
+  }
+  front.use(app);
+  const server = front.listen(port, () => {
     const address = server.address();
     const bound = typeof address === 'object' && address ? address.port : port;
     process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'listening', port: bound })}\n`);
