@@ -224,3 +224,20 @@ test('/api/worker and /api/cron/check-dlq answer 401 without the Bearer secret',
     secret = undefined;
   }
 });
+
+test('a job whose worker died is claimed again when its lock expires; the dead claim cannot finish it', async () => {
+  let ran = 0;
+  const handlers: JobHandlers = { crashy: async () => { ran++; } };
+  await drain(defaultHandlers()); // whatever earlier tests left due (the check-dlq route's alert)
+  const { id } = await queue.enqueue('crashy', {});
+  const [abandoned] = await queue.claim(10, 200);
+  assert.equal(abandoned?.id, id);
+  assert.equal((await runWorker(deps(), handlers, { once: true })).claimed, 0, 'held while the lock lasts');
+  await new Promise((r) => setTimeout(r, 300));
+  const report = await runWorker(deps(), handlers, { once: true });
+  assert.deepEqual([report.claimed, report.succeeded, ran], [1, 1, 1]);
+  assert.equal(await queue.complete(abandoned!), false, 'the expired claim is fenced off');
+  assert.deepEqual(await queue.fail(abandoned!, 'late'), { outcome: 'lost' });
+  const { rows: [row] } = await pool.query('SELECT status, attempts FROM markethub_jobs.jobs WHERE id = $1', [id]);
+  assert.deepEqual(row, { status: 'done', attempts: 2 });
+});
