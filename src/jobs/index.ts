@@ -20,6 +20,8 @@ export { scheduleLegacyJobs } from './schedule.js';
 export function jobDepsFromEnv(env: NodeJS.ProcessEnv = process.env): JobDeps {
   if (!env.DATABASE_URL) throw new Error('DATABASE_URL is not set');
   const db = new pg.Pool({ connectionString: env.DATABASE_URL, max: 2, idleTimeoutMillis: 1_000 });
+  // An idle connection the server closes must not crash the function; the next query reconnects.
+  db.on('error', () => {});
   return {
     db,
     queue: new PostgresJobQueue({ pool: db }),

@@ -38,6 +38,8 @@ export class PostgresJobQueue implements JobQueue {
       this.ownsPool = false;
     } else if (options.url) {
       this.pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 2, idleTimeoutMillis: 1_000 });
+      // An idle connection the server closes must not crash the process; the next query reconnects.
+      this.pool.on('error', () => {});
       this.ownsPool = true;
     } else {
       throw new Error('PostgresJobQueue needs a pool or a url');
