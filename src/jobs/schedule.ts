@@ -5,6 +5,10 @@ import { CRON_SCHEDULES } from './http.js';
 import { runWorker, type JobDeps, type JobHandlers, type WorkerOptions } from './worker.js';
 
 export interface LegacySchedule {
+  /** Runs a task now, as its schedule would (an operator's nudge, and tests). */
+  runNow(name: 'worker' | 'check-dlq'): Promise<unknown>;
+  /** When each task runs next. */
+  nextRuns(): Record<string, Date | null>;
   stop(): Promise<void>;
 }
 
@@ -24,8 +28,14 @@ export function scheduleLegacyJobs(deps: JobDeps, handlers: JobHandlers, options
     cron.schedule(byPath['/api/cron/check-dlq']!, run('check-dlq', () => checkDeadLetters(deps)), { name: 'check-dlq', noOverlap: true }),
   ];
   return {
+    runNow(name) {
+      const task = tasks.find((t) => t.name === name);
+      if (!task) throw new Error(`no scheduled task "${name}"`);
+      return task.execute();
+    },
+    nextRuns: () => Object.fromEntries(tasks.map((t) => [t.name, t.getNextRun()])),
     async stop() {
-      await Promise.all(tasks.map((t) => t.stop()));
+      await Promise.all(tasks.map((t) => t.destroy()));
     },
   };
 }

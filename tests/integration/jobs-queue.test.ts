@@ -8,7 +8,7 @@ import pg from 'pg';
 import request from 'supertest';
 import { SMTPServer } from 'smtp-server';
 import {
-  applyAppMigrations, backoffDelay, checkDeadLetters, defaultHandlers, jobRoutes, PostgresJobQueue, runWorker, smtpMailer,
+  applyAppMigrations, backoffDelay, scheduleLegacyJobs, checkDeadLetters, defaultHandlers, jobRoutes, PostgresJobQueue, runWorker, smtpMailer,
   type JobDeps, type JobHandlers, type Mailer,
 } from '../../src/jobs/index.js';
 import { runCli } from '../helpers/cli.js';
@@ -240,4 +240,22 @@ test('a job whose worker died is claimed again when its lock expires; the dead c
   assert.deepEqual(await queue.fail(abandoned!, 'late'), { outcome: 'lost' });
   const { rows: [row] } = await pool.query('SELECT status, attempts FROM markethub_jobs.jobs WHERE id = $1', [id]);
   assert.deepEqual(row, { status: 'done', attempts: 2 });
+});
+
+test('the legacy server runs the same worker and check through node-cron', async () => {
+  let ran = 0;
+  await drain(defaultHandlers());
+  const schedule = scheduleLegacyJobs(deps(), { legacy: async () => { ran++; } }, { worker: { budgetMs: 2_000 } });
+  try {
+    const next = schedule.nextRuns();
+    assert.ok(next.worker instanceof Date && next.worker.getTime() - Date.now() <= 60_000, 'worker every minute');
+    assert.ok(next['check-dlq'] instanceof Date);
+    const { id } = await queue.enqueue('legacy', {});
+    await schedule.runNow('worker');
+    assert.equal(ran, 1);
+    const { rows: [row] } = await pool.query('SELECT status FROM markethub_jobs.jobs WHERE id = $1', [id]);
+    assert.equal(row.status, 'done');
+  } finally {
+    await schedule.stop();
+  }
 });
