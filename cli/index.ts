@@ -4,6 +4,8 @@ import { Command, CommanderError, Option } from 'commander';
 import dotenv from 'dotenv';
 import { migrateDbConfig, migrateFilesConfig, migrateRollbackConfig, migrateStatusConfig, migrateVerifyConfig, redactSecrets, USAGE_ERROR, UserError } from '../src/config/index.js';
 import { createInterface } from 'node:readline/promises';
+import { DsnError, parseDsn } from '../src/config/dsn.js';
+import type { DeadLetter } from '../src/jobs/index.js';
 import { renderFilesTerminal, renderJson, renderRollbackTerminal, renderStatusTerminal, renderTerminal, renderVerifyTerminal } from '../src/report/render.js';
 import { createUi } from '../src/ui/index.js';
 
@@ -296,6 +298,128 @@ cutover
     await store.change({ percentage: 0, writes: false }, changedBy(), 'rollback');
     return 'everyone is on the legacy backend (0%)\n';
   }));
+
+// --- jobs: the operator's view of the job queue's dead letters (the queue runs in the app)
+
+function jobsDatabase(flags: { database?: string }): string {
+  const url = flags.database ?? process.env.DATABASE_URL;
+  if (!url) throw new UserError('--database is required (or DATABASE_URL): postgres://user[:password]@host[:port]/database', USAGE_ERROR);
+  try {
+    const dsn = parseDsn(url, 'postgres', '--database');
+    secrets.push(dsn.password);
+    return url;
+  } catch (error) {
+    if (error instanceof DsnError) throw new UserError(error.message, USAGE_ERROR);
+    throw error;
+  }
+}
+
+async function withJobQueue<T>(flags: { database?: string }, work: (queue: import('../src/jobs/index.js').PostgresJobQueue) => Promise<T>): Promise<T> {
+  const { PostgresJobQueue } = await import('../src/jobs/index.js');
+  const queue = new PostgresJobQueue({ url: jobsDatabase(flags), poolSize: 1 });
+  try {
+    return await work(queue);
+  } catch (error) {
+    const e = error as { code?: string };
+    if (e.code === '42P01') throw new UserError('no job queue in this database: run `markethub jobs migrate --database ...` first');
+    if (e.code === 'ECONNREFUSED' || e.code === '3D000' || e.code === '28P01') throw new UserError(`cannot use the database: ${(error as Error).message}`);
+    throw error;
+  } finally {
+    await queue.close().catch(() => {});
+  }
+}
+
+function jobIds(flags: { id?: string[]; all?: boolean }): string[] | undefined {
+  if (flags.all && flags.id?.length) throw new UserError('give --id or --all, not both', USAGE_ERROR);
+  if (!flags.all && !flags.id?.length) throw new UserError('name the jobs with --id N (repeatable) or use --all', USAGE_ERROR);
+  if (flags.all) return undefined;
+  for (const id of flags.id!) if (!/^\d+$/.test(id)) throw new UserError(`--id must be a job number, got "${id}"`, USAGE_ERROR);
+  return flags.id;
+}
+
+function renderDeadLetters(rows: DeadLetter[]): string {
+  if (rows.length === 0) return 'The dead-letter queue is empty.\n';
+  const lines = rows.map((d) => `#${d.id}  ${d.type}  ${d.attempts} attempts  dead ${d.deadAt}${d.key ? `  key ${d.key}` : ''}\n    ${d.error}`);
+  return `${rows.length} dead job(s):\n${lines.join('\n')}\n`;
+}
+
+const jobs = program.command('jobs').description('the background job queue: its tables and its dead-letter queue');
+const databaseOption = () => new Option('--database <url>', 'the app\'s Postgres, postgres://user:pass@host:5432/db (env DATABASE_URL)');
+
+jobs
+  .command('migrate')
+  .description('create or upgrade the queue tables (migrations/app/*.sql)')
+  .addOption(databaseOption())
+  .addOption(new Option('--verbose', 'show stack traces for errors'))
+  .action(async (flags: { database?: string; verbose?: boolean }) => {
+    try {
+      const { applyAppMigrations } = await import('../src/jobs/index.js');
+      const applied = await withJobQueue(flags, (queue) => applyAppMigrations(queue.pool));
+      process.stdout.write(applied.length ? `Applied ${applied.join(', ')}\n` : 'The job tables are up to date.\n');
+    } catch (error) {
+      fail(error, Boolean(flags.verbose));
+    }
+  });
+
+const dlq = jobs.command('dlq').description('jobs that failed every attempt: list, retry, purge');
+
+dlq
+  .command('list')
+  .description('dead jobs with their last error')
+  .addOption(databaseOption())
+  .option('--limit <n>', 'at most this many', '100')
+  .option('--json', 'JSON on stdout, with every attempt\'s error')
+  .addOption(new Option('--verbose', 'show stack traces for errors'))
+  .action(async (flags: { database?: string; limit: string; json?: boolean; verbose?: boolean }) => {
+    try {
+      const limit = Number(flags.limit);
+      if (!Number.isInteger(limit) || limit < 1) throw new UserError('--limit must be a positive whole number', USAGE_ERROR);
+      const rows = await withJobQueue(flags, (queue) => queue.deadLetters({ limit }));
+      process.stdout.write(redactSecrets(flags.json ? JSON.stringify(rows, null, 2) + '\n' : renderDeadLetters(rows), secrets));
+    } catch (error) {
+      fail(error, Boolean(flags.verbose));
+    }
+  });
+
+dlq
+  .command('retry')
+  .description('put dead jobs back in the queue with fresh attempts')
+  .addOption(databaseOption())
+  .option('--id <n...>', 'job numbers (repeatable)')
+  .option('--all', 'every dead job')
+  .option('--json', 'JSON on stdout')
+  .addOption(new Option('--verbose', 'show stack traces for errors'))
+  .action(async (flags: { database?: string; id?: string[]; all?: boolean; json?: boolean; verbose?: boolean }) => {
+    try {
+      const ids = jobIds(flags);
+      const retried = await withJobQueue(flags, (queue) => queue.retryDead(ids));
+      process.stdout.write(flags.json ? JSON.stringify({ retried }) + '\n' : `${retried} job(s) back in the queue.\n`);
+    } catch (error) {
+      fail(error, Boolean(flags.verbose));
+    }
+  });
+
+dlq
+  .command('purge')
+  .description('delete dead jobs for good (their idempotency keys become free)')
+  .addOption(databaseOption())
+  .option('--id <n...>', 'job numbers (repeatable)')
+  .option('--all', 'every dead job')
+  .option('--yes', 'do it without asking')
+  .option('--json', 'JSON on stdout')
+  .addOption(new Option('--verbose', 'show stack traces for errors'))
+  .action(async (flags: { database?: string; id?: string[]; all?: boolean; yes?: boolean; json?: boolean; verbose?: boolean }) => {
+    try {
+      const ids = jobIds(flags);
+      if (!flags.yes && !(await confirmOnTerminal(`Delete ${ids ? ids.length : 'every'} dead job(s) for good?`))) {
+        throw new UserError('not confirmed: add --yes to purge', USAGE_ERROR);
+      }
+      const purged = await withJobQueue(flags, (queue) => queue.purgeDead(ids));
+      process.stdout.write(flags.json ? JSON.stringify({ purged }) + '\n' : `${purged} dead job(s) deleted.\n`);
+    } catch (error) {
+      fail(error, Boolean(flags.verbose));
+    }
+  });
 
 program
   .command('s3')

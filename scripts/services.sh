@@ -22,3 +22,9 @@ if ! mysqladmin -h 127.0.0.1 -uroot ping >/dev/null 2>&1; then
   start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
 fi
 wait_for MariaDB mysqladmin -h 127.0.0.1 -uroot ping
+
+# Redis for the cache tests: in memory only, nothing on disk.
+if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no >/dev/null
+fi
+wait_for Redis redis-cli -h 127.0.0.1 -p 6379 ping

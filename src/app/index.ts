@@ -5,6 +5,9 @@ import express, { type Express } from 'express';
 import type { Sequelize } from 'sequelize';
 import { resolveConfig, type AppConfig } from './config.js';
 import type { AppContext } from './context.js';
+import type { RedisCache } from '../cache/redis-cache.js';
+import { markethubResponseCache } from '../cache/index.js';
+import { authenticate } from './middleware/auth.js';
 import { errorHandler, notFoundHandler } from './middleware/errors.js';
 import { requestContext } from './middleware/request.js';
 import { dialectOf } from './models/dialect.js';
@@ -28,9 +31,11 @@ export { s3Storage, s3ObjectKey, S3_UPLOAD_PREFIXES, type S3StorageOptions } fro
 export interface CreateAppOptions {
   sequelize: Sequelize;
   config: AppConfig;
+  /** Redis response cache for public GETs (X-Cache), invalidated by writes; health reports it. */
+  cache?: RedisCache;
 }
 
-export function createApp({ sequelize, config }: CreateAppOptions): Express {
+export function createApp({ sequelize, config, cache }: CreateAppOptions): Express {
   const resolved = resolveConfig(config);
   const ctx: AppContext = { sequelize, models: defineModels(sequelize), config: resolved, dialect: dialectOf(sequelize) };
   const app = express();
@@ -39,12 +44,13 @@ export function createApp({ sequelize, config }: CreateAppOptions): Express {
   app.set('json spaces', 0);
 
   app.use(requestContext(resolved.logger));
+  if (cache) app.use('/api', markethubResponseCache(cache, authenticate(ctx)));
   // Before the JSON parser: the signature covers the raw bytes.
   app.use('/api/webhooks', webhooksRouter(ctx));
   app.use(express.json({ limit: '100kb' }));
 
   const api = express.Router();
-  api.use('/health', healthRouter(ctx));
+  api.use('/health', healthRouter(ctx, cache));
   api.use('/auth', authRouter(ctx));
   api.use('/users', usersRouter(ctx));
   api.use('/products', productsRouter(ctx));

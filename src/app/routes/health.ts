@@ -1,6 +1,7 @@
 // GET /api/health: the database, the file storage and any configured extra (cache) answer, or 503.
 import { Router } from 'express';
 import type { AppContext } from '../context.js';
+import type { CacheHealth } from '../../cache/redis-cache.js';
 
 async function timed(check: () => Promise<unknown>, timeoutMs = 3_000): Promise<{ status: 'ok' | 'error'; latencyMs: number; error?: string }> {
   const started = Date.now();
@@ -20,7 +21,7 @@ async function timed(check: () => Promise<unknown>, timeoutMs = 3_000): Promise<
   }
 }
 
-export function healthRouter(ctx: AppContext): Router {
+export function healthRouter(ctx: AppContext, cache?: { health(): Promise<CacheHealth> }): Router {
   const router = Router();
   router.get('/', async (_req, res) => {
     const checks: Record<string, () => Promise<unknown>> = {
@@ -32,6 +33,8 @@ export function healthRouter(ctx: AppContext): Router {
     const results = await Promise.all(names.map((n) => timed(checks[n]!)));
     const report = Object.fromEntries(names.map((n, i) => [n, results[i]]));
     const ok = results.every((r) => r.status === 'ok');
+    // The app answers without its cache (uncached), so a degraded cache is reported but is not a 503.
+    report.cache = { status: cache ? await cache.health() : 'not configured' } as never;
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', dialect: ctx.dialect, checks: report });
   });
   return router;
