@@ -1,22 +1,14 @@
 // Scheduled jobs as HTTP routes (Vercel Cron calls GET with `Authorization: Bearer $CRON_SECRET`).
 // Each job does its work in Postgres and answers a JSON summary. Without CRON_SECRET set, every call
 // is refused: an unset secret must not mean "open to anyone".
-import { timingSafeEqual, createHash } from 'node:crypto';
+import { cronAuthorized } from '../src/jobs/http.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { QueryTypes, type Sequelize } from 'sequelize';
 
 export type CronJob = (sequelize: Sequelize, now: Date) => Promise<Record<string, unknown>>;
 
 /** Constant-time check of `Authorization: Bearer <secret>`; false when the secret is unset or empty. */
-export function cronAuthorized(header: string | string[] | undefined, secret: string | undefined): boolean {
-  if (!secret) return false;
-  const value = Array.isArray(header) ? header[0] : header;
-  if (typeof value !== 'string') return false;
-  // Hash both sides: equal lengths for timingSafeEqual, and no early exit on a length difference.
-  const given = createHash('sha256').update(value).digest();
-  const expected = createHash('sha256').update(`Bearer ${secret}`).digest();
-  return timingSafeEqual(given, expected);
-}
+export { cronAuthorized };
 
 async function count(sequelize: Sequelize, sql: string, replacements: Record<string, unknown> = {}): Promise<number> {
   const [, meta] = await sequelize.query(sql, { replacements });

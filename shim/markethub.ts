@@ -1,7 +1,10 @@
 // The MarketHub app as a function instance: Postgres (pool of one) from DATABASE_URL, uploads to S3,
 // configuration from the environment. Everything is created on the first invocation, not at import,
 // so a cold start that never reaches the app (a cron call refused) opens nothing.
+import express from 'express';
 import { createApp, s3Storage, type AppConfig } from '../src/app/index.js';
+import { cacheFromEnv } from '../src/cache/index.js';
+import { defaultHandlers, defaultJobDeps, jobRoutes } from '../src/jobs/index.js';
 import { createS3Client } from '../src/migrate/files/s3.js';
 import { cronHandler, type CronJobName } from './cron.js';
 import { serverlessDatabase, type ServerlessDatabase } from './database.js';
@@ -45,7 +48,7 @@ export function markethubVercelHandler(env: NodeJS.ProcessEnv = process.env, ove
     if (!handler) {
       try {
         const db = instanceDatabase(env);
-        const app = createApp({ sequelize: db.sequelize, config: { ...serverlessAppConfig(env), ...overrides } });
+        const app = createApp({ sequelize: db.sequelize, config: { ...serverlessAppConfig(env), ...overrides }, cache: cacheFromEnv(env) });
         handler = toVercel(app, { onInvoke: db.hooks.onInvoke, onSettled: db.hooks.onSettled });
       } catch (error) {
         if (!(error instanceof ConfigurationError)) throw error;
@@ -71,4 +74,11 @@ export function markethubCronHandler(name: CronJobName, env: NodeJS.ProcessEnv =
     });
     await handler(req, res);
   };
+}
+
+/** `api/worker.ts` and `api/cron/check-dlq.ts`: the job queue's worker and dead-letter check (Bearer CRON_SECRET). */
+export function markethubJobsHandler(): VercelHandler {
+  const app = express();
+  app.use('/api', jobRoutes({ deps: defaultJobDeps, handlers: defaultHandlers() }));
+  return toVercel(app);
 }

@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test';
 import pg from 'pg';
 import { cronAuthorized, CRON_JOBS, markethubCronHandler, type CronJobName } from '../../shim/index.js';
 import { instanceDatabase } from '../../shim/markethub.js';
+import { CRON_SCHEDULES } from '../../src/jobs/index.js';
 import { prepareMigratedTemplate, type MigratedTemplate } from '../shim/fixture.js';
 import { vercelServer, type RunningServer } from '../shim/transports.js';
 
@@ -149,9 +150,11 @@ test('vercel.json: every /api path reaches the app, each cron job has its schedu
     '/api/cron/inventory-check': '*/30 * * * *',
     '/api/cron/vendor-payouts': '0 0 * * 0',
     '/api/cron/email-digest': '0 9 * * 1',
+    ...Object.fromEntries(CRON_SCHEDULES.map((c) => [c.path, c.schedule])),
   });
-  assert.deepEqual(Object.keys(CRON_JOBS).map((n) => `/api/cron/${n}`).sort(), Object.keys(schedules).sort());
+  assert.deepEqual([...Object.keys(CRON_JOBS).map((n) => `/api/cron/${n}`), ...CRON_SCHEDULES.map((c) => c.path)].sort(), Object.keys(schedules).sort());
   for (const name of Object.keys(CRON_JOBS)) await readFile(path.join(ROOT, 'api', 'cron', `${name}.ts`));
+  for (const c of CRON_SCHEDULES) await readFile(path.join(ROOT, `${c.path}.ts`));
   assert.ok(config.functions['api/index.ts'].maxDuration > 0);
   assert.ok(config.functions['api/cron/*.ts'].maxDuration > 0);
 });
