@@ -282,9 +282,11 @@ async function throttlingProxy(target: string): Promise<{ endpoint: string; clos
     const tries = (seen.get(url) ?? 0) + 1;
     seen.set(url, tries);
     if (req.method === 'PUT' && (url.includes('always') || (url.includes('twice') && tries <= 2))) {
-      req.resume();
-      res.writeHead(503, { 'content-type': 'application/xml' });
-      res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>');
+      // Answer once the body is in: answering earlier can reset the connection while the client still sends.
+      req.resume().on('end', () => {
+        res.writeHead(503, { 'content-type': 'application/xml' });
+        res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>');
+      });
       return;
     }
     const forward = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: url, headers: req.headers }, (answer) => {
