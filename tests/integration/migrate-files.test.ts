@@ -8,7 +8,7 @@ import { chmod, mkdir, mkdtemp, readFile, rm, symlink, utimes, writeFile } from 
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { FilesReport } from '../../src/report/model.js';
 import { CLI_PATH, runCli } from '../helpers/cli.js';
 import { freshPostgres } from '../helpers/databases.js';
@@ -221,6 +221,19 @@ test('objects already in the bucket: identical bytes are kept as pre-existing, d
   assert.equal(await objectSha256(s3.client, s.bucket, 'products/other.jpg'), sha256('someone else wrote this'));
   const statuses = Object.fromEntries((await s.manifest()).map((m) => [m.key, m.status]));
   assert.deepEqual(statuses, { 'products/new.jpg': 'uploaded', 'products/same.jpg': 'pre-existing' });
+});
+
+test('a re-run sends again an object deleted from the bucket, and never overwrites one replaced by someone else', async () => {
+  const s = await setup('changed-remote');
+  await writeTree(s.uploads, { 'product-images/deleted.jpg': 'mine 1', 'product-images/replaced.jpg': 'mine 2', 'product-images/kept.jpg': 'mine 3' });
+  await migrateFiles(s);
+  await s3.client.send(new DeleteObjectCommand({ Bucket: s.bucket, Key: 'products/deleted.jpg' }));
+  await s3.client.send(new PutObjectCommand({ Bucket: s.bucket, Key: 'products/replaced.jpg', Body: 'someone else' }));
+  const report = await migrateFiles(s, [], 1);
+  assert.deepEqual([report.files.uploaded, report.files.unchanged, report.files.conflicts], [1, 1, 1]);
+  assert.equal(await objectSha256(s3.client, s.bucket, 'products/deleted.jpg'), sha256('mine 1'));
+  assert.equal(await objectSha256(s3.client, s.bucket, 'products/replaced.jpg'), sha256('someone else'));
+  assert.deepEqual(report.fileProblems.map((p) => p.path), ['product-images/replaced.jpg']);
 });
 
 test('--dry-run uploads nothing and writes nothing to the target', async () => {

@@ -4,7 +4,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
 import type { TransferProgress } from '../../ui/index.js';
 import type { FilesMapping } from './config.js';
-import { digestFile, etagMatches, readSmallFile, type FileDigest } from './hash.js';
+import { bareEtag, digestFile, etagMatches, readSmallFile, type FileDigest } from './hash.js';
 import { locationId, objectLocationOf, type ObjectLocation } from './keys.js';
 import { isConfirmed, OURS, type ManifestRow, type ManifestWriter } from './manifest.js';
 import { withRetry } from './retry.js';
@@ -93,9 +93,14 @@ export async function uploadFiles(
   const syncOne = async (file: LocalFile, location: ObjectLocation, listPrefix: string): Promise<void> => {
     const prior = manifest.get(locationId(location));
     if (isConfirmed(prior) && prior!.size === file.size && prior!.mtimeNs === file.mtimeNs && prior!.localPath === file.relative) {
-      result.counts.unchanged++;
-      result.confirmed.set(locationId(location), prior!);
-      return;
+      // The file has not changed since it was confirmed; the listing (one request per 1,000 keys) says
+      // whether the object is still there, so an object deleted since is sent again.
+      const remote = await remoteObject(location, listPrefix);
+      if (remote && remote.size === prior!.size && (prior!.etag === null || bareEtag(remote.etag) === bareEtag(prior!.etag))) {
+        result.counts.unchanged++;
+        result.confirmed.set(locationId(location), prior!);
+        return;
+      }
     }
     let digest: FileDigest | undefined;
     let sent = false;
@@ -123,8 +128,10 @@ export async function uploadFiles(
             await record(row(ours ? 'uploaded' : 'pre-existing', remote.etag ?? null));
             return ours ? 'already-there' : 'pre-existing';
           }
-          // Bytes we did not write stay untouched: overwriting them would make rollback lossy.
-          if (remote && !(prior && OURS.includes(prior.status))) return 'conflict';
+          // Bytes we did not write stay untouched: overwriting them would make rollback lossy. That
+          // includes an object someone replaced after we uploaded it (its ETag is no longer ours).
+          const replaced = prior?.etag != null && remote !== undefined && bareEtag(remote.etag) !== bareEtag(prior.etag);
+          if (remote && (!(prior && OURS.includes(prior.status)) || replaced)) return 'conflict';
           if (options.dryRun) return 'would-upload';
           if (!sent) await record(row('uploading', null));
           sent = true;
