@@ -1,7 +1,14 @@
 // The cutover flag, in one place both backends read (the target Postgres), its history, and the
 // counters the routing middleware reports.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { ensureLedger } from '../migrate/ledger/index.js';
+
+// dist/src/cutover -> the project root
+const SCHEMA_SQL = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../migrations/cutover/001_cutover.sql');
+/** Serialises the (idempotent) creation of the cutover schema between processes. */
+const SCHEMA_LOCK = 0x6d68_6375;
 
 export interface CutoverState {
   percentage: number;
@@ -75,10 +82,14 @@ export class CutoverStore {
   static async open(url: string, options: { cacheMs?: number } = {}): Promise<CutoverStore> {
     const pool = new pg.Pool({ connectionString: url, max: 2, application_name: 'markethub-cutover' });
     pool.on('error', () => {});
+    // Created where cutover is first used, not by every migration: a target that never cuts over has none.
+    const sql = await readFile(SCHEMA_SQL, 'utf8');
     const client = await pool.connect();
     try {
-      await ensureLedger(client as unknown as pg.Client);
+      await client.query('SELECT pg_advisory_lock($1)', [SCHEMA_LOCK]);
+      await client.query(sql);
     } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [SCHEMA_LOCK]).catch(() => {});
       client.release();
     }
     return new CutoverStore(pool, options.cacheMs ?? 1000);
