@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // The `markethub` command: option parsing, output and exit codes. The work lives in src/.
+import { createInterface } from 'node:readline/promises';
 import { Command, CommanderError, Option } from 'commander';
 import dotenv from 'dotenv';
-import { migrateDbConfig, migrateFilesConfig, migrateRollbackConfig, migrateStatusConfig, migrateVerifyConfig, redactSecrets, USAGE_ERROR, UserError } from '../src/config/index.js';
-import { createInterface } from 'node:readline/promises';
 import { DsnError, parseDsn } from '../src/config/dsn.js';
+import { migrateDbConfig, migrateFilesConfig, migrateRollbackConfig, migrateStatusConfig, migrateVerifyConfig, redactSecrets, USAGE_ERROR, UserError } from '../src/config/index.js';
 import type { DeadLetter } from '../src/jobs/index.js';
 import { renderFilesTerminal, renderJson, renderRollbackTerminal, renderStatusTerminal, renderTerminal, renderVerifyTerminal } from '../src/report/render.js';
 import { createUi } from '../src/ui/index.js';
