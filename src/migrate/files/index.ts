@@ -1,6 +1,8 @@
 // `migrate files`: scan -> hash -> upload -> confirm -> rewrite URLs, with the manifest and the
 // rewrite journal in the target's ledger so a re-run resumes and rollback can undo exactly.
+import { existsSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
 import type pg from 'pg';
 import { maskDsn, UserError, type Dsn } from '../../config/index.js';
 import type { FilesReport } from '../../report/model.js';
@@ -11,7 +13,7 @@ import type { FilesMapping } from './config.js';
 import { locationId } from './keys.js';
 import { loadManifest, ManifestWriter } from './manifest.js';
 import { rewriteUrls } from './rewrite.js';
-import { checkBucket, createS3Client, type S3Options } from './s3.js';
+import { BucketListings, checkBucket, createS3Client, type S3Options } from './s3.js';
 import { scanUploads } from './scan.js';
 import { uploadFiles } from './upload.js';
 
@@ -88,6 +90,11 @@ async function run(config: MigrateFilesConfig, client: pg.Client, context: RunCo
     for (const bucket of context.buckets) await checkBucket(s3, bucket);
     checking.done();
 
+    // Every destination is listed while the tree is scanned: re-runs compare against it, first runs find what was there.
+    const listings = new BucketListings(s3);
+    for (const [folder, d] of Object.entries(config.mapping.folders)) {
+      if (existsSync(path.join(context.root, folder))) listings.prefetch(d.bucket ?? config.bucket, d.prefix);
+    }
     const scanning = ui.phase(`scanning ${context.root}`);
     const scan = await scanUploads(context.root);
     scanning.done(`found ${scan.files.length} files under ${context.root}`);
@@ -96,7 +103,7 @@ async function run(config: MigrateFilesConfig, client: pg.Client, context: RunCo
     const writer = config.dryRun ? null : new ManifestWriter(client, context.migrationKey, context.runId!);
     const progress = ui.transfer(scan.files.length);
     const started = process.hrtime.bigint();
-    const uploaded = await uploadFiles(scan.files, s3, manifest, writer, progress, {
+    const uploaded = await uploadFiles(scan.files, s3, listings, manifest, writer, progress, {
       mapping: config.mapping, defaultBucket: config.bucket, concurrency: config.concurrency,
       multipartThreshold: config.multipartThreshold, dryRun: config.dryRun, attempts: config.attempts, signal,
     });

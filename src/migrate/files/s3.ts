@@ -54,6 +54,28 @@ export async function listObjects(client: S3Client, bucket: string, prefix: stri
   return objects;
 }
 
+/** Listings of bucket prefixes, each fetched once, on first use or ahead of it. */
+export class BucketListings {
+  private readonly listings = new Map<string, Promise<Map<string, RemoteObject>>>();
+
+  constructor(private readonly client: S3Client) {}
+
+  /** Starts listing a prefix now (e.g. while the local tree is scanned); errors surface on `object`. */
+  prefetch(bucket: string, prefix: string): void {
+    this.listing(bucket, prefix).catch(() => {});
+  }
+
+  async object(bucket: string, prefix: string, key: string): Promise<RemoteObject | undefined> {
+    return (await this.listing(bucket, prefix)).get(key);
+  }
+
+  private listing(bucket: string, prefix: string): Promise<Map<string, RemoteObject>> {
+    const id = `${bucket}/${prefix}`;
+    if (!this.listings.has(id)) this.listings.set(id, listObjects(this.client, bucket, prefix));
+    return this.listings.get(id)!;
+  }
+}
+
 /** Fails with one clear line when the bucket is missing or not ours to write. */
 export async function checkBucket(client: S3Client, bucket: string): Promise<void> {
   try {

@@ -8,7 +8,7 @@ import { bareEtag, digestFile, etagMatches, readSmallFile, type FileDigest } fro
 import { locationId, objectLocationOf, type ObjectLocation } from './keys.js';
 import { isConfirmed, OURS, type ManifestRow, type ManifestWriter } from './manifest.js';
 import { withRetry } from './retry.js';
-import { bucketError, isRetryable, listObjects, partSizeFor, remoteSha256, uploadFile, type RemoteObject } from './s3.js';
+import { bucketError, isRetryable, partSizeFor, remoteSha256, uploadFile, type BucketListings } from './s3.js';
 import type { LocalFile } from './scan.js';
 
 export type FileOutcome =
@@ -64,6 +64,7 @@ class FileChangedMeanwhile extends Error {
 export async function uploadFiles(
   files: LocalFile[],
   client: S3Client,
+  listings: BucketListings,
   manifest: Map<string, ManifestRow>,
   writer: ManifestWriter | null,
   progress: TransferProgress,
@@ -77,13 +78,7 @@ export async function uploadFiles(
     localPaths: new Map(),
     interrupted: false,
   };
-  const listings = new Map<string, Promise<Map<string, RemoteObject>>>();
-  // Listed once per destination, and only when some file there needs a look at the bucket.
-  const remoteObject = async (location: ObjectLocation, listPrefix: string) => {
-    const id = `${location.bucket}/${listPrefix}`;
-    if (!listings.has(id)) listings.set(id, listObjects(client, location.bucket, listPrefix));
-    return (await listings.get(id)!).get(location.key);
-  };
+  const remoteObject = (location: ObjectLocation, listPrefix: string) => listings.object(location.bucket, listPrefix, location.key);
   let fatal: unknown;
   const record = async (row: ManifestRow) => {
     if (writer) await writer.write(row);
