@@ -3,8 +3,7 @@
 import { createInterface } from 'node:readline/promises';
 import { Command, CommanderError, Option } from 'commander';
 import dotenv from 'dotenv';
-import { DsnError, parseDsn } from '../src/config/dsn.js';
-import { migrateDbConfig, migrateFilesConfig, migrateRollbackConfig, migrateStatusConfig, migrateVerifyConfig, redactSecrets, USAGE_ERROR, UserError } from '../src/config/index.js';
+import { dsnFlag, migrateDbConfig, migrateFilesConfig, migrateRollbackConfig, migrateStatusConfig, migrateVerifyConfig, redactSecrets, USAGE_ERROR, UserError } from '../src/config/index.js';
 import type { DeadLetter } from '../src/jobs/index.js';
 import { renderFilesTerminal, renderJson, renderRollbackTerminal, renderStatusTerminal, renderTerminal, renderVerifyTerminal } from '../src/report/render.js';
 import { createUi } from '../src/ui/index.js';
@@ -304,14 +303,8 @@ cutover
 function jobsDatabase(flags: { database?: string }): string {
   const url = flags.database ?? process.env.DATABASE_URL;
   if (!url) throw new UserError('--database is required (or DATABASE_URL): postgres://user[:password]@host[:port]/database', USAGE_ERROR);
-  try {
-    const dsn = parseDsn(url, 'postgres', '--database');
-    secrets.push(dsn.password);
-    return url;
-  } catch (error) {
-    if (error instanceof DsnError) throw new UserError(error.message, USAGE_ERROR);
-    throw error;
-  }
+  secrets.push(dsnFlag(url, 'postgres', '--database').password);
+  return url;
 }
 
 async function withJobQueue<T>(flags: { database?: string }, work: (queue: import('../src/jobs/index.js').PostgresJobQueue) => Promise<T>): Promise<T> {

@@ -77,8 +77,13 @@ export interface MigrateVerifyConfig {
 export function migrateVerifyConfig(flags: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): MigrateVerifyConfig {
   const parsed = MigrateVerifyFlags.safeParse(withEnvironment(flags, env));
   if (!parsed.success) throw new UserError(firstIssue(parsed.error), USAGE_ERROR);
+  return { ...parsed.data, source: dsnFlag(parsed.data.source, 'mysql', '--source'), target: dsnFlag(parsed.data.target, 'postgres', '--target') };
+}
+
+/** A DSN given on the command line; a malformed one is a usage error naming the option. */
+export function dsnFlag(raw: string, kind: 'mysql' | 'postgres', flag: string): Dsn {
   try {
-    return { ...parsed.data, source: parseDsn(parsed.data.source, 'mysql', '--source'), target: parseDsn(parsed.data.target, 'postgres', '--target') };
+    return parseDsn(raw, kind, flag);
   } catch (error) {
     if (error instanceof DsnError) throw new UserError(error.message, USAGE_ERROR);
     throw error;
@@ -118,26 +123,21 @@ export function migrateDbConfig(flags: Record<string, unknown>, env: NodeJS.Proc
   const parsed = MigrateDbFlags.safeParse(withEnvironment(flags, env));
   if (!parsed.success) throw new UserError(firstIssue(parsed.error), USAGE_ERROR);
   const f = parsed.data;
-  try {
-    return {
-      source: parseDsn(f.source, 'mysql', '--source'),
-      target: parseDsn(f.target, 'postgres', '--target'),
-      schema: f.schema,
-      tables: f.tables,
-      exclude: f.exclude,
-      schemaOnly: f.schemaOnly,
-      dataOnly: f.dataOnly,
-      dryRun: f.dryRun,
-      truncate: f.truncate,
-      fresh: f.fresh,
-      jobs: f.jobs,
-      sourceTimezone: f.sourceTimezone,
-      typeMap: f.typeMap ? loadTypeMap(f.typeMap) : undefined,
-    };
-  } catch (error) {
-    if (error instanceof DsnError) throw new UserError(error.message, USAGE_ERROR);
-    throw error;
-  }
+  return {
+    source: dsnFlag(f.source, 'mysql', '--source'),
+    target: dsnFlag(f.target, 'postgres', '--target'),
+    schema: f.schema,
+    tables: f.tables,
+    exclude: f.exclude,
+    schemaOnly: f.schemaOnly,
+    dataOnly: f.dataOnly,
+    dryRun: f.dryRun,
+    truncate: f.truncate,
+    fresh: f.fresh,
+    jobs: f.jobs,
+    sourceTimezone: f.sourceTimezone,
+    typeMap: f.typeMap ? loadTypeMap(f.typeMap) : undefined,
+  };
 }
 
 const httpUrl = (what: string) => z.url({ protocol: /^https?$/, error: `must be an http(s) URL, like ${what}` });
@@ -168,25 +168,20 @@ export function migrateFilesConfig(flags: Record<string, unknown>, env: NodeJS.P
   const parsed = MigrateFilesFlags.safeParse({ ...flags, bucket: flags.bucket ?? env.MARKETHUB_BUCKET, target: flags.target ?? env.DATABASE_URL });
   if (!parsed.success) throw new UserError(firstIssue(parsed.error), USAGE_ERROR);
   const f = parsed.data;
-  try {
-    return {
-      uploads: f.uploads,
-      bucket: f.bucket,
-      target: parseDsn(f.target, 'postgres', '--target'),
-      schema: f.schema,
-      cdnBase: f.rewrite ? f.cdnBase : undefined,
-      // S3-compatible servers (an --endpoint) mostly cannot take the SDK's optional checksum framing.
-      s3: { endpoint: f.endpoint, region: f.region, checksums: f.checksums ?? (f.endpoint ? 'when-required' : 'when-supported') },
-      concurrency: f.concurrency,
-      dryRun: f.dryRun,
-      mapping: loadFilesMapping(f.config),
-      multipartThreshold: f.multipartThreshold * MIB,
-      attempts: 5,
-    };
-  } catch (error) {
-    if (error instanceof DsnError) throw new UserError(error.message, USAGE_ERROR);
-    throw error;
-  }
+  return {
+    uploads: f.uploads,
+    bucket: f.bucket,
+    target: dsnFlag(f.target, 'postgres', '--target'),
+    schema: f.schema,
+    cdnBase: f.rewrite ? f.cdnBase : undefined,
+    // S3-compatible servers (an --endpoint) mostly cannot take the SDK's optional checksum framing.
+    s3: { endpoint: f.endpoint, region: f.region, checksums: f.checksums ?? (f.endpoint ? 'when-required' : 'when-supported') },
+    concurrency: f.concurrency,
+    dryRun: f.dryRun,
+    mapping: loadFilesMapping(f.config),
+    multipartThreshold: f.multipartThreshold * MIB,
+    attempts: 5,
+  };
 }
 
 const TargetOnlyFlags = z.object({ target: z.string({ error: 'is required (or set DATABASE_URL)' }).min(1, 'is required (or set DATABASE_URL)') });
@@ -194,12 +189,7 @@ const TargetOnlyFlags = z.object({ target: z.string({ error: 'is required (or se
 function targetDsn(flags: Record<string, unknown>, env: NodeJS.ProcessEnv): Dsn {
   const parsed = TargetOnlyFlags.safeParse({ target: flags.target ?? env.DATABASE_URL });
   if (!parsed.success) throw new UserError(firstIssue(parsed.error), USAGE_ERROR);
-  try {
-    return parseDsn(parsed.data.target, 'postgres', '--target');
-  } catch (error) {
-    if (error instanceof DsnError) throw new UserError(error.message, USAGE_ERROR);
-    throw error;
-  }
+  return dsnFlag(parsed.data.target, 'postgres', '--target');
 }
 
 export function migrateStatusConfig(flags: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): { target: Dsn } {

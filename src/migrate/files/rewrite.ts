@@ -2,6 +2,7 @@
 // in the same transaction as the change itself.
 import type pg from 'pg';
 import { UserError } from '../../config/index.js';
+import { quoteIdent as qi, quoteLiteral } from '../db/plan/expression.js';
 import { KEEP_TIMESTAMPS_SETTING } from '../db/plan/plan.js';
 import { inTransaction, LEDGER_SCHEMA } from '../ledger/index.js';
 import type { ColumnRewriteReport, ReferenceProblem } from '../../report/model.js';
@@ -48,7 +49,13 @@ export interface ColumnShape {
   keyColumns: { name: string; type: string }[];
 }
 
-const qi = (name: string) => `"${name.replace(/"/g, '""')}"`;
+/**
+ * SQL matching row `t` to the journal row `j` that names it by its key (`row_key`, a JSON object of
+ * key column -> value), comparing in each column's own type so the primary key index serves.
+ */
+export function journalKeyMatch(keyColumns: ColumnShape['keyColumns']): string {
+  return keyColumns.map((k) => `t.${qi(k.name)} = (j.row_key->>${quoteLiteral(k.name)})::${k.type}`).join(' AND ');
+}
 
 /** The primary key columns of a table, in key order, with their SQL types. */
 export async function primaryKeyOf(client: pg.Client, schema: string, table: string): Promise<ColumnShape['keyColumns']> {
@@ -156,7 +163,7 @@ async function applyChanges(client: pg.Client, context: RewriteContext, column: 
       RETURNING ${keyAliases.map((a) => `v.${a}`).join(', ')}, v.old_value, v.new_value)
     INSERT INTO ${LEDGER_SCHEMA}.url_rewrites (migration_key, run_id, table_schema, table_name, column_name, row_key, old_value, new_value)
     SELECT $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7},
-           jsonb_build_object(${shape.keyColumns.map((k, i) => `'${k.name.replace(/'/g, "''")}', ${keyAliases[i]}`).join(', ')}), old_value, new_value
+           jsonb_build_object(${shape.keyColumns.map((k, i) => `${quoteLiteral(k.name)}, ${keyAliases[i]}`).join(', ')}), old_value, new_value
       FROM changed`;
   const params = [
     ...shape.keyColumns.map((_, i) => changes.map((c) => c.key[i])),

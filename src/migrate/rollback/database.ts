@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { dropCreatedObjects } from '../db/fresh.js';
 import { quoteIdent as qi } from '../db/plan/expression.js';
 import { createdObjects, LEDGER_SCHEMA, WRITES_BASELINE_STEP } from '../ledger/index.js';
-import { primaryKeyOf } from '../files/rewrite.js';
+import { journalKeyMatch, primaryKeyOf } from '../files/rewrite.js';
 
 export interface DbMigration {
   migrationKey: string;
@@ -48,9 +48,7 @@ export async function appWritesSince(client: pg.Client, migration: DbMigration):
     // A row last written by one of markethub's own URL rewrites or undos is not the app's.
     const ourRewrite = keys.length
       ? `AND NOT EXISTS (SELECT 1 FROM ${LEDGER_SCHEMA}.url_rewrites j WHERE j.table_schema = $2 AND j.table_name = $3
-           AND t.xmin::text::bigint IN (j.rewrite_xid, j.undo_xid) AND ${keys
-          .map((k) => `t.${qi(k.name)} = (j.row_key->>'${k.name.replace(/'/g, "''")}')::${k.type}`)
-          .join(' AND ')})`
+           AND t.xmin::text::bigint IN (j.rewrite_xid, j.undo_xid) AND ${journalKeyMatch(keys)})`
       : '';
     // age() counts back from now: a row version younger than the baseline was written after it.
     const { rows: newer } = await client.query<{ n: string }>(

@@ -6,7 +6,7 @@ import { connectPostgres } from '../db/postgres.js';
 import { createS3Client, type S3Options } from '../files/s3.js';
 import { finishRun, LEDGER_SCHEMA, ledgerExists, lockMigration, startRun } from '../ledger/index.js';
 import { resetCutover } from '../../cutover/store.js';
-import { appWritesSince, dbMigrations, dropMigration, type AppWrites } from './database.js';
+import { appWritesSince, dbMigrations, dropMigration, type AppWrites, type DbMigration } from './database.js';
 import { deleteUploadedObjects, objectsToDelete, type FilesUndoResult } from './files.js';
 import { undoUrlRewrites, type UrlUndoResult } from './urls.js';
 
@@ -42,6 +42,8 @@ export interface RollbackPlan {
   objects: number;
   tables: number;
   appWrites: AppWrites[];
+  /** The migrate db migrations whose objects would be dropped. */
+  migrations: DbMigration[];
 }
 
 async function planRollback(client: pg.Client, config: RollbackConfig): Promise<RollbackPlan> {
@@ -54,6 +56,7 @@ async function planRollback(client: pg.Client, config: RollbackConfig): Promise<
     objects: config.files ? (await objectsToDelete(client)).length : 0,
     tables: migrations.reduce((n, m) => n + m.objects.filter((o) => o.kind === 'table').length, 0),
     appWrites,
+    migrations,
   };
 }
 
@@ -102,7 +105,7 @@ export async function migrateRollback(config: RollbackConfig, confirm: (question
     }
     if (config.db) {
       report.db = { dropped: [], appWrites: plan.appWrites };
-      for (const migration of await dbMigrations(client)) {
+      for (const migration of plan.migrations) {
         if (!config.dryRun) {
           await lockMigration(client, migration.migrationKey);
           await dropMigration(client, migration);

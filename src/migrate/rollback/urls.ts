@@ -3,7 +3,8 @@
 import type pg from 'pg';
 import { KEEP_TIMESTAMPS_SETTING } from '../db/plan/plan.js';
 import { inTransaction, LEDGER_SCHEMA } from '../ledger/index.js';
-import { primaryKeyOf } from '../files/rewrite.js';
+import { quoteIdent as qi } from '../db/plan/expression.js';
+import { journalKeyMatch, primaryKeyOf } from '../files/rewrite.js';
 
 export interface UrlConflict {
   schema: string;
@@ -20,7 +21,6 @@ export interface UrlUndoResult {
   conflicts: UrlConflict[];
 }
 
-const qi = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 interface OpenRewrites {
   table_schema: string;
@@ -36,7 +36,7 @@ export async function undoUrlRewrites(client: pg.Client, options: { force: boole
   for (const { table_schema: schema, table_name: table } of tables) {
     const keys = await primaryKeyOf(client, schema, table);
     const target = `${qi(schema)}.${qi(table)}`;
-    const match = keys.map((k) => `t.${qi(k.name)} = (j.row_key->>'${k.name.replace(/'/g, "''")}')::${k.type}`).join(' AND ');
+    const match = journalKeyMatch(keys);
     await inTransaction(client, async () => {
       await client.query(`SET LOCAL ${KEEP_TIMESTAMPS_SETTING} = 'on'`);
       const { rows: journal } = await client.query<{ id: string; column_name: string; row_key: Record<string, unknown>; new_value: string; current: string | null; present: boolean }>(
