@@ -188,7 +188,7 @@ export function defineModels(sequelize: Sequelize): Models {
     note: { type: DataTypes.STRING(255) },
   }, { ...common, tableName: 'wishlists', updatedAt: false });
 
-  const Journal = sequelize.define('Journal', {
+  sequelize.define('Journal', {
     id: id(),
     authorId: { ...intColumn('authorId'), allowNull: false },
     title: { type: DataTypes.STRING(255), allowNull: false },
@@ -227,7 +227,7 @@ export function defineModels(sequelize: Sequelize): Models {
     checksumMd5: binaryColumn(),
   }, { ...common, tableName: 'support_attachments', updatedAt: false });
 
-  const RefreshToken = sequelize.define('RefreshToken', {
+  sequelize.define('RefreshToken', {
     id: id(),
     userId: { ...intColumn('userId'), allowNull: false },
     tokenHash: { ...binaryColumn(), allowNull: false },

@@ -144,7 +144,7 @@ export async function applyPlan(ctx: ApplyContext): Promise<ApplyResult> {
     } else if (phase === 'indexes') {
       await runPool(runnable, ctx.jobs, () => openMaintenanceClient(ctx), (c) => c.end(), async (step, c) => { if (!signal.aborted) await runStep(c, step); });
     } else if (phase === 'views') {
-      await createViews(runnable, (step, quiet) => runStep(client, step, quiet), notes);
+      await createViews(runnable, (step, quiet) => runStep(client, step, quiet));
     } else {
       for (const step of runnable) {
         if (signal.aborted) break;
@@ -203,7 +203,7 @@ function failureNote(step: Step, error: unknown): Note {
 }
 
 /** Views may depend on each other: retry the failed ones until a pass creates none; note what is left. */
-async function createViews(steps: Step[], run: (step: Step, quiet: boolean) => Promise<boolean>, notes: Note[]): Promise<void> {
+async function createViews(steps: Step[], run: (step: Step, quiet: boolean) => Promise<boolean>): Promise<void> {
   let pending = steps;
   for (;;) {
     const failed: Step[] = [];

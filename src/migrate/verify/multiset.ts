@@ -7,7 +7,7 @@ import type { DifferenceLog, Difference } from './differences.js';
 import { shown } from './differences.js';
 import type { Sides, TableJob } from './keyed.js';
 import { mergeByHash, sourceValue, targetValue } from './merge.js';
-import { streamMysql, streamPostgres, type TextRow } from './rows.js';
+import { streamMysql, streamPostgres } from './rows.js';
 import { multisetQueries } from './sql.js';
 
 /** Unpaired rows kept for pairing by primary key; beyond this they are reported unpaired. */
