@@ -17,6 +17,23 @@ export function forwardedHeaders(req: Request, target: URL): http.OutgoingHttpHe
   return headers;
 }
 
+/** A request to the new backend; `failed` on a connection error or when no answer comes within `timeoutMs`. */
+function requestNewBackend(
+  base: URL,
+  method: string,
+  path: string,
+  headers: http.OutgoingHttpHeaders,
+  timeoutMs: number,
+  answered: (answer: http.IncomingMessage) => void,
+  failed: () => void,
+): http.ClientRequest {
+  const transport = base.protocol === 'https:' ? https : http;
+  const upstream = transport.request({ protocol: base.protocol, hostname: base.hostname, port: base.port, method, path, headers, timeout: timeoutMs }, answered);
+  upstream.on('timeout', () => upstream.destroy(new Error('timeout')));
+  upstream.on('error', failed);
+  return upstream;
+}
+
 export interface Forwarded {
   status: number;
   failed: boolean;
@@ -25,9 +42,8 @@ export interface Forwarded {
 /** Streams the request to `base` and the answer back; resolves when the answer is sent. */
 export function forward(req: Request, res: Response, base: URL, timeoutMs: number, sideHeader: Record<string, string>): Promise<Forwarded> {
   return new Promise((resolve) => {
-    const transport = base.protocol === 'https:' ? https : http;
-    const upstream = transport.request(
-      { protocol: base.protocol, hostname: base.hostname, port: base.port, method: req.method, path: req.originalUrl, headers: forwardedHeaders(req, base), timeout: timeoutMs },
+    const upstream = requestNewBackend(
+      base, req.method, req.originalUrl, forwardedHeaders(req, base), timeoutMs,
       (answer) => {
         const headers: http.OutgoingHttpHeaders = {};
         for (const [name, value] of Object.entries(answer.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
@@ -36,14 +52,12 @@ export function forward(req: Request, res: Response, base: URL, timeoutMs: numbe
         answer.on('end', () => resolve({ status: answer.statusCode ?? 502, failed: (answer.statusCode ?? 502) >= 500 }));
         answer.on('error', () => resolve({ status: 502, failed: true }));
       },
+      () => {
+        if (!res.headersSent) res.status(502).set(sideHeader).json({ error: 'bad_gateway', message: 'the new backend did not answer' });
+        else res.destroy();
+        resolve({ status: 502, failed: true });
+      },
     );
-    const fail = () => {
-      if (!res.headersSent) res.status(502).set(sideHeader).json({ error: 'bad_gateway', message: 'the new backend did not answer' });
-      else res.destroy();
-      resolve({ status: 502, failed: true });
-    };
-    upstream.on('timeout', () => upstream.destroy(new Error('timeout')));
-    upstream.on('error', fail);
     req.pipe(upstream);
   });
 }
@@ -51,18 +65,16 @@ export function forward(req: Request, res: Response, base: URL, timeoutMs: numbe
 /** A GET to the new backend for comparison: status and body, or null when it failed. */
 export function fetchShadow(req: Request, base: URL, timeoutMs: number): Promise<{ status: number; body: Buffer } | null> {
   return new Promise((resolve) => {
-    const transport = base.protocol === 'https:' ? https : http;
-    const upstream = transport.request(
-      { protocol: base.protocol, hostname: base.hostname, port: base.port, method: 'GET', path: req.originalUrl, headers: { ...forwardedHeaders(req, base), 'x-markethub-shadow': '1' }, timeout: timeoutMs },
+    const upstream = requestNewBackend(
+      base, 'GET', req.originalUrl, { ...forwardedHeaders(req, base), 'x-markethub-shadow': '1' }, timeoutMs,
       (answer) => {
         const chunks: Buffer[] = [];
         answer.on('data', (c: Buffer) => chunks.push(c));
         answer.on('end', () => resolve({ status: answer.statusCode ?? 0, body: Buffer.concat(chunks) }));
         answer.on('error', () => resolve(null));
       },
+      () => resolve(null),
     );
-    upstream.on('timeout', () => upstream.destroy(new Error('timeout')));
-    upstream.on('error', () => resolve(null));
     upstream.end();
   });
 }
