@@ -1,6 +1,7 @@
 // Row conversion on the stream: MySQL values as the driver hands them over (strings, numbers for the
-// small integer and float types, Buffers for binary data) -> one COPY text line.
+// small integer and float types, Buffers for binary data) -> one COPY text line, written into a buffer.
 // A value Postgres cannot hold becomes NULL or loses its NUL characters, and is reported: never a failed row.
+import { CopyLineBuffer } from './copy-lines.js';
 import type { TargetColumn } from './plan/plan.js';
 import type { ValueKind } from './plan/types.js';
 
@@ -131,19 +132,44 @@ export interface RowEncoder {
   encode(row: (SourceValue | null)[], changes: ValueChange[]): string;
 }
 
-export function rowEncoder(columns: TargetColumn[]): RowEncoder {
+export interface RowWriter {
+  /** Writes one row as a COPY line into `out`; true when `out` is full enough to be taken. */
+  write(row: (SourceValue | null)[], changes: ValueChange[], out: CopyLineBuffer): boolean;
+}
+
+export function rowWriter(columns: TargetColumn[]): RowWriter {
   const converters = columns.map((c) => converterFor(c.kind, c));
+  // Integer columns arrive as numbers; written as they are, they never become strings.
+  const verbatim = columns.map((c) => c.kind === 'raw' || c.kind === 'time');
   const names = columns.map((c) => c.name);
   const n = columns.length;
   return {
-    encode(row, changes) {
-      let line = '';
+    write(row, changes, out) {
       for (let i = 0; i < n; i++) {
+        if (i) out.tab();
         const raw = row[i];
-        const value = raw === null ? null : converters[i](raw, changes, names[i]);
-        line += (i === 0 ? '' : '\t') + (value === null ? '\\N' : value);
+        if (raw === null) {
+          out.text('\\N');
+        } else if (verbatim[i] && typeof raw === 'number' && Number.isSafeInteger(raw)) {
+          out.integer(raw);
+        } else {
+          const value = converters[i](raw, changes, names[i]);
+          out.text(value === null ? '\\N' : value);
+        }
       }
-      return line + '\n';
+      return out.endLine();
+    },
+  };
+}
+
+/** One row at a time as a string; the copy itself writes rows straight into buffers with `rowWriter`. */
+export function rowEncoder(columns: TargetColumn[]): RowEncoder {
+  const writer = rowWriter(columns);
+  return {
+    encode(row, changes) {
+      const out = new CopyLineBuffer(0);
+      writer.write(row, changes, out);
+      return out.take().toString('utf8');
     },
   };
 }

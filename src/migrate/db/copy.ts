@@ -3,7 +3,8 @@
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { ValueChangeRecord } from '../ledger/index.js';
-import { rowEncoder, type SourceValue, type ValueChange } from './convert.js';
+import { rowWriter, type SourceValue, type ValueChange } from './convert.js';
+import { CopyLineBuffer } from './copy-lines.js';
 import { quoteMysqlIdentifier, rowReader, type MysqlConnection } from './mysql.js';
 import { quoteIdent } from './plan/expression.js';
 import type { TargetColumn, TargetTable } from './plan/plan.js';
@@ -28,7 +29,9 @@ export interface CopyOptions {
   onRows?: (count: number) => void;
 }
 
-const FLUSH_CHARS = 256 * 1024;
+const FLUSH_BYTES = 256 * 1024;
+/** COPY bytes a copy may hold while Postgres is behind, before the MySQL read pauses. */
+const BUFFERED_BYTES = 3 * FLUSH_BYTES;
 const PROGRESS_EVERY = 5000;
 
 /** What to select for a column so the driver hands over an exact value. */
@@ -43,24 +46,27 @@ function selectExpression(column: TargetColumn): string {
 
 export async function copyTable({ mysql, pg: client, schema, table, where, signal, onRows }: CopyOptions): Promise<CopyResult> {
   const columns = table.columns.filter((c) => !c.generatedSql);
-  const encoder = rowEncoder(columns);
+  const writer = rowWriter(columns);
   const keyIndexes = table.primaryKey.map((name) => columns.findIndex((c) => c.name === name)).filter((i) => i >= 0);
   const valueChanges: ValueChangeRecord[] = [];
   const changes: ValueChange[] = [];
   // Built per copy: a column relaxed to NULL since the last attempt converts differently.
   const reader = rowReader(mysql);
-  const copy = client.query(copyFrom(`COPY ${quoteIdent(schema)}.${quoteIdent(table.name)} (${columns.map((c) => quoteIdent(c.name)).join(', ')}) FROM STDIN`));
+  // A few buffers may wait for the socket before MySQL is paused: pausing at every buffer stopped the read
+  // whenever the socket was merely busy, and a paused mysql2 connection keeps its last socket read alive.
+  const copy = client.query(copyFrom(`COPY ${quoteIdent(schema)}.${quoteIdent(table.name)} (${columns.map((c) => quoteIdent(c.name)).join(', ')}) FROM STDIN`, { highWaterMark: BUFFERED_BYTES }));
   const copied = new Promise<void>((resolve, reject) => copy.on('finish', resolve).on('error', reject));
   copy.on('drain', () => reader.resume());
 
-  let pending = '';
+  const pending = new CopyLineBuffer(FLUSH_BYTES);
   let rowsRead = 0;
   let stop: (error: Error) => void = () => {};
   const stopped = new Promise<never>((_, reject) => (stop = reject));
   const onRow = (row: unknown[]): boolean => {
     const values = row as (SourceValue | null)[];
+    let full: boolean;
     try {
-      pending += encoder.encode(values, changes);
+      full = writer.write(values, changes, pending);
     } catch (error) {
       // Thrown inside the driver's event handler: end the read and let the caller see the error.
       stop(error as Error);
@@ -72,10 +78,11 @@ export async function copyTable({ mysql, pg: client, schema, table, where, signa
       changes.length = 0;
     }
     if (++rowsRead % PROGRESS_EVERY === 0) onRows?.(PROGRESS_EVERY);
-    if (pending.length < FLUSH_CHARS) return true;
-    const ready = copy.write(pending);
-    pending = '';
-    return ready;
+    if (!full) return true;
+    const bytes = pending.take();
+    // pg-copy-streams calls back once the socket has written the bytes out (a write this big always waits
+    // for it to drain); after an error they may still be queued, so they are not reused then.
+    return copy.write(bytes, (error) => error || pending.recycle(bytes));
   };
 
   const abort = () => {
@@ -88,8 +95,11 @@ export async function copyTable({ mysql, pg: client, schema, table, where, signa
     const reading = reader.read(select, onRow);
     reading.catch(() => {}); // a failed COPY ends the read too; its error is the one reported
     await Promise.race([reading, copied, stopped]);
-    copy.end(pending);
+    const last = pending.take();
+    copy.end(last);
     await copied;
+    // Sent and read by Postgres: the COPY has ended.
+    pending.recycle(last);
   } catch (error) {
     reader.destroy();
     copy.destroy(error as Error);
