@@ -7,7 +7,7 @@ import type { ApplyContext } from './apply.js';
 import { chunkKey, chunkPlanKey, rangeCondition, splitKeyRange, type KeyRange } from './chunks.js';
 import { NullNeeded } from './convert.js';
 import { copyTable } from './copy.js';
-import { connectMysql } from './mysql.js';
+import { SourceConnection } from './mysql.js';
 import { quoteIdent as qi } from './plan/expression.js';
 import type { Step, TargetTable } from './plan/plan.js';
 import { runPool } from './pool.js';
@@ -89,14 +89,14 @@ export async function runCopyPhase(
   // Tables already copied by an earlier run get their indexes now too.
   for (const step of steps) if (!remaining.has(step.table!)) queue.unshift(...hooks.afterTable(step.table!));
   try {
-    await runPool(queue, ctx.jobs, () => openCopyClient(ctx, hooks.skippedForeignKeyChecks), (c) => c.end(), async (task, client) => {
+    await runPool(queue, ctx.jobs, () => openWorker(ctx, hooks.skippedForeignKeyChecks), closeWorker, async (task, { client, source }) => {
       if (signal.aborted) return;
       if (!('where' in task)) return void (await hooks.runStep(client, task));
       const name = task.table.name;
       if (failedTables.has(name)) return;
       const bar = progress.get(name) ?? progress.set(name, ui.table(name, task.table.rowEstimate)).get(name)!;
       try {
-        await copyChunkRelaxingDates(ctx, client, task, reports.get(name)!, (n) => bar.add(n));
+        await copyChunkRelaxingDates(ctx, { client, source }, task, reports.get(name)!, (n) => bar.add(n));
       } catch (error) {
         if (signal.aborted) return;
         failedTables.add(name);
@@ -119,10 +119,11 @@ export async function runCopyPhase(
  * NOT NULL date columns stay NOT NULL unless a zero or impossible date must arrive as NULL: then the
  * chunk stops, the column loses its NOT NULL (noted at the end) and the chunk is copied again.
  */
-async function copyChunkRelaxingDates(ctx: ApplyContext, client: pg.Client, chunk: Chunk, report: TableReport, onRows: (n: number) => void): Promise<void> {
+async function copyChunkRelaxingDates(ctx: ApplyContext, worker: Worker, chunk: Chunk, report: TableReport, onRows: (n: number) => void): Promise<void> {
+  const { client } = worker;
   for (;;) {
     try {
-      return await copyChunk(ctx, client, chunk, report, onRows);
+      return await copyChunk(ctx, worker, chunk, report, onRows);
     } catch (error) {
       if (!(error instanceof NullNeeded)) throw error;
       // Recorded with the change itself, so a rollback knows to put the NOT NULL back.
@@ -136,9 +137,9 @@ async function copyChunkRelaxingDates(ctx: ApplyContext, client: pg.Client, chun
   }
 }
 
-async function copyChunk(ctx: ApplyContext, client: pg.Client, chunk: Chunk, report: TableReport, onRows: (n: number) => void): Promise<void> {
+async function copyChunk(ctx: ApplyContext, { client, source }: Worker, chunk: Chunk, report: TableReport, onRows: (n: number) => void): Promise<void> {
   const started = Date.now();
-  const mysql = await connectMysql(ctx.source);
+  const mysql = await source.get();
   try {
     const result = await inTransaction(client, async () => {
       // Belt and braces: a table copied whole starts from empty, whatever an earlier run left.
@@ -152,9 +153,25 @@ async function copyChunk(ctx: ApplyContext, client: pg.Client, chunk: Chunk, rep
     report.rowsRead += result.rowsRead;
     report.rowsWritten += result.rowsWritten;
     report.seconds += (Date.now() - started) / 1000;
-  } finally {
-    await mysql.end().catch(() => {});
+  } catch (error) {
+    source.discard();
+    throw error;
   }
+}
+
+/** What a worker of the data phase holds: a Postgres session, and a MySQL one once it copies rows. */
+interface Worker {
+  client: pg.Client;
+  source: SourceConnection;
+}
+
+async function openWorker(ctx: ApplyContext, onReplicaRole: () => void): Promise<Worker> {
+  return { client: await openCopyClient(ctx, onReplicaRole), source: new SourceConnection(ctx.source) };
+}
+
+async function closeWorker({ client, source }: Worker): Promise<void> {
+  await source.end();
+  await client.end();
 }
 
 async function openCopyClient(ctx: ApplyContext, onReplicaRole: () => void): Promise<pg.Client> {

@@ -21,8 +21,7 @@ export async function connectMysql(dsn: Dsn): Promise<MysqlConnection> {
     jsonStrings: true,
     connectTimeout: 10_000,
     // Nothing here is a prepared statement; mysql2's default cache for 16,000 of them allocates 512 KB of
-    // arrays per connection, and a connection per chunk turned that into old-generation garbage growing with
-    // the number of chunks.
+    // arrays per connection, old-generation garbage once the connection is closed.
     maxPreparedStatements: 1,
   });
   const conn = raw.promise();
@@ -37,6 +36,40 @@ export async function connectMysql(dsn: Dsn): Promise<MysqlConnection> {
   // A dropped connection must surface as a failed query, not as an unhandled 'error' event.
   raw.on('error', () => {});
   return conn;
+}
+
+/**
+ * The source connection of one worker, kept for the chunks it copies in turn: a connection per chunk left
+ * the garbage of a connection that lived long enough to be promoted, more of it the more chunks there were.
+ * Opened again when the last one closed: a copy that fails or is stopped ends its read by closing it, and
+ * the server may drop an idle one.
+ */
+export class SourceConnection {
+  private conn: MysqlConnection | null = null;
+
+  constructor(private readonly dsn: Dsn) {}
+
+  async get(): Promise<MysqlConnection> {
+    if (this.conn) return this.conn;
+    const conn = await connectMysql(this.dsn);
+    (conn as unknown as { connection: { stream: NodeJS.EventEmitter } }).connection.stream.once('close', () => {
+      if (this.conn === conn) this.conn = null;
+    });
+    this.conn = conn;
+    return conn;
+  }
+
+  /** Closes it at once: after a failed copy, what is left on it is unknown. */
+  discard(): void {
+    this.conn?.destroy();
+    this.conn = null;
+  }
+
+  async end(): Promise<void> {
+    const conn = this.conn;
+    this.conn = null;
+    await conn?.end().catch(() => {});
+  }
 }
 
 export interface RowReader {
