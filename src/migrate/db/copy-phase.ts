@@ -12,6 +12,7 @@ import { quoteIdent as qi } from './plan/expression.js';
 import type { Step, TargetTable } from './plan/plan.js';
 import { runPool } from './pool.js';
 import { connectPostgres, MAINTENANCE_WORK_MEM } from './postgres.js';
+import { holdYoungGenerationSize } from './young-generation.js';
 
 interface Chunk {
   step: Step;
@@ -56,6 +57,7 @@ export async function runCopyPhase(
   hooks: CopyPhaseHooks,
 ): Promise<void> {
   const { ui, signal } = ctx;
+  holdYoungGenerationSize();
   // Columns an earlier run relaxed take NULLs from the start.
   for (const [key, detail] of ctx.done) {
     if (key.startsWith('drop-not-null:')) tables.get(String(detail.table))?.columns.forEach((c) => c.name === detail.column && (c.nullable = true));
