@@ -75,14 +75,18 @@ async function main(): Promise<void> {
   console.log(`source: ${tables.length} tables, ${sourceRows} rows, ${sourceFks} foreign keys; ${os.availableParallelism()} CPUs\n`);
 
   const results = [await runOurs(source), await runPgloader(source), await runRawPipe(source, database, tables)].filter((r): r is Result => r !== null);
-  const widths = [28, 9, 11, 13, 11, 12];
-  console.log(row(['tool', 'wall s', 'rows/s', 'peak RSS MB', 'rows', 'foreign keys'], widths));
+  const widths = [28, 9, 11, 13, 11, 12, 5];
+  console.log(row(['tool', 'wall s', 'rows/s', 'peak RSS MB', 'rows', 'foreign keys', 'exit'], widths));
   for (const r of results) {
-    console.log(row([r.tool, r.m.seconds.toFixed(2), Math.round(r.rows / r.m.seconds), (r.m.peakRssBytes / 2 ** 20).toFixed(0), r.rows, r.tool.startsWith('mysql') ? '-' : `${r.foreignKeys}/${sourceFks}`], widths));
+    console.log(row([r.tool, r.m.seconds.toFixed(2), Math.round(r.rows / r.m.seconds), (r.m.peakRssBytes / 2 ** 20).toFixed(0), r.rows, r.tool.startsWith('mysql') ? '-' : `${r.foreignKeys}/${sourceFks}`, String(r.m.code)], widths));
   }
   const ours = results.find((r) => r.tool === 'markethub')!;
   const peer = results.find((r) => r.tool === 'pgloader');
-  if (peer) console.log(`\nmarkethub / pgloader wall time: ${(ours.m.seconds / peer.m.seconds).toFixed(2)}x; peak RSS: ${(ours.m.peakRssBytes / peer.m.peakRssBytes).toFixed(2)}x`);
+  if (peer) {
+    // A failed pgloader run stops early: the ratio is then against a run that did not finish.
+    const failed = peer.m.code !== 0 ? ` (pgloader exited ${peer.m.code} with ${peer.rows} of ${sourceRows} rows)` : '';
+    console.log(`\nmarkethub / pgloader wall time: ${(ours.m.seconds / peer.m.seconds).toFixed(2)}x; peak RSS: ${(ours.m.peakRssBytes / peer.m.peakRssBytes).toFixed(2)}x${failed}`);
+  }
   if (ours.rows !== sourceRows) die(`markethub wrote ${ours.rows} rows of ${sourceRows}`);
 }
 
