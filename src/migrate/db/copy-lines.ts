@@ -10,7 +10,7 @@ const TAB = 0x09;
 const NEWLINE = 0x0a;
 const MINUS = 0x2d;
 const ZERO = 0x30;
-/** Below this length a JS loop copies ASCII faster than a call into Buffer.write. */
+/** Most values are shorter: copied by a JS loop, they save a native call each. */
 const SHORT_TEXT = 48;
 
 /**

@@ -52,8 +52,9 @@ export async function copyTable({ mysql, pg: client, schema, table, where, signa
   const changes: ValueChange[] = [];
   // Built per copy: a column relaxed to NULL since the last attempt converts differently.
   const reader = rowReader(mysql);
-  // A few buffers may wait for the socket before MySQL is paused: pausing at every buffer stopped the read
-  // whenever the socket was merely busy, and a paused mysql2 connection keeps its last socket read alive.
+  // Up to three buffers may wait for the socket before the MySQL read pauses (a buffer is bigger than the
+  // default limit, which paused it at every one): a socket that is merely busy does not stop the read, and
+  // what a copy holds stays bounded.
   const copy = client.query(copyFrom(`COPY ${quoteIdent(schema)}.${quoteIdent(table.name)} (${columns.map((c) => quoteIdent(c.name)).join(', ')}) FROM STDIN`, { highWaterMark: BUFFERED_BYTES }));
   const copied = new Promise<void>((resolve, reject) => copy.on('finish', resolve).on('error', reject));
   copy.on('drain', () => reader.resume());
