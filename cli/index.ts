@@ -3,7 +3,7 @@
 import { createInterface } from 'node:readline/promises';
 import { Command, CommanderError, Option } from 'commander';
 import dotenv from 'dotenv';
-import { dsnFlag, migrateDbConfig, migrateFilesConfig, migrateRollbackConfig, migrateStatusConfig, migrateVerifyConfig, redactSecrets, USAGE_ERROR, UserError } from '../src/config/index.js';
+import { dsnFlag, migrateDbConfig, migrateFilesConfig, migrateRollbackConfig, migrateStatusConfig, migrateSyncConfig, migrateVerifyConfig, redactSecrets, USAGE_ERROR, UserError } from '../src/config/index.js';
 import type { DeadLetter } from '../src/jobs/index.js';
 import { renderFilesTerminal, renderJson, renderRollbackTerminal, renderStatusTerminal, renderTerminal, renderVerifyTerminal } from '../src/report/render.js';
 import { createUi } from '../src/ui/index.js';
@@ -209,6 +209,40 @@ migrate
       const { migrateRollback } = await import('../src/migrate/rollback/index.js');
       const report = await migrateRollback(config, confirmOnTerminal);
       process.stdout.write(redactSecrets(flags.json ? JSON.stringify(report, null, 2) + '\n' : renderRollbackTerminal(report), secrets));
+    } catch (error) {
+      fail(error, Boolean(flags.verbose));
+    }
+  });
+
+migrate
+  .command('sync')
+  .description('keep Postgres current with MySQL while traffic moves; switch writes over; sync back after a switch')
+  .option('--source <url>', 'MySQL source (env MARKETHUB_SOURCE_URL)')
+  .option('--target <url>', 'Postgres target (env DATABASE_URL)')
+  .option('--schema <name>', 'target schema (default: public)')
+  .option('--tables <list>', 'only these tables (comma separated)')
+  .option('--exclude <list>', 'all tables but these (comma separated)')
+  .option('--source-timezone <zone>', 'time zone the DATETIME values were written in (default: UTC)')
+  .option('--switch-writes', 'freeze writes, drain, verify the changed tables, move writes to the other side, let writes through')
+  .option('--reverse', 'the way back after a switch: Postgres -> MySQL (with --switch-writes: move writes back to MySQL)')
+  .option('--until-caught-up', 'stop once nothing is pending instead of following until Ctrl-C')
+  .option('--batch-size <n>', 'changes applied per transaction at most (default: 2000)')
+  .option('--poll-ms <ms>', 'how often to look for changes when none are pending (default: 100)')
+  .option('--flag-cache-ms <ms>', 'how long the apps trust their read of the cutover flag; waited out after freezing (default: 1000)')
+  .option('--jobs <n>', 'connections for introspection and verification (default: CPU count, at most 8)')
+  .option('--json', 'print the report as JSON on stdout, nothing else')
+  .addOption(new Option('--verbose', 'show stack traces for errors'))
+  .action(async (flags: Record<string, unknown>) => {
+    try {
+      const config = migrateSyncConfig(flags);
+      secrets.push(config.source.password, config.target.password);
+      const ui = await createUi({ json: Boolean(flags.json) });
+      const { migrateSync } = await import('../src/migrate/sync/index.js');
+      const log = (line: string) => process.stderr.write(redactSecrets(`markethub: ${line}\n`, secrets));
+      const report = await migrateSync(config, ui, onInterrupt('changes applied so far are kept; run the same command to continue'), flags.json ? () => {} : log);
+      const { renderSyncTerminal } = await import('../src/report/render.js');
+      process.stdout.write(redactSecrets(flags.json ? JSON.stringify(report, null, 2) + '\n' : renderSyncTerminal(report), secrets));
+      process.exitCode = report.outcome === 'success' ? 0 : 1;
     } catch (error) {
       fail(error, Boolean(flags.verbose));
     }

@@ -1,0 +1,76 @@
+// From captured changes to what a batch must do. Pure: no I/O.
+//
+// A batch applies row *states*, not the statements that made them: for every key touched, the row as
+// it is in one consistent snapshot of the source is written to the target, or deleted there when the
+// snapshot has no such row. Applying a state twice changes nothing, and the order of commits on the
+// source cannot be got wrong: after each batch the touched rows equal one snapshot of the source.
+
+export interface CapturedChange {
+  id: string;
+  table: string;
+  /** Key column values as text; null for a table without a primary key (the whole table is copied). */
+  key: string[] | null;
+  /** Seconds since the epoch on the capturing database's clock. */
+  changedAt: number;
+}
+
+export interface TouchedRow {
+  table: string;
+  key: string[] | null;
+  /** The last change to this key: rows are applied in this order (see segmentsOf). */
+  lastChange: number;
+}
+
+/** A key as one string for lookups; \u0001 cannot occur in MySQL or Postgres key text. */
+export function keyString(key: readonly (string | null)[]): string {
+  return key.join('\u0001');
+}
+
+/** One entry per touched key (or per keyless table), in the order of each one's last change. */
+export function touchedRows(changes: readonly CapturedChange[]): TouchedRow[] {
+  const byKey = new Map<string, TouchedRow>();
+  for (const change of changes) {
+    const id = change.key === null ? `${change.table}\u0000*` : `${change.table}\u0000${keyString(change.key)}`;
+    const position = Number(change.id);
+    const row = byKey.get(id);
+    if (row) row.lastChange = Math.max(row.lastChange, position);
+    else byKey.set(id, { table: change.table, key: change.key, lastChange: position });
+  }
+  return [...byKey.values()].sort((a, b) => a.lastChange - b.lastChange);
+}
+
+export type Operation = 'upsert' | 'delete' | 'copy-table';
+
+export interface Segment {
+  table: string;
+  operation: Operation;
+  keys: string[][];
+}
+
+/**
+ * Consecutive rows of one table and one operation, in last-change order. Foreign keys are checked at
+ * commit, but a RESTRICT key is checked at once: a child re-pointed before its old parent was deleted
+ * must be written before that delete, which this order keeps.
+ */
+export function segmentsOf(rows: readonly TouchedRow[], exists: (row: TouchedRow) => boolean): Segment[] {
+  const segments: Segment[] = [];
+  for (const row of rows) {
+    const operation: Operation = row.key === null ? 'copy-table' : exists(row) ? 'upsert' : 'delete';
+    const last = segments[segments.length - 1];
+    if (last && last.table === row.table && last.operation === operation && operation !== 'copy-table') last.keys.push(row.key!);
+    else segments.push({ table: row.table, operation, keys: row.key ? [row.key] : [] });
+  }
+  return segments;
+}
+
+/** The lag of each change, in seconds, once applied at `appliedAt` (same clock as changedAt). */
+export function lagsOf(changes: readonly CapturedChange[], appliedAt: number): number[] {
+  return changes.map((c) => Math.max(0, appliedAt - c.changedAt));
+}
+
+/** Percentile (0..100) of a list of numbers, nearest rank; 0 for none. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
