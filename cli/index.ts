@@ -324,11 +324,26 @@ cutover
 
 cutover
   .command('rollback')
-  .description('send everyone back to the legacy backend, at once')
+  .description('send everyone back to the legacy backend, at once (after `migrate sync --switch-writes`: with the writes made on Postgres)')
   .addOption(targetOption())
+  .option('--source <url>', 'MySQL source, needed once writes moved to Postgres: their changes are brought back first (env MARKETHUB_SOURCE_URL)')
+  .option('--flag-cache-ms <ms>', 'how long the apps trust their read of the cutover flag (default: 1000)')
   .addOption(new Option('--verbose', 'show stack traces for errors'))
-  .action(cutoverAction(async (store) => {
-    await store.change({ percentage: 0, writes: false }, changedBy(), 'rollback');
+  .action(cutoverAction(async (store, flags) => {
+    const { rows } = await store.pool.query<{ captured: boolean }>("SELECT to_regclass('markethub_sync.changes') IS NOT NULL AS captured");
+    const state = await store.state();
+    if (rows[0].captured && state.writes && state.percentage >= 100) {
+      // Writes moved to Postgres: rolling back the flag alone would leave their rows behind.
+      const source = flags.source ?? process.env.MARKETHUB_SOURCE_URL;
+      if (!source) throw new UserError('writes are on Postgres since `migrate sync --switch-writes`: give --source so the changes made there reach MySQL before traffic goes back');
+      const config = migrateSyncConfig({ ...flags, source, switchWrites: true, reverse: true });
+      secrets.push(config.source.password);
+      const { migrateSync } = await import('../src/migrate/sync/index.js');
+      const { renderSyncTerminal } = await import('../src/report/render.js');
+      const report = await migrateSync(config, await createUi({ json: false }), onInterrupt('writes stay where they are'), (line) => process.stderr.write(redactSecrets(`markethub: ${line}\n`, secrets)));
+      return renderSyncTerminal(report) + 'everyone is on the legacy backend (0%), with every write made on Postgres\n';
+    }
+    await store.change({ percentage: 0, writes: false, frozen: false }, changedBy(), 'rollback');
     return 'everyone is on the legacy backend (0%)\n';
   }));
 

@@ -10,6 +10,8 @@ CREATE TABLE IF NOT EXISTS markethub_migrate.sync_state (
   lag_seconds        double precision,
   pending            bigint,
   applied_changes    bigint      NOT NULL DEFAULT 0,
+  -- True while a process follows this direction (with a recent heartbeat; a killed one leaves it true).
+  following          boolean     NOT NULL DEFAULT false,
   -- Set by `migrate sync --switch-writes` to take over from a running follower.
   stop_requested     boolean     NOT NULL DEFAULT false,
   PRIMARY KEY (migration_key, direction)

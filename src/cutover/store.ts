@@ -38,6 +38,8 @@ export interface ShadowExample {
 
 export interface SyncDirectionStatus {
   direction: 'forward' | 'reverse';
+  /** A process follows it now: marked so, with a heartbeat in the last 10 seconds. */
+  running: boolean;
   heartbeatAt: string | null;
   lagSeconds: number | null;
   pending: number | null;
@@ -178,9 +180,9 @@ export class CutoverStore {
   private async syncStatus(): Promise<SyncDirectionStatus[]> {
     const { rows: exists } = await this.pool.query(`SELECT to_regclass('markethub_migrate.sync_state') IS NOT NULL AS ok`);
     if (!exists[0].ok) return [];
-    const { rows } = await this.pool.query(`SELECT direction, heartbeat_at, lag_seconds, pending, applied_changes FROM markethub_migrate.sync_state ORDER BY direction`);
+    const { rows } = await this.pool.query(`SELECT direction, following AND heartbeat_at > now() - interval '10 seconds' AS running, heartbeat_at, lag_seconds, pending, applied_changes FROM markethub_migrate.sync_state ORDER BY direction`);
     return rows.map((r) => ({
-      direction: r.direction, heartbeatAt: r.heartbeat_at?.toISOString() ?? null, lagSeconds: r.lag_seconds, pending: r.pending === null ? null : Number(r.pending), appliedChanges: Number(r.applied_changes),
+      direction: r.direction, running: r.running, heartbeatAt: r.heartbeat_at?.toISOString() ?? null, lagSeconds: r.lag_seconds, pending: r.pending === null ? null : Number(r.pending), appliedChanges: Number(r.applied_changes),
     }));
   }
 

@@ -177,8 +177,7 @@ export function renderCutoverTerminal(status: CutoverStatus): string {
   if (s.frozen) out.push('Writes: FROZEN (answered with 503 while `migrate sync --switch-writes` moves them)');
   for (const d of status.sync) {
     const age = d.heartbeatAt ? (Date.now() - Date.parse(d.heartbeatAt)) / 1000 : null;
-    const running = age !== null && age < 10;
-    out.push(`Sync ${d.direction}: ${running ? `running, lag ${d.lagSeconds?.toFixed(2) ?? '?'} s, ${d.pending ?? '?'} pending` : `not running${age !== null ? ` (last seen ${age.toFixed(0)} s ago, ${d.pending ?? '?'} pending then)` : ''}`}; ${d.appliedChanges} changes applied in all`);
+    out.push(`Sync ${d.direction}: ${d.running ? `running, lag ${d.lagSeconds?.toFixed(2) ?? '?'} s, ${d.pending ?? '?'} pending` : `not running${age !== null ? ` (last seen ${age.toFixed(0)} s ago, ${d.pending ?? '?'} pending then)` : ''}`}; ${d.appliedChanges} changes applied in all`);
   }
   if (status.routes.length) {
     const rows = status.routes.map((r) => [
@@ -193,7 +192,8 @@ export function renderCutoverTerminal(status: CutoverStatus): string {
   }
   if (status.changes.length) {
     out.push('', 'Recent changes:');
-    for (const c of status.changes.slice(0, 10)) out.push(`  ${c.changedAt} ${c.changedBy}: ${c.from.percentage}% -> ${c.to.percentage}% (${c.reason})`);
+    const describe = (state: CutoverStatus['state']) => `${state.percentage}%${state.writes ? ' with writes' : ''}${state.frozen ? ', writes frozen' : ''}`;
+    for (const c of status.changes.slice(0, 10)) out.push(`  ${c.changedAt} ${c.changedBy}: ${describe(c.from)} -> ${describe(c.to)} (${c.reason})`);
   }
   return out.join('\n') + '\n';
 }

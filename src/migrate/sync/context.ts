@@ -23,7 +23,8 @@ export interface SyncContext {
 /** Follows one direction with the run's settings until caught up (if asked), interrupted, or taken over. */
 export async function followDirection(ctx: SyncContext, direction: Direction, untilCaughtUp: boolean): Promise<FollowStats> {
   const { config } = ctx;
-  await ctx.control.query(`UPDATE ${LEDGER_SCHEMA}.sync_state SET stop_requested = false WHERE migration_key = $1 AND direction = $2`, [ctx.migrationKey, direction]);
+  const following = (on: boolean) => ctx.control.query(`UPDATE ${LEDGER_SCHEMA}.sync_state SET following = $3, stop_requested = false WHERE migration_key = $1 AND direction = $2`, [ctx.migrationKey, direction, on]);
+  await following(true);
   const applier = createApplier(direction, { ...config, migrationKey: ctx.migrationKey, runId: ctx.runId, tables: ctx.tables });
   try {
     return await follow(applier, {
@@ -33,6 +34,7 @@ export async function followDirection(ctx: SyncContext, direction: Direction, un
     });
   } finally {
     await applier.close();
+    await following(false).catch(() => {});
   }
 }
 
