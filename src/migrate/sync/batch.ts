@@ -74,3 +74,27 @@ export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
+
+/**
+ * The same work in few statements: tables copied whole, then each table's deletes, then each table's
+ * upserts. Right unless a RESTRICT key or a unique value moved between rows within the batch; the
+ * caller then applies the segments in their exact order instead.
+ */
+export function groupedSegments(segments: readonly Segment[]): Segment[] {
+  const merged = (operation: Operation) => {
+    const byTable = new Map<string, Segment>();
+    for (const s of segments) {
+      if (s.operation !== operation) continue;
+      const into = byTable.get(s.table) ?? byTable.set(s.table, { table: s.table, operation, keys: [] }).get(s.table)!;
+      into.keys.push(...s.keys);
+    }
+    return [...byTable.values()];
+  };
+  return [...segments.filter((s) => s.operation === 'copy-table'), ...merged('delete'), ...merged('upsert')];
+}
+
+/** Errors that the exact order of the segments avoids: a RESTRICT key, a foreign key, a unique value. */
+export function needsExactOrder(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return code === '23001' || code === '23503' || code === '23505' || code === 'ER_DUP_ENTRY' || code === 'ER_ROW_IS_REFERENCED_2' || code === 'ER_NO_REFERENCED_ROW_2';
+}

@@ -10,7 +10,7 @@ import { quoteIdent as qi } from '../db/plan/expression.js';
 import type { TargetColumn, TargetTable } from '../db/plan/plan.js';
 import { KEEP_TIMESTAMPS_SETTING } from '../db/plan/plan.js';
 import { LEDGER_SCHEMA, recordValueChanges, type ValueChangeRecord } from '../ledger/index.js';
-import { keyString, lagsOf, segmentsOf, touchedRows, type CapturedChange, type Segment } from './batch.js';
+import { groupedSegments, keyString, lagsOf, needsExactOrder, segmentsOf, touchedRows, type CapturedChange, type Segment } from './batch.js';
 import { deleteMysqlChanges, readMysqlChanges, sourceKeyColumns } from './mysql-capture.js';
 
 export interface ForwardContext {
@@ -119,7 +119,8 @@ async function applySegment(ctx: ForwardContext, table: TargetTable, segment: Se
     await ctx.pg.query(`CREATE TEMP TABLE IF NOT EXISTS ${temp} ON COMMIT DELETE ROWS AS SELECT ${columns.map((c) => qi(c.name)).join(', ')} FROM ${target} WITH NO DATA`);
     temps.add(temp);
   }
-  await ctx.pg.query(`TRUNCATE ${temp}`);
+  // Empty at the start of every transaction; only a second segment of the table in one batch finds rows.
+  await ctx.pg.query(`DELETE FROM ${temp}`);
   await copyLines(ctx.pg, temp, columns, segment.keys.map((k) => lines.get(keyString(k))!));
   const names = columns.map((c) => qi(c.name)).join(', ');
   const others = columns.filter((c) => !table.primaryKey.includes(c.name));
@@ -178,30 +179,41 @@ export async function applyForwardBatch(ctx: ForwardContext, temps: Set<string>)
   const segments = segmentsOf(rows, (row) => lines.get(row.table)!.has(keyString(row.key!)));
   const result: BatchResult = { changes: changes.length, upserts: 0, deletes: 0, tables: {}, lags: [], valueChanges: valueChanges.length };
   const ids = changes.map((c) => c.id);
-  await ctx.pg.query('BEGIN');
-  try {
-    await ctx.pg.query(`SET LOCAL ${KEEP_TIMESTAMPS_SETTING} = 'on'`);
-    await ctx.pg.query('SET CONSTRAINTS ALL DEFERRED');
-    for (const segment of segments) {
-      const n = await applySegment(ctx, ctx.tables.get(segment.table)!, segment, lines.get(segment.table)!, temps);
-      if (segment.operation === 'delete') result.deletes += n;
-      else result.upserts += n;
-      result.tables[segment.table] = (result.tables[segment.table] ?? 0) + n;
+  const apply = async (order: Segment[]) => {
+    await ctx.pg.query('BEGIN');
+    try {
+      await ctx.pg.query(`SET LOCAL ${KEEP_TIMESTAMPS_SETTING} = 'on'`);
+      await ctx.pg.query('SET CONSTRAINTS ALL DEFERRED');
+      Object.assign(result, { upserts: 0, deletes: 0, tables: {} });
+      for (const segment of order) {
+        const n = await applySegment(ctx, ctx.tables.get(segment.table)!, segment, lines.get(segment.table)!, temps);
+        if (segment.operation === 'delete') result.deletes += n;
+        else result.upserts += n;
+        result.tables[segment.table] = (result.tables[segment.table] ?? 0) + n;
+      }
+      await keepIdentitiesAhead(ctx, counters);
+      await recordValueChanges(ctx.pg, ctx.migrationKey, ctx.runId, valueChanges);
+      const lags = lagsOf(changes, Date.now() / 1000 - clockOffset);
+      await ctx.pg.query(
+        `INSERT INTO ${LEDGER_SCHEMA}.sync_batches (migration_key, change_ids, tables, upserts, deletes, max_lag_seconds) VALUES ($1, $2, $3, $4, $5, $6)`,
+        [ctx.migrationKey, ids, Object.keys(result.tables), result.upserts, result.deletes, lags.reduce((a, b) => Math.max(a, b), 0)],
+      );
+      await ctx.pg.query(`UPDATE ${LEDGER_SCHEMA}.sync_state SET applied_changes = applied_changes + $2 WHERE migration_key = $1 AND direction = 'forward'`, [ctx.migrationKey, changes.length]);
+      await ctx.pg.query('COMMIT');
+    } catch (error) {
+      await ctx.pg.query('ROLLBACK').catch(() => {});
+      // Temporary tables created in the rolled-back transaction are gone.
+      temps.clear();
+      throw error;
     }
-    await keepIdentitiesAhead(ctx, counters);
-    await recordValueChanges(ctx.pg, ctx.migrationKey, ctx.runId, valueChanges);
-    const lags = lagsOf(changes, Date.now() / 1000 - clockOffset);
-    await ctx.pg.query(
-      `INSERT INTO ${LEDGER_SCHEMA}.sync_batches (migration_key, change_ids, tables, upserts, deletes, max_lag_seconds) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [ctx.migrationKey, ids, Object.keys(result.tables), result.upserts, result.deletes, lags.reduce((a, b) => Math.max(a, b), 0)],
-    );
-    await ctx.pg.query(`UPDATE ${LEDGER_SCHEMA}.sync_state SET applied_changes = applied_changes + $2 WHERE migration_key = $1 AND direction = 'forward'`, [ctx.migrationKey, changes.length]);
-    await ctx.pg.query('COMMIT');
-    result.lags = lagsOf(changes, Date.now() / 1000 - clockOffset);
+  };
+  try {
+    await apply(groupedSegments(segments));
   } catch (error) {
-    await ctx.pg.query('ROLLBACK').catch(() => {});
-    throw error;
+    if (!needsExactOrder(error)) throw error;
+    await apply(segments);
   }
+  result.lags = lagsOf(changes, Date.now() / 1000 - clockOffset);
   await deleteMysqlChanges(ctx.mysql, ids);
   return result;
 }
