@@ -3,92 +3,29 @@
 // none is lost, the way back carries Postgres writes to MySQL, and rollback ends in parity.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import express from 'express';
-import { toVercel } from '../../shim/index.js';
-import { cutoverMiddleware, frozenWritesGuard, SIDE_HEADER, type CutoverMiddleware } from '../../src/cutover/middleware.js';
-import { CutoverStore } from '../../src/cutover/store.js';
+import mysql from 'mysql2/promise';
+import { startShoppers, startSwitchRig, type SwitchRig } from '../../scripts/bench/switch-rig.js';
 import { prepareBackends, type Backends } from '../app/fixture.js';
 import { CLI_PATH, runCli } from '../helpers/cli.js';
 
 const FLAG_CACHE_MS = 200;
 let backends: Backends;
-let routingStore: CutoverStore;
-let middleware: CutoverMiddleware;
-let frontUrl: string;
-const servers: http.Server[] = [];
-
-async function listen(app: http.RequestListener): Promise<string> {
-  const server = http.createServer(app);
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+let rig: SwitchRig;
 
 before(async () => {
   backends = await prepareBackends('sync-switch');
-  routingStore = await CutoverStore.open(backends.postgres.url, { cacheMs: FLAG_CACHE_MS });
-  // The new backend reads the same flag: called directly, it refuses writes while frozen too.
-  const fresh = async () => (await routingStore.state()).frozen;
-  const newApp = express().use(frozenWritesGuard(fresh, FLAG_CACHE_MS)).use(backends.postgres.app);
-  const newUrl = await listen(toVercel(newApp));
-  middleware = cutoverMiddleware({ store: routingStore, newBackend: newUrl, statsFlushMs: 60_000 });
-  frontUrl = await listen(express().use(middleware).use(backends.mysql.app));
+  rig = await startSwitchRig({ mysqlUrl: backends.mysql.url, postgresUrl: backends.postgres.url, flagCacheMs: FLAG_CACHE_MS });
 });
 
 after(async () => {
-  await middleware?.close();
-  for (const s of servers) {
-    s.closeAllConnections();
-    await new Promise((resolve) => s.close(resolve));
-  }
-  await routingStore?.close();
-  const [conn] = [await import('mysql2/promise').then((m) => m.createConnection({ uri: backends.mysql.url }))];
+  await rig?.close();
+  const conn = await mysql.createConnection({ uri: backends.mysql.url });
+  // The change table is shared by every database on the server: only this one's rows go.
   await conn.query('DELETE FROM markethub_sync.changes WHERE db = DATABASE()').catch(() => {});
   await conn.end();
   await backends?.close();
 });
-
-interface Shopper {
-  acknowledged: { email: string; side: string }[];
-  refusals: number[];
-  stop(): Promise<void>;
-}
-
-/** Clients registering users through the legacy front, retrying a refused write shortly after. */
-function startShoppers(prefix: string, concurrency = 4): Shopper {
-  const shopper: Shopper = { acknowledged: [], refusals: [], stop: async () => {} };
-  let running = true;
-  let serial = 0;
-  const client = async () => {
-    while (running) {
-      const email = `${prefix}-${++serial}@example.com`;
-      for (;;) {
-        const res = await fetch(`${frontUrl}/api/auth/register`, {
-          method: 'POST', headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ email, password: 'correct horse battery', firstName: 'Switch' }),
-        });
-        const body = await res.text();
-        if (res.status === 201) {
-          shopper.acknowledged.push({ email, side: res.headers.get(SIDE_HEADER) ?? '?' });
-          break;
-        }
-        assert.equal(res.status, 503, `register ${email}: ${res.status} ${body}`);
-        assert.ok(Number(res.headers.get('retry-after')) > 0);
-        shopper.refusals.push(Date.now());
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
-  };
-  const clients = Array.from({ length: concurrency }, client);
-  shopper.stop = async () => {
-    running = false;
-    await Promise.all(clients);
-  };
-  return shopper;
-}
 
 async function emailsIn(backend: 'mysql' | 'postgres', emails: string[]): Promise<number> {
   const sequelize = backends[backend].sequelize;
@@ -107,12 +44,12 @@ test('switch-writes under load refuses writes briefly and loses none; the way ba
   follower.stderr.on('data', (d) => (followerErr += d));
   const followerExit = new Promise<number | null>((resolve) => follower.on('close', resolve));
 
-  const shoppers = startShoppers('switch');
+  const shoppers = startShoppers(rig.frontUrl, { prefix: 'switch' });
   await sleep(1500);
   const switched = await runCli(['migrate', 'sync', '--source', source, '--target', target, '--switch-writes', '--flag-cache-ms', String(FLAG_CACHE_MS), '--json']);
   assert.equal(switched.code, 0, switched.stderr);
   const report = JSON.parse(switched.stdout);
-  assert.deepEqual(report.steps.map((s: { name: string }) => s.name), ['take over', 'catch up', 'freeze', 'drain', 'verify', 'identities', 'capture', 'switch']);
+  assert.deepEqual(report.steps.map((s: { name: string }) => s.name), ['take over', 'catch up', 'capture', 'freeze', 'drain', 'verify', 'identities', 'switch']);
   assert.ok(report.writesRefusedSeconds < 5, `writes refused for ${report.writesRefusedSeconds} s`);
   await sleep(1500);
   await shoppers.stop();
@@ -147,13 +84,13 @@ test('switch-writes under load refuses writes briefly and loses none; the way ba
   assert.equal(blind.code, 1);
   assert.match(blind.stderr, /--source/);
 
-  const more = startShoppers('after-switch', 2);
+  const more = startShoppers(rig.frontUrl, { prefix: 'after-switch', concurrency: 2 });
   await sleep(500);
   const rolledBack = await runCli(['cutover', 'rollback', '--target', target, '--source', source, '--flag-cache-ms', String(FLAG_CACHE_MS)]);
   assert.equal(rolledBack.code, 0, rolledBack.stderr);
   await sleep(500);
   await more.stop();
-  const state = await routingStore.status();
+  const state = await rig.store.status();
   assert.deepEqual([state.state.percentage, state.state.writes, state.state.frozen], [0, false, false]);
   const all = [...emails, ...more.acknowledged.map((a) => a.email)];
   assert.equal(await emailsIn('mysql', all), all.length, 'no write lost on the way back');

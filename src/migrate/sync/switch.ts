@@ -52,25 +52,22 @@ async function changedTables(ctx: SyncContext, direction: Direction): Promise<st
 
 /** Identities continue after every id MySQL handed out or Postgres holds. */
 async function identitiesAhead(ctx: SyncContext): Promise<number> {
+  const tables = ctx.tables.filter((t) => t.columns.some((c) => c.identity));
+  if (tables.length === 0) return 0;
   const mysql = await connectMysql(ctx.config.source);
-  let moved = 0;
   try {
-    for (const table of ctx.tables) {
-      const identity = table.columns.find((c) => c.identity);
-      if (!identity) continue;
-      const [rows] = await mysql.query('SELECT AUTO_INCREMENT AS next FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [ctx.config.source.database, table.sourceName]);
-      const next = String((rows as { next: string | number | null }[])[0]?.next ?? 1);
+    const [rows] = await mysql.query('SELECT TABLE_NAME AS name, AUTO_INCREMENT AS next FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME IN (?)', [ctx.config.source.database, tables.map((t) => t.sourceName)]);
+    const next = new Map((rows as { name: string; next: string | number | null }[]).map((r) => [r.name, String(r.next ?? 1)]));
+    const statements = tables.map((table) => {
+      const identity = table.columns.find((c) => c.identity)!;
       const name = `${qi(ctx.config.schema)}.${qi(table.name)}`;
-      await ctx.control.query(
-        `SELECT setval(pg_get_serial_sequence(${quoteLiteral(name)}, ${quoteLiteral(identity.name)}), GREATEST($1::numeric, (SELECT COALESCE(MAX(${qi(identity.name)}), 0) + 1 FROM ${name}))::bigint, false)`,
-        [next],
-      );
-      moved++;
-    }
+      return `SELECT setval(pg_get_serial_sequence(${quoteLiteral(name)}, ${quoteLiteral(identity.name)}), GREATEST(${/^\d+$/.test(next.get(table.sourceName) ?? '') ? next.get(table.sourceName) : 1}, (SELECT COALESCE(MAX(${qi(identity.name)}), 0) + 1 FROM ${name})), false)`;
+    });
+    await ctx.control.query(statements.join(';\n'));
   } finally {
     await mysql.end().catch(() => {});
   }
-  return moved;
+  return tables.length;
 }
 
 export async function switchWrites(ctx: SyncContext, direction: Direction, plan: TargetPlan): Promise<{ steps: SwitchStep[]; writesRefusedSeconds: number }> {
@@ -93,6 +90,17 @@ export async function switchWrites(ctx: SyncContext, direction: Direction, plan:
     await step('take over', () => takeOver(ctx.control, ctx.migrationKey, direction));
     await step('catch up', async () => `${(await followDirection(ctx, direction, true)).changes} change(s) applied before freezing`);
 
+    if (direction === 'forward') {
+      // Before the freeze, to keep it short: until the flip only the forward applier writes to Postgres, and its writes are not captured.
+      await step('capture', async () => {
+        await installPostgresCapture(ctx.control, ctx.config.schema, ctx.tables);
+        await ctx.control.query(
+          `INSERT INTO ${LEDGER_SCHEMA}.sync_state (migration_key, direction) VALUES ($1, 'reverse') ON CONFLICT (migration_key, direction) DO UPDATE SET capture_started_at = now()`,
+          [ctx.migrationKey],
+        );
+        return 'Postgres changes are captured from now on, for `migrate sync --reverse`';
+      });
+    }
     await step('freeze', async () => {
       await store.change({ frozen: true }, by, `freeze writes to move them ${direction === 'forward' ? 'to Postgres' : 'back to MySQL'}`);
       frozenAt = Date.now();
@@ -118,28 +126,21 @@ export async function switchWrites(ctx: SyncContext, direction: Direction, plan:
       }
       return `parity on ${tables.join(', ')}`;
     });
-    if (direction === 'forward') {
-      await step('identities', async () => `${await identitiesAhead(ctx)} identity sequence(s) set past every MySQL id`);
-      await step('capture', async () => {
-        await installPostgresCapture(ctx.control, ctx.config.schema, ctx.tables);
-        await ctx.control.query(
-          `INSERT INTO ${LEDGER_SCHEMA}.sync_state (migration_key, direction) VALUES ($1, 'reverse') ON CONFLICT (migration_key, direction) DO UPDATE SET capture_started_at = now()`,
-          [ctx.migrationKey],
-        );
-        return 'Postgres changes are captured from now on, for `migrate sync --reverse`';
-      });
-    } else {
-      await step('capture', async () => {
-        await removePostgresCapture(ctx.control, ctx.config.schema, ctx.tables);
-        return 'capture on Postgres removed; MySQL capture goes on for the forward direction';
-      });
-    }
+    if (direction === 'forward') await step('identities', async () => `${await identitiesAhead(ctx)} identity sequence(s) set past every MySQL id`);
     await step('switch', async () => {
       const to = direction === 'forward' ? { percentage: 100, writes: true } : { percentage: 0, writes: false };
       await store.change({ ...to, frozen: false }, by, direction === 'forward' ? 'writes moved to the new backend' : 'writes moved back to the legacy backend');
       return direction === 'forward' ? 'every request goes to the new backend; writes let through' : 'every request goes to the legacy backend; writes let through';
     });
-    return { steps, writesRefusedSeconds: (Date.now() - frozenAt!) / 1000 };
+    const writesRefusedSeconds = (Date.now() - frozenAt!) / 1000;
+    if (direction === 'reverse') {
+      // After the flip: Postgres takes no writes any more, and writes wait for nothing.
+      await step('capture', async () => {
+        await removePostgresCapture(ctx.control, ctx.config.schema, ctx.tables);
+        return 'capture on Postgres removed; MySQL capture goes on for the forward direction';
+      });
+    }
+    return { steps, writesRefusedSeconds };
   } catch (error) {
     if (frozenAt !== null) await store.change({ frozen: false }, by, `switch aborted: ${(error as Error).message.split('\n')[0]}`).catch(() => {});
     throw error;
