@@ -226,6 +226,7 @@ migrate
   .option('--switch-writes', 'freeze writes, drain, verify the changed tables, move writes to the other side, let writes through')
   .option('--reverse', 'the way back after a switch: Postgres -> MySQL (with --switch-writes: move writes back to MySQL)')
   .option('--until-caught-up', 'stop once nothing is pending instead of following until Ctrl-C')
+  .option('--remove-capture', 'drop the capture triggers and change tables on both sides, once the move is finished or abandoned')
   .option('--batch-size <n>', 'changes applied per transaction at most (default: 2000)')
   .option('--poll-ms <ms>', 'how often to look for changes when none are pending (default: 100)')
   .option('--flag-cache-ms <ms>', 'how long the apps trust their read of the cutover flag; waited out after freezing (default: 1000)')

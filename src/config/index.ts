@@ -91,7 +91,7 @@ export function dsnFlag(raw: string, kind: 'mysql' | 'postgres', flag: string): 
   }
 }
 
-const FLAG_NAMES: Record<string, string> = { schemaOnly: 'schema-only', dataOnly: 'data-only', dryRun: 'dry-run', sourceTimezone: 'source-timezone', typeMap: 'type-map', maxDifferences: 'max-differences', cdnBase: 'cdn-base', multipartThreshold: 'multipart-threshold', batchSize: 'batch-size', pollMs: 'poll-ms', flagCacheMs: 'flag-cache-ms', switchWrites: 'switch-writes', untilCaughtUp: 'until-caught-up' };
+const FLAG_NAMES: Record<string, string> = { schemaOnly: 'schema-only', dataOnly: 'data-only', dryRun: 'dry-run', sourceTimezone: 'source-timezone', typeMap: 'type-map', maxDifferences: 'max-differences', cdnBase: 'cdn-base', multipartThreshold: 'multipart-threshold', batchSize: 'batch-size', pollMs: 'poll-ms', flagCacheMs: 'flag-cache-ms', switchWrites: 'switch-writes', untilCaughtUp: 'until-caught-up', removeCapture: 'remove-capture' };
 
 function firstIssue(error: z.ZodError): string {
   const issue = error.issues[0];
@@ -147,8 +147,11 @@ const MigrateSyncFlags = SourceTargetFlags.extend({
   untilCaughtUp: z.boolean().default(false),
   switchWrites: z.boolean().default(false),
   reverse: z.boolean().default(false),
+  removeCapture: z.boolean().default(false),
   flagCacheMs: z.coerce.number({ error: 'must be a number of milliseconds' }).int('must be a whole number of milliseconds').min(0, 'must be at least 0').max(60_000, 'must be at most 60000').default(1000),
-}).refine((f) => !(f.switchWrites && f.untilCaughtUp), { message: '--switch-writes drains by itself; it does not go with --until-caught-up', path: [] });
+})
+  .refine((f) => !(f.switchWrites && f.untilCaughtUp), { message: '--switch-writes drains by itself; it does not go with --until-caught-up', path: [] })
+  .refine((f) => !(f.removeCapture && (f.switchWrites || f.reverse || f.untilCaughtUp)), { message: '--remove-capture goes alone', path: [] });
 
 /** Builds the migrate sync config from commander's options and the environment. */
 export function migrateSyncConfig(flags: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): MigrateSyncConfig {

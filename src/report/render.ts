@@ -202,6 +202,7 @@ export function renderCutoverTerminal(status: CutoverStatus): string {
 export function renderSyncTerminal(report: SyncReport): string {
   const out: string[] = [];
   for (const note of report.notes) out.push(`Note: ${note}`);
+  if (report.mode === 'remove-capture' && report.notes.length === 0) out.push('No capture left to remove.');
   if (report.follow) {
     const f = report.follow;
     out.push(`Sync ${report.direction}: ${f.changes} changes in ${f.batches} batches (${f.upserts} rows written, ${f.deletes} deleted) in ${seconds(report.seconds)}`);

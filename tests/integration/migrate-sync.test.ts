@@ -134,3 +134,18 @@ test('bad input ends in one line and a non-zero exit code', async () => {
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /--batch-size must be a whole number/);
 });
+
+test('--remove-capture drops the triggers and the pending changes, and says so', { timeout: 60_000 }, async () => {
+  await source.conn.query("UPDATE users SET first_name = 'Pending' WHERE id = 3");
+  const removed = await runCli(['migrate', 'sync', '--source', source.url, '--target', target.url, '--remove-capture']);
+  assert.equal(removed.code, 0, removed.stderr);
+  assert.match(removed.stdout, /capture removed from MySQL .*\(1 change\(s\) not applied were dropped\)/);
+  const [triggers] = await source.conn.query("SELECT COUNT(*) AS n FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? AND TRIGGER_NAME LIKE 'markethub\\\\_sync\\\\_%'", [source.name]);
+  assert.equal(Number((triggers as { n: number }[])[0].n), 0);
+  await source.conn.query("UPDATE users SET first_name = 'Not captured' WHERE id = 3");
+  const [changes] = await source.conn.query('SELECT COUNT(*) AS n FROM markethub_sync.changes WHERE db = ?', [source.name]);
+  assert.equal(Number((changes as { n: number }[])[0].n), 0);
+  const again = await runCli(['migrate', 'sync', '--source', source.url, '--target', target.url, '--remove-capture']);
+  assert.equal(again.code, 0);
+  assert.match(again.stdout, /No capture left to remove/);
+});

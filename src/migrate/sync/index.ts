@@ -12,7 +12,8 @@ import { ensureLedger, finishRun, LEDGER_SCHEMA, startRun } from '../ledger/inde
 import { followDirection, type SyncContext } from './context.js';
 import type { FollowStats } from './follow.js';
 import { deferForeignKeys, reconcileCopyGap, startForwardCapture, type Direction } from './forward-setup.js';
-import { hasPostgresCapture } from './postgres-capture.js';
+import { hasMysqlCapture, pendingMysqlChanges, removeMysqlCapture } from './mysql-capture.js';
+import { hasPostgresCapture, pendingPostgresChanges, removePostgresCapture } from './postgres-capture.js';
 import { switchWrites, type SwitchStep } from './switch.js';
 
 export interface MigrateSyncConfig {
@@ -29,6 +30,8 @@ export interface MigrateSyncConfig {
   untilCaughtUp: boolean;
   switchWrites: boolean;
   reverse: boolean;
+  /** Drop the capture triggers and change tables on both sides (after a finished or abandoned move). */
+  removeCapture: boolean;
   /** How long a process may trust its read of the cutover flag: waited out after freezing writes. */
   flagCacheMs: number;
 }
@@ -36,7 +39,7 @@ export interface MigrateSyncConfig {
 export interface SyncReport {
   command: 'migrate sync';
   direction: Direction;
-  mode: 'follow' | 'switch-writes';
+  mode: 'follow' | 'switch-writes' | 'remove-capture';
   source: string;
   target: string;
   schema: string;
@@ -82,11 +85,31 @@ export async function prepareForward(ctx: SyncContext, plan: Parameters<typeof r
   }
 }
 
+/** Both sides' triggers and change tables go; the ledger keeps the history of what was applied. */
+async function removeCapture(ctx: SyncContext): Promise<void> {
+  const mysql = await connectMysql(ctx.config.source);
+  try {
+    if (await hasMysqlCapture(mysql, ctx.config.source.database)) {
+      const pending = await pendingMysqlChanges(mysql, ctx.config.source.database);
+      await removeMysqlCapture(mysql, ctx.config.source.database);
+      ctx.notes.push(`capture removed from MySQL ${ctx.config.source.database}${pending ? ` (${pending} change(s) not applied were dropped)` : ''}`);
+    }
+  } finally {
+    await mysql.end().catch(() => {});
+  }
+  if (await hasPostgresCapture(ctx.control)) {
+    const pending = await pendingPostgresChanges(ctx.control);
+    await removePostgresCapture(ctx.control, ctx.config.schema, ctx.tables);
+    ctx.notes.push(`capture removed from Postgres${pending ? ` (${pending} change(s) not applied were dropped)` : ''}`);
+  }
+  await ctx.control.query(`DELETE FROM ${LEDGER_SCHEMA}.sync_state WHERE migration_key = $1`, [ctx.migrationKey]);
+}
+
 export async function migrateSync(config: MigrateSyncConfig, ui: Ui, signal: AbortSignal, log: (line: string) => void): Promise<SyncReport> {
   const started = Date.now();
   const direction: Direction = config.reverse ? 'reverse' : 'forward';
   const report: SyncReport = {
-    command: 'migrate sync', direction, mode: config.switchWrites ? 'switch-writes' : 'follow', source: maskDsn(config.source.url), target: maskDsn(config.target.url),
+    command: 'migrate sync', direction, mode: config.removeCapture ? 'remove-capture' : config.switchWrites ? 'switch-writes' : 'follow', source: maskDsn(config.source.url), target: maskDsn(config.target.url),
     schema: config.schema, startedAt: new Date(started).toISOString(), seconds: 0, outcome: 'success', notes: [], errors: [],
   };
   const { plan } = await readSourcePlan(config, ui);
@@ -101,6 +124,10 @@ export async function migrateSync(config: MigrateSyncConfig, ui: Ui, signal: Abo
       options: { direction, switchWrites: config.switchWrites, untilCaughtUp: config.untilCaughtUp, batchSize: config.batchSize },
     });
     const ctx: SyncContext = { config, migrationKey: key, runId, tables, control, ui, signal, log, notes: report.notes };
+    if (config.removeCapture) {
+      await removeCapture(ctx);
+      return report;
+    }
     if (direction === 'forward') await prepareForward(ctx, plan);
     else if (!(await hasPostgresCapture(control))) {
       throw new UserError('writes have not moved to Postgres (no capture there): nothing to sync back; `migrate sync --switch-writes` moves them and starts capture');
