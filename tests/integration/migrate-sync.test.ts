@@ -135,6 +135,25 @@ test('bad input ends in one line and a non-zero exit code', async () => {
   assert.match(usage.stderr, /--batch-size must be a whole number/);
 });
 
+test('a follower survives its connections being cut on both sides', { timeout: 90_000 }, async () => {
+  const follower = startFollower();
+  const before = await appliedChanges();
+  await source.conn.query("UPDATE users SET display_name = 'before the cut' WHERE id = 4");
+  await waitFor(async () => (await appliedChanges()) > before, 30_000, 'the first change');
+  await target.client.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'markethub' AND pid <> pg_backend_pid()", [target.name]);
+  const [sessions] = await source.conn.query('SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID()', [source.name]);
+  for (const { id } of sessions as { id: number }[]) await source.conn.query(`KILL ${Number(id)}`).catch(() => {});
+  await source.conn.query("UPDATE users SET display_name = 'after the cut' WHERE id = 4");
+  await waitFor(async () => {
+    const { rows } = await target.client.query('SELECT display_name FROM users WHERE id = 4');
+    return rows[0].display_name === 'after the cut';
+  }, 30_000, 'the change made after the cut');
+  follower.child.kill('SIGINT');
+  const stopped = await follower.exited;
+  assert.equal(stopped.code, 0);
+  assert.ok(JSON.parse(stopped.stdout).follow.reconnects >= 1);
+});
+
 test('--remove-capture drops the triggers and the pending changes, and says so', { timeout: 60_000 }, async () => {
   await source.conn.query("UPDATE users SET first_name = 'Pending' WHERE id = 3");
   const removed = await runCli(['migrate', 'sync', '--source', source.url, '--target', target.url, '--remove-capture']);
