@@ -41,6 +41,44 @@ export function touchedRows(changes: readonly CapturedChange[]): TouchedRow[] {
 
 export type Operation = 'upsert' | 'delete' | 'copy-table';
 
+export interface BatchResult {
+  changes: number;
+  upserts: number;
+  deletes: number;
+  /** Rows applied per table. */
+  tables: Record<string, number>;
+  /** Seconds from each change on the capturing side to its commit on the applying side. */
+  lags: number[];
+  valueChanges: number;
+}
+
+/**
+ * Runs `transaction` over the segments grouped (few statements); when grouping breaks a key, over
+ * the segments in exact order. `apply` applies one segment and returns the rows it touched.
+ */
+export async function applySegments(
+  result: BatchResult,
+  segments: Segment[],
+  transaction: (run: () => Promise<void>) => Promise<void>,
+  apply: (segment: Segment) => Promise<{ table: string; rows: number }>,
+): Promise<void> {
+  const attempt = (order: Segment[]) => transaction(async () => {
+    Object.assign(result, { upserts: 0, deletes: 0, tables: {} });
+    for (const segment of order) {
+      const { table, rows } = await apply(segment);
+      if (segment.operation === 'delete') result.deletes += rows;
+      else result.upserts += rows;
+      result.tables[table] = (result.tables[table] ?? 0) + rows;
+    }
+  });
+  try {
+    await attempt(groupedSegments(segments));
+  } catch (error) {
+    if (!needsExactOrder(error)) throw error;
+    await attempt(segments);
+  }
+}
+
 export interface Segment {
   table: string;
   operation: Operation;

@@ -2,7 +2,7 @@
 // connection by opening new ones, and stop between batches when asked.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { percentile } from './batch.js';
-import type { BatchResult } from './forward.js';
+import type { BatchResult } from './batch.js';
 
 /** One direction's batches over connections it can open again after a failure. */
 export interface Applier {

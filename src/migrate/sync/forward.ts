@@ -10,7 +10,8 @@ import { quoteIdent as qi } from '../db/plan/expression.js';
 import type { TargetColumn, TargetTable } from '../db/plan/plan.js';
 import { KEEP_TIMESTAMPS_SETTING } from '../db/plan/plan.js';
 import { LEDGER_SCHEMA, recordValueChanges, type ValueChangeRecord } from '../ledger/index.js';
-import { groupedSegments, keyString, lagsOf, needsExactOrder, segmentsOf, touchedRows, type CapturedChange, type Segment } from './batch.js';
+import { applySegments, keyString, lagsOf, segmentsOf, touchedRows, type BatchResult, type CapturedChange, type Segment } from './batch.js';
+
 import { deleteMysqlChanges, readMysqlChanges, sourceKeyColumns } from './mysql-capture.js';
 
 export interface ForwardContext {
@@ -24,17 +25,6 @@ export interface ForwardContext {
   /** Migrated tables by source name. */
   tables: Map<string, TargetTable>;
   batchSize: number;
-}
-
-export interface BatchResult {
-  changes: number;
-  upserts: number;
-  deletes: number;
-  /** Rows applied per table. */
-  tables: Record<string, number>;
-  /** Seconds from each change on the source to its commit on the target. */
-  lags: number[];
-  valueChanges: number;
 }
 
 const FETCH_KEYS = 1000;
@@ -179,18 +169,12 @@ export async function applyForwardBatch(ctx: ForwardContext, temps: Set<string>)
   const segments = segmentsOf(rows, (row) => lines.get(row.table)!.has(keyString(row.key!)));
   const result: BatchResult = { changes: changes.length, upserts: 0, deletes: 0, tables: {}, lags: [], valueChanges: valueChanges.length };
   const ids = changes.map((c) => c.id);
-  const apply = async (order: Segment[]) => {
+  const transaction = async (run: () => Promise<void>) => {
     await ctx.pg.query('BEGIN');
     try {
       await ctx.pg.query(`SET LOCAL ${KEEP_TIMESTAMPS_SETTING} = 'on'`);
       await ctx.pg.query('SET CONSTRAINTS ALL DEFERRED');
-      Object.assign(result, { upserts: 0, deletes: 0, tables: {} });
-      for (const segment of order) {
-        const n = await applySegment(ctx, ctx.tables.get(segment.table)!, segment, lines.get(segment.table)!, temps);
-        if (segment.operation === 'delete') result.deletes += n;
-        else result.upserts += n;
-        result.tables[segment.table] = (result.tables[segment.table] ?? 0) + n;
-      }
+      await run();
       await keepIdentitiesAhead(ctx, counters);
       await recordValueChanges(ctx.pg, ctx.migrationKey, ctx.runId, valueChanges);
       const lags = lagsOf(changes, Date.now() / 1000 - clockOffset);
@@ -207,12 +191,9 @@ export async function applyForwardBatch(ctx: ForwardContext, temps: Set<string>)
       throw error;
     }
   };
-  try {
-    await apply(groupedSegments(segments));
-  } catch (error) {
-    if (!needsExactOrder(error)) throw error;
-    await apply(segments);
-  }
+  await applySegments(result, segments, transaction, async (segment) => ({
+    table: segment.table, rows: await applySegment(ctx, ctx.tables.get(segment.table)!, segment, lines.get(segment.table)!, temps),
+  }));
   result.lags = lagsOf(changes, Date.now() / 1000 - clockOffset);
   await deleteMysqlChanges(ctx.mysql, ids);
   return result;

@@ -1,7 +1,8 @@
 // `markethub migrate sync`: keep Postgres current with MySQL while traffic moves (forward), switch writes
 // over with a short freeze, and keep MySQL current with Postgres afterwards (reverse) so a rollback loses nothing.
 import type pg from 'pg';
-import { maskDsn, type Dsn } from '../../config/dsn.js';
+import { maskDsn } from '../../config/dsn.js';
+import type { MigrateVerifyConfig } from '../../config/index.js';
 import { UserError } from '../../config/errors.js';
 import type { Ui } from '../../ui/index.js';
 import { migrationKey, readSourcePlan } from '../db/index.js';
@@ -16,14 +17,8 @@ import { hasMysqlCapture, pendingMysqlChanges, removeMysqlCapture } from './mysq
 import { hasPostgresCapture, pendingPostgresChanges, removePostgresCapture } from './postgres-capture.js';
 import { switchWrites, type SwitchStep } from './switch.js';
 
-export interface MigrateSyncConfig {
-  source: Dsn;
-  target: Dsn;
-  schema: string;
-  tables?: string[];
-  exclude?: string[];
-  jobs: number;
-  sourceTimezone: string;
+/** Source, target, schema, tables, jobs and time zone as for `migrate verify`, and sync's own. */
+export interface MigrateSyncConfig extends Omit<MigrateVerifyConfig, 'maxDifferences'> {
   batchSize: number;
   pollMs: number;
   /** Stop once nothing is pending instead of following until interrupted. */

@@ -6,8 +6,7 @@ import { quoteMysqlIdentifier as qm, type MysqlConnection } from '../db/mysql.js
 import { quoteIdent as qi, quoteLiteral } from '../db/plan/expression.js';
 import type { TargetColumn, TargetTable } from '../db/plan/plan.js';
 import { SPATIAL_TYPES } from '../db/plan/types.js';
-import { groupedSegments, keyString, lagsOf, needsExactOrder, segmentsOf, touchedRows, type CapturedChange, type Segment } from './batch.js';
-import type { BatchResult } from './forward.js';
+import { applySegments, keyString, lagsOf, segmentsOf, touchedRows, type BatchResult, type CapturedChange, type Segment } from './batch.js';
 import { MYSQL_SYNC_DATABASE } from './mysql-capture.js';
 import { deletePostgresChanges, readPostgresChanges } from './postgres-capture.js';
 
@@ -151,17 +150,10 @@ export async function applyReverseBatch(ctx: ReverseContext): Promise<BatchResul
   const segments = segmentsOf(rows, (row) => fetched.get(row.table)!.has(keyString(row.key!)));
   const result: BatchResult = { changes: changes.length, upserts: 0, deletes: 0, tables: {}, lags: [], valueChanges: 0 };
   const ids = changes.map((c) => c.id);
-  const apply = async (order: Segment[]) => {
+  const transaction = async (run: () => Promise<void>) => {
     await ctx.mysql.query('START TRANSACTION');
     try {
-      Object.assign(result, { upserts: 0, deletes: 0, tables: {} });
-      for (const segment of order) {
-        const table = ctx.tables.get(segment.table)!;
-        const n = await applySegment(ctx, table, segment, fetched.get(segment.table)!);
-        if (segment.operation === 'delete') result.deletes += n;
-        else result.upserts += n;
-        result.tables[table.sourceName] = (result.tables[table.sourceName] ?? 0) + n;
-      }
+      await run();
       await ctx.mysql.query(`INSERT INTO ${MYSQL_SYNC_DATABASE}.applied_batches (db, change_ids) VALUES (?, ?)`, [ctx.database, JSON.stringify(ids)]);
       await ctx.mysql.query('COMMIT');
     } catch (error) {
@@ -169,12 +161,10 @@ export async function applyReverseBatch(ctx: ReverseContext): Promise<BatchResul
       throw error;
     }
   };
-  try {
-    await apply(groupedSegments(segments));
-  } catch (error) {
-    if (!needsExactOrder(error)) throw error;
-    await apply(segments);
-  }
+  await applySegments(result, segments, transaction, async (segment) => {
+    const table = ctx.tables.get(segment.table)!;
+    return { table: table.sourceName, rows: await applySegment(ctx, table, segment, fetched.get(segment.table)!) };
+  });
   result.lags = lagsOf(changes, Date.now() / 1000 - clockOffset);
   await deletePostgresChanges(ctx.pg, ids);
   return result;
