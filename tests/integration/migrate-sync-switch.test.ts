@@ -72,7 +72,9 @@ test('switch-writes under load refuses writes briefly and loses none; the way ba
   // The way back: Postgres writes reach MySQL.
   const reverse = await runCli(['migrate', 'sync', '--source', source, '--target', target, '--reverse', '--until-caught-up', '--json']);
   assert.equal(reverse.code, 0, reverse.stderr);
-  assert.ok(JSON.parse(reverse.stdout).follow.changes > 0);
+  const back = JSON.parse(reverse.stdout);
+  assert.ok(back.follow.changes > 0);
+  assert.ok(back.notes.some((n: string) => n.includes('order_items.order_items_after_insert')), 'the app\'s own MySQL triggers are named');
   assert.equal(await emailsIn('mysql', emails), emails.length, 'every acknowledged write is in MySQL too');
 
   const status = await runCli(['cutover', 'status', '--target', target]);

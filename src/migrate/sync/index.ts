@@ -13,7 +13,7 @@ import { ensureLedger, finishRun, LEDGER_SCHEMA, startRun } from '../ledger/inde
 import { followDirection, type SyncContext } from './context.js';
 import type { FollowStats } from './follow.js';
 import { deferForeignKeys, reconcileCopyGap, startForwardCapture, type Direction } from './forward-setup.js';
-import { hasMysqlCapture, pendingMysqlChanges, removeMysqlCapture } from './mysql-capture.js';
+import { applicationTriggers, hasMysqlCapture, pendingMysqlChanges, removeMysqlCapture } from './mysql-capture.js';
 import { hasPostgresCapture, pendingPostgresChanges, removePostgresCapture } from './postgres-capture.js';
 import { switchWrites, type SwitchStep } from './switch.js';
 
@@ -80,6 +80,17 @@ export async function prepareForward(ctx: SyncContext, plan: Parameters<typeof r
   }
 }
 
+/** MySQL cannot skip a trigger for one session: the app's own fire on rows written back, and say so. */
+async function noteApplicationTriggers(ctx: SyncContext): Promise<void> {
+  const mysql = await connectMysql(ctx.config.source);
+  try {
+    const triggers = await applicationTriggers(mysql, ctx.config.source.database, ctx.tables.map((t) => t.sourceName));
+    if (triggers.length) ctx.notes.push(`MySQL triggers fire on the rows written back from Postgres, and what they change there has no counterpart in Postgres: ${triggers.join(', ')}`);
+  } finally {
+    await mysql.end().catch(() => {});
+  }
+}
+
 /** Both sides' triggers and change tables go; the ledger keeps the history of what was applied. */
 async function removeCapture(ctx: SyncContext): Promise<void> {
   const mysql = await connectMysql(ctx.config.source);
@@ -124,8 +135,11 @@ export async function migrateSync(config: MigrateSyncConfig, ui: Ui, signal: Abo
       return report;
     }
     if (direction === 'forward') await prepareForward(ctx, plan);
-    else if (!(await hasPostgresCapture(control))) {
-      throw new UserError('writes have not moved to Postgres (no capture there): nothing to sync back; `migrate sync --switch-writes` moves them and starts capture');
+    else {
+      if (!(await hasPostgresCapture(control))) {
+        throw new UserError('writes have not moved to Postgres (no capture there): nothing to sync back; `migrate sync --switch-writes` moves them and starts capture');
+      }
+      await noteApplicationTriggers(ctx);
     }
     if (config.switchWrites) {
       const result = await switchWrites(ctx, direction, plan);
