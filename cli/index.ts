@@ -3,7 +3,7 @@
 import { createInterface } from 'node:readline/promises';
 import { Command, CommanderError, Option } from 'commander';
 import dotenv from 'dotenv';
-import { dsnFlag, migrateDbConfig, migrateFilesConfig, migrateRollbackConfig, migrateStatusConfig, migrateVerifyConfig, redactSecrets, USAGE_ERROR, UserError } from '../src/config/index.js';
+import { dsnFlag, migrateDbConfig, migrateFilesConfig, migrateRollbackConfig, migrateStatusConfig, migrateSyncConfig, migrateVerifyConfig, redactSecrets, USAGE_ERROR, UserError } from '../src/config/index.js';
 import type { DeadLetter } from '../src/jobs/index.js';
 import { renderFilesTerminal, renderJson, renderRollbackTerminal, renderStatusTerminal, renderTerminal, renderVerifyTerminal } from '../src/report/render.js';
 import { createUi } from '../src/ui/index.js';
@@ -214,6 +214,41 @@ migrate
     }
   });
 
+migrate
+  .command('sync')
+  .description('keep Postgres current with MySQL while traffic moves; switch writes over; sync back after a switch')
+  .option('--source <url>', 'MySQL source (env MARKETHUB_SOURCE_URL)')
+  .option('--target <url>', 'Postgres target (env DATABASE_URL)')
+  .option('--schema <name>', 'target schema (default: public)')
+  .option('--tables <list>', 'only these tables (comma separated)')
+  .option('--exclude <list>', 'all tables but these (comma separated)')
+  .option('--source-timezone <zone>', 'time zone the DATETIME values were written in (default: UTC)')
+  .option('--switch-writes', 'freeze writes, drain, verify the changed tables, move writes to the other side, let writes through')
+  .option('--reverse', 'the way back after a switch: Postgres -> MySQL (with --switch-writes: move writes back to MySQL)')
+  .option('--until-caught-up', 'stop once nothing is pending instead of following until Ctrl-C')
+  .option('--remove-capture', 'drop the capture triggers and change tables on both sides, once the move is finished or abandoned')
+  .option('--batch-size <n>', 'changes applied per transaction at most (default: 2000)')
+  .option('--poll-ms <ms>', 'how often to look for changes when none are pending (default: 100)')
+  .option('--flag-cache-ms <ms>', 'how long the apps trust their read of the cutover flag; waited out after freezing (default: 1000)')
+  .option('--jobs <n>', 'connections for introspection and verification (default: CPU count, at most 8)')
+  .option('--json', 'print the report as JSON on stdout, nothing else')
+  .addOption(new Option('--verbose', 'show stack traces for errors'))
+  .action(async (flags: Record<string, unknown>) => {
+    try {
+      const config = migrateSyncConfig(flags);
+      secrets.push(config.source.password, config.target.password);
+      const ui = await createUi({ json: Boolean(flags.json) });
+      const { migrateSync } = await import('../src/migrate/sync/index.js');
+      const log = (line: string) => process.stderr.write(redactSecrets(`markethub: ${line}\n`, secrets));
+      const report = await migrateSync(config, ui, onInterrupt('changes applied so far are kept; run the same command to continue'), flags.json ? () => {} : log);
+      const { renderSyncTerminal } = await import('../src/report/render.js');
+      process.stdout.write(redactSecrets(flags.json ? JSON.stringify(report, null, 2) + '\n' : renderSyncTerminal(report), secrets));
+      process.exitCode = report.outcome === 'success' ? 0 : 1;
+    } catch (error) {
+      fail(error, Boolean(flags.verbose));
+    }
+  });
+
 const cutover = program.command('cutover').description('move traffic to the new backend in stages, and back');
 
 /** Opens the flag store in --target (or DATABASE_URL), runs `work`, closes it. */
@@ -290,11 +325,26 @@ cutover
 
 cutover
   .command('rollback')
-  .description('send everyone back to the legacy backend, at once')
+  .description('send everyone back to the legacy backend, at once (after `migrate sync --switch-writes`: with the writes made on Postgres)')
   .addOption(targetOption())
+  .option('--source <url>', 'MySQL source, needed once writes moved to Postgres: their changes are brought back first (env MARKETHUB_SOURCE_URL)')
+  .option('--flag-cache-ms <ms>', 'how long the apps trust their read of the cutover flag (default: 1000)')
   .addOption(new Option('--verbose', 'show stack traces for errors'))
-  .action(cutoverAction(async (store) => {
-    await store.change({ percentage: 0, writes: false }, changedBy(), 'rollback');
+  .action(cutoverAction(async (store, flags) => {
+    const { rows } = await store.pool.query<{ captured: boolean }>("SELECT to_regclass('markethub_sync.changes') IS NOT NULL AS captured");
+    const state = await store.state();
+    if (rows[0].captured && state.writes && state.percentage >= 100) {
+      // Writes moved to Postgres: rolling back the flag alone would leave their rows behind.
+      const source = flags.source ?? process.env.MARKETHUB_SOURCE_URL;
+      if (!source) throw new UserError('writes are on Postgres since `migrate sync --switch-writes`: give --source so the changes made there reach MySQL before traffic goes back');
+      const config = migrateSyncConfig({ ...flags, source, switchWrites: true, reverse: true });
+      secrets.push(config.source.password);
+      const { migrateSync } = await import('../src/migrate/sync/index.js');
+      const { renderSyncTerminal } = await import('../src/report/render.js');
+      const report = await migrateSync(config, await createUi({ json: false }), onInterrupt('writes stay where they are'), (line) => process.stderr.write(redactSecrets(`markethub: ${line}\n`, secrets)));
+      return renderSyncTerminal(report) + 'everyone is on the legacy backend (0%), with every write made on Postgres\n';
+    }
+    await store.change({ percentage: 0, writes: false, frozen: false }, changedBy(), 'rollback');
     return 'everyone is on the legacy backend (0%)\n';
   }));
 

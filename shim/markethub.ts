@@ -2,6 +2,7 @@
 // configuration from the environment. Everything is created on the first invocation, not at import,
 // so a cold start that never reaches the app (a cron call refused) opens nothing.
 import express from 'express';
+import type { Sequelize } from 'sequelize';
 import { createApp, s3Storage, type AppConfig } from '../src/app/index.js';
 import { cacheFromEnv } from '../src/cache/index.js';
 import { defaultHandlers, defaultJobDeps, jobRoutes } from '../src/jobs/index.js';
@@ -41,6 +42,12 @@ export function instanceDatabase(env: NodeJS.ProcessEnv = process.env): Serverle
   return database;
 }
 
+/** The cutover flag's freeze, in the same database (false where cutover was never set up). */
+async function frozenFlag(sequelize: Sequelize): Promise<boolean> {
+  const [rows] = await sequelize.query('SELECT writes_frozen FROM markethub_cutover.state').catch(() => [[]]);
+  return (rows as { writes_frozen?: boolean }[])[0]?.writes_frozen === true;
+}
+
 /** `api/index.ts`: every /api route of the app through toVercel. */
 export function markethubVercelHandler(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): VercelHandler {
   let handler: VercelHandler | undefined;
@@ -48,7 +55,8 @@ export function markethubVercelHandler(env: NodeJS.ProcessEnv = process.env, ove
     if (!handler) {
       try {
         const db = instanceDatabase(env);
-        const app = createApp({ sequelize: db.sequelize, config: { ...serverlessAppConfig(env), ...overrides }, cache: cacheFromEnv(env) });
+        const writesFrozen = () => frozenFlag(db.sequelize);
+        const app = createApp({ sequelize: db.sequelize, config: { ...serverlessAppConfig(env), writesFrozen, ...overrides }, cache: cacheFromEnv(env) });
         handler = toVercel(app, { onInvoke: db.hooks.onInvoke, onSettled: db.hooks.onSettled });
       } catch (error) {
         if (!(error instanceof ConfigurationError)) throw error;

@@ -11,6 +11,9 @@ CREATE TABLE IF NOT EXISTS markethub_cutover.state (
   updated_at  timestamptz NOT NULL DEFAULT now()
 );
 INSERT INTO markethub_cutover.state (id) VALUES (true) ON CONFLICT DO NOTHING;
+-- While `migrate sync --switch-writes` moves writes from one database to the other, both sides answer
+-- writes with 503 + Retry-After.
+ALTER TABLE markethub_cutover.state ADD COLUMN IF NOT EXISTS writes_frozen boolean NOT NULL DEFAULT false;
 
 -- Every change of the flag: who, when, from, to, why.
 CREATE TABLE IF NOT EXISTS markethub_cutover.changes (

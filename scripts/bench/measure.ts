@@ -1,6 +1,6 @@
 // Runs a command and measures what a person would: wall time and peak resident memory of its whole
 // process tree (sampled from /proc), with its output captured.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
 const PAGE_BYTES = 4096;
@@ -46,7 +46,8 @@ export interface Measurement {
   stderr: string;
 }
 
-export function measure(command: string, args: string[], options: { shell?: boolean } = {}): Promise<Measurement> {
+/** `started` gets the child, for a command that runs until told to stop. */
+export function measure(command: string, args: string[], options: { shell?: boolean; started?: (child: ChildProcess) => void } = {}): Promise<Measurement> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], shell: options.shell });
@@ -57,6 +58,7 @@ export function measure(command: string, args: string[], options: { shell?: bool
     child.stderr.on('data', (d) => (stderr += d));
     const sampler = setInterval(() => (peak = Math.max(peak, treeRssBytes(child.pid!))), 50);
     child.on('error', reject);
+    options.started?.(child);
     child.on('close', (code) => {
       clearInterval(sampler);
       resolve({ code, seconds: Number(process.hrtime.bigint() - started) / 1e9, peakRssBytes: peak, stdout, stderr });

@@ -22,6 +22,8 @@ export interface AppConfig {
   /** Extra health checks (cache, ...) next to database and storage; each throws when unhealthy. */
   healthChecks?: Record<string, () => Promise<void>>;
   trustProxy?: boolean | number | string;
+  /** Reads the cutover flag's freeze: while it holds, /api writes are answered 503 + Retry-After. */
+  writesFrozen?: () => Promise<boolean>;
 }
 
 export interface ResolvedConfig {

@@ -21,6 +21,7 @@ import { productsRouter } from './routes/products.js';
 import { usersRouter } from './routes/users.js';
 import { adminRouter, vendorsRouter } from './routes/vendors.js';
 import { UPLOADS_URL_PREFIX } from './services/storage.js';
+import { frozenWritesGuard } from '../cutover/middleware.js';
 
 export type { AppConfig } from './config.js';
 export type { AppContext } from './context.js';
@@ -44,6 +45,7 @@ export function createApp({ sequelize, config, cache }: CreateAppOptions): Expre
   app.set('json spaces', 0);
 
   app.use(requestContext(resolved.logger));
+  if (config.writesFrozen) app.use('/api', frozenWritesGuard(config.writesFrozen));
   if (cache) app.use('/api', markethubResponseCache(cache, authenticate(ctx)));
   // Before the JSON parser: the signature covers the raw bytes.
   app.use('/api/webhooks', webhooksRouter(ctx));

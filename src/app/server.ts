@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const front = express();
   front.set('trust proxy', app.get('trust proxy'));
   if (env.CUTOVER_DATABASE_URL && env.CUTOVER_NEW_BACKEND) {
-    const store = await CutoverStore.open(env.CUTOVER_DATABASE_URL).catch(() => fail('cannot reach CUTOVER_DATABASE_URL: start Postgres or fix the URL'));
+    const store = await CutoverStore.open(env.CUTOVER_DATABASE_URL, { cacheMs: env.CUTOVER_FLAG_CACHE_MS ? Number(env.CUTOVER_FLAG_CACHE_MS) : undefined }).catch(() => fail('cannot reach CUTOVER_DATABASE_URL: start Postgres or fix the URL'));
     front.use(cutoverMiddleware({ store, newBackend: env.CUTOVER_NEW_BACKEND, onGuard: (reason) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'warn', msg: 'cutover guard', reason })}\n`) }));
   }
   front.use(app);

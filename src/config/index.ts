@@ -6,6 +6,7 @@ import type { MigrateDbConfig } from '../migrate/db/index.js';
 import { isValidBucketName, loadFilesMapping } from '../migrate/files/config.js';
 import type { MigrateFilesConfig } from '../migrate/files/index.js';
 import type { RollbackConfig } from '../migrate/rollback/index.js';
+import type { MigrateSyncConfig } from '../migrate/sync/index.js';
 import { DsnError, parseDsn, type Dsn } from './dsn.js';
 import { UserError } from './errors.js';
 
@@ -90,7 +91,7 @@ export function dsnFlag(raw: string, kind: 'mysql' | 'postgres', flag: string): 
   }
 }
 
-const FLAG_NAMES: Record<string, string> = { schemaOnly: 'schema-only', dataOnly: 'data-only', dryRun: 'dry-run', sourceTimezone: 'source-timezone', typeMap: 'type-map', maxDifferences: 'max-differences', cdnBase: 'cdn-base', multipartThreshold: 'multipart-threshold' };
+const FLAG_NAMES: Record<string, string> = { schemaOnly: 'schema-only', dataOnly: 'data-only', dryRun: 'dry-run', sourceTimezone: 'source-timezone', typeMap: 'type-map', maxDifferences: 'max-differences', cdnBase: 'cdn-base', multipartThreshold: 'multipart-threshold', batchSize: 'batch-size', pollMs: 'poll-ms', flagCacheMs: 'flag-cache-ms', switchWrites: 'switch-writes', untilCaughtUp: 'until-caught-up', removeCapture: 'remove-capture' };
 
 function firstIssue(error: z.ZodError): string {
   const issue = error.issues[0];
@@ -138,6 +139,25 @@ export function migrateDbConfig(flags: Record<string, unknown>, env: NodeJS.Proc
     sourceTimezone: f.sourceTimezone,
     typeMap: f.typeMap ? loadTypeMap(f.typeMap) : undefined,
   };
+}
+
+const MigrateSyncFlags = SourceTargetFlags.extend({
+  batchSize: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(50_000, 'must be at most 50000').default(2000),
+  pollMs: z.coerce.number({ error: 'must be a number of milliseconds' }).int('must be a whole number of milliseconds').min(10, 'must be at least 10').max(60_000, 'must be at most 60000').default(100),
+  untilCaughtUp: z.boolean().default(false),
+  switchWrites: z.boolean().default(false),
+  reverse: z.boolean().default(false),
+  removeCapture: z.boolean().default(false),
+  flagCacheMs: z.coerce.number({ error: 'must be a number of milliseconds' }).int('must be a whole number of milliseconds').min(0, 'must be at least 0').max(60_000, 'must be at most 60000').default(1000),
+})
+  .refine((f) => !(f.switchWrites && f.untilCaughtUp), { message: '--switch-writes drains by itself; it does not go with --until-caught-up', path: [] })
+  .refine((f) => !(f.removeCapture && (f.switchWrites || f.reverse || f.untilCaughtUp)), { message: '--remove-capture goes alone', path: [] });
+
+/** Builds the migrate sync config from commander's options and the environment. */
+export function migrateSyncConfig(flags: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): MigrateSyncConfig {
+  const parsed = MigrateSyncFlags.safeParse(withEnvironment(flags, env));
+  if (!parsed.success) throw new UserError(firstIssue(parsed.error), USAGE_ERROR);
+  return { ...parsed.data, source: dsnFlag(parsed.data.source, 'mysql', '--source'), target: dsnFlag(parsed.data.target, 'postgres', '--target') };
 }
 
 const httpUrl = (what: string) => z.url({ protocol: /^https?$/, error: `must be an http(s) URL, like ${what}` });

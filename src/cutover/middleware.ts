@@ -9,6 +9,7 @@ import type { CutoverStore, RouteStats } from './store.js';
 
 export const SIDE_HEADER = 'x-markethub-backend';
 export const COHORT_COOKIE = 'mh_cohort';
+const FROZEN_RETRY_AFTER_SECONDS = 2;
 
 export interface CutoverOptions {
   store: CutoverStore;
@@ -55,6 +56,29 @@ function identityOf(req: Request, res: Response): string {
     res.append('Set-Cookie', `${COHORT_COOKIE}=${cohort}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax`);
   }
   return `cohort:${cohort}`;
+}
+
+/** Writes are moving to the other database: nothing may be written on either side for a few seconds. */
+function refuseFrozenWrite(res: Response): void {
+  res.setHeader('Retry-After', String(FROZEN_RETRY_AFTER_SECONDS));
+  res.status(503).json({ error: { code: 'writes_frozen', message: 'writes are paused for a few seconds while the database is switched; retry shortly' } });
+}
+
+/**
+ * For the new backend, which may be called directly: refuses writes while the flag says frozen.
+ * `frozen` reads the flag; a read that fails counts as not frozen, as the routing does.
+ */
+export function frozenWritesGuard(frozen: () => Promise<boolean>, cacheMs = 1000): RequestHandler {
+  let cached = { value: false, at: 0 };
+  return (req, res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+    const decide = (value: boolean) => (value ? refuseFrozenWrite(res) : next());
+    if (Date.now() - cached.at < cacheMs) return decide(cached.value);
+    frozen().catch(() => false).then((value) => {
+      cached = { value, at: Date.now() };
+      decide(value);
+    }, next);
+  };
 }
 
 export function cutoverMiddleware(options: CutoverOptions): CutoverMiddleware {
@@ -123,6 +147,11 @@ export function cutoverMiddleware(options: CutoverOptions): CutoverMiddleware {
       state = undefined; // the flag cannot be read: legacy serves, as at 0%
     }
     const read = req.method === 'GET' || req.method === 'HEAD';
+    if (state?.frozen && !read) {
+      count('legacy', route, { requests: 1 });
+      refuseFrozenWrite(res);
+      return;
+    }
     const identity = identityOf(req, res);
     if (state && (read || state.writes) && state.percentage > 0 && goesToNew(identity, state.percentage)) {
       const outcome = await forward(req, res, base, timeoutMs, { [SIDE_HEADER]: 'new' });

@@ -14,6 +14,8 @@ export interface CutoverState {
   percentage: number;
   writes: boolean;
   shadow: boolean;
+  /** Writes are refused (503) on both sides while they move from one database to the other. */
+  frozen: boolean;
   updatedAt: string;
 }
 
@@ -34,8 +36,20 @@ export interface ShadowExample {
   fields: string[];
 }
 
+export interface SyncDirectionStatus {
+  direction: 'forward' | 'reverse';
+  /** A process follows it now: marked so, with a heartbeat in the last 10 seconds. */
+  running: boolean;
+  heartbeatAt: string | null;
+  lagSeconds: number | null;
+  pending: number | null;
+  appliedChanges: number;
+}
+
 export interface CutoverStatus {
   state: CutoverState;
+  /** Where `migrate sync` stands in each direction, when it ever ran against this target. */
+  sync: SyncDirectionStatus[];
   stage: string;
   routes: RouteStats[];
   examples: (ShadowExample & { seenAt: string })[];
@@ -52,17 +66,19 @@ export function stageOf(state: Pick<CutoverState, 'percentage' | 'shadow'>): str
   return state.shadow ? 'shadow: legacy serves everyone, sampled reads are compared with the new backend' : 'legacy: nothing goes to the new backend';
 }
 
-function stateOf(row: { percentage: string; writes: boolean; shadow: boolean; updated_at: Date }): CutoverState {
-  return { percentage: Number(row.percentage), writes: row.writes, shadow: row.shadow, updatedAt: row.updated_at.toISOString() };
+function stateOf(row: { percentage: string; writes: boolean; shadow: boolean; writes_frozen: boolean; updated_at: Date }): CutoverState {
+  return { percentage: Number(row.percentage), writes: row.writes, shadow: row.shadow, frozen: row.writes_frozen, updatedAt: row.updated_at.toISOString() };
 }
+
+const STATE_COLUMNS = 'percentage, writes, shadow, writes_frozen, updated_at';
 
 /** Sends everyone back to legacy, recorded, if cutover was ever set up here; true when it changed anything. */
 export async function resetCutover(client: pg.Client, by: string, reason: string): Promise<boolean> {
   const { rows: exists } = await client.query<{ ok: boolean }>(`SELECT to_regclass('${S}.state') IS NOT NULL AS ok`);
   if (!exists[0]!.ok) return false;
   const { rows } = await client.query(
-    `WITH old AS (SELECT percentage, writes, shadow, updated_at FROM ${S}.state),
-          new AS (UPDATE ${S}.state SET percentage = 0, writes = false, updated_at = now() WHERE percentage > 0 OR writes RETURNING percentage, writes, shadow, updated_at)
+    `WITH old AS (SELECT ${STATE_COLUMNS} FROM ${S}.state),
+          new AS (UPDATE ${S}.state SET percentage = 0, writes = false, writes_frozen = false, updated_at = now() WHERE percentage > 0 OR writes OR writes_frozen RETURNING ${STATE_COLUMNS})
      INSERT INTO ${S}.changes (changed_by, from_state, to_state, reason)
      SELECT $1, to_jsonb(old), to_jsonb(new), $2 FROM old, new RETURNING id`,
     [by, reason],
@@ -97,21 +113,21 @@ export class CutoverStore {
 
   async state(): Promise<CutoverState> {
     if (this.cached && Date.now() - this.cached.at < this.cacheMs) return this.cached.state;
-    const { rows } = await this.pool.query(`SELECT percentage, writes, shadow, updated_at FROM ${S}.state`);
+    const { rows } = await this.pool.query(`SELECT ${STATE_COLUMNS} FROM ${S}.state`);
     this.cached = { state: stateOf(rows[0]), at: Date.now() };
     return this.cached.state;
   }
 
   /** Changes the flag and records who, from what, to what and why, in one transaction. */
-  async change(to: Partial<Pick<CutoverState, 'percentage' | 'writes' | 'shadow'>>, by: string, reason: string): Promise<CutoverState> {
+  async change(to: Partial<Pick<CutoverState, 'percentage' | 'writes' | 'shadow' | 'frozen'>>, by: string, reason: string): Promise<CutoverState> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const { rows } = await client.query(`SELECT percentage, writes, shadow, updated_at FROM ${S}.state FOR UPDATE`);
+      const { rows } = await client.query(`SELECT ${STATE_COLUMNS} FROM ${S}.state FOR UPDATE`);
       const from = stateOf(rows[0]);
       const { rows: updated } = await client.query(
-        `UPDATE ${S}.state SET percentage = $1, writes = $2, shadow = $3, updated_at = now() RETURNING percentage, writes, shadow, updated_at`,
-        [to.percentage ?? from.percentage, to.writes ?? from.writes, to.shadow ?? from.shadow],
+        `UPDATE ${S}.state SET percentage = $1, writes = $2, shadow = $3, writes_frozen = $4, updated_at = now() RETURNING ${STATE_COLUMNS}`,
+        [to.percentage ?? from.percentage, to.writes ?? from.writes, to.shadow ?? from.shadow, to.frozen ?? from.frozen],
       );
       const next = stateOf(updated[0]);
       await client.query(`INSERT INTO ${S}.changes (changed_by, from_state, to_state, reason) VALUES ($1, $2, $3, $4)`, [by, from, next, reason]);
@@ -153,11 +169,21 @@ export class CutoverStore {
     const { rows: changes } = await this.pool.query(`SELECT changed_at, changed_by, from_state, to_state, reason FROM ${S}.changes ORDER BY id DESC LIMIT 20`);
     return {
       state,
+      sync: await this.syncStatus(),
       stage: stageOf(state),
       routes: routes.map((r) => ({ side: r.side, route: r.route, requests: Number(r.requests), errors: Number(r.errors), shadowCompared: Number(r.shadow_compared), shadowDiffered: Number(r.shadow_differed) })),
       examples: examples.map((e) => ({ route: e.route, path: e.path, legacy: e.legacy, new: e.new, fields: e.fields, seenAt: e.seen_at.toISOString() })),
       changes: changes.map((c) => ({ changedAt: c.changed_at.toISOString(), changedBy: c.changed_by, from: c.from_state, to: c.to_state, reason: c.reason })),
     };
+  }
+
+  private async syncStatus(): Promise<SyncDirectionStatus[]> {
+    const { rows: exists } = await this.pool.query(`SELECT to_regclass('markethub_migrate.sync_state') IS NOT NULL AS ok`);
+    if (!exists[0].ok) return [];
+    const { rows } = await this.pool.query(`SELECT direction, following AND heartbeat_at > now() - interval '10 seconds' AS running, heartbeat_at, lag_seconds, pending, applied_changes FROM markethub_migrate.sync_state ORDER BY direction`);
+    return rows.map((r) => ({
+      direction: r.direction, running: r.running, heartbeatAt: r.heartbeat_at?.toISOString() ?? null, lagSeconds: r.lag_seconds, pending: r.pending === null ? null : Number(r.pending), appliedChanges: Number(r.applied_changes),
+    }));
   }
 
   async close(): Promise<void> {

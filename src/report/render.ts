@@ -2,6 +2,7 @@
 import type { CutoverStatus } from '../cutover/store.js';
 import type { StatusReport } from '../migrate/ledger/status.js';
 import type { RollbackReport } from '../migrate/rollback/index.js';
+import type { SyncReport } from '../migrate/sync/index.js';
 import type { VerifyCommandReport } from '../migrate/verify/command.js';
 import type { FilesReport, MigrationReport, Note } from './model.js';
 
@@ -173,6 +174,11 @@ export function renderRollbackTerminal(report: RollbackReport): string {
 export function renderCutoverTerminal(status: CutoverStatus): string {
   const s = status.state;
   const out = [`Stage: ${status.stage}`, `Percentage: ${s.percentage}% (${s.writes ? 'reads and writes' : 'reads only'}), shadow ${s.shadow ? 'on' : 'off'}, since ${s.updatedAt}`];
+  if (s.frozen) out.push('Writes: FROZEN (answered with 503 while `migrate sync --switch-writes` moves them)');
+  for (const d of status.sync) {
+    const age = d.heartbeatAt ? (Date.now() - Date.parse(d.heartbeatAt)) / 1000 : null;
+    out.push(`Sync ${d.direction}: ${d.running ? `running, lag ${d.lagSeconds?.toFixed(2) ?? '?'} s, ${d.pending ?? '?'} pending` : `not running${age !== null ? ` (last seen ${age.toFixed(0)} s ago, ${d.pending ?? '?'} pending then)` : ''}`}; ${d.appliedChanges} changes applied in all`);
+  }
   if (status.routes.length) {
     const rows = status.routes.map((r) => [
       r.route, r.side, String(r.requests), r.requests ? `${((r.errors / r.requests) * 100).toFixed(1)}%` : '-',
@@ -186,7 +192,28 @@ export function renderCutoverTerminal(status: CutoverStatus): string {
   }
   if (status.changes.length) {
     out.push('', 'Recent changes:');
-    for (const c of status.changes.slice(0, 10)) out.push(`  ${c.changedAt} ${c.changedBy}: ${c.from.percentage}% -> ${c.to.percentage}% (${c.reason})`);
+    const describe = (state: CutoverStatus['state']) => `${state.percentage}%${state.writes ? ' with writes' : ''}${state.frozen ? ', writes frozen' : ''}`;
+    for (const c of status.changes.slice(0, 10)) out.push(`  ${c.changedAt} ${c.changedBy}: ${describe(c.from)} -> ${describe(c.to)} (${c.reason})`);
+  }
+  return out.join('\n') + '\n';
+}
+
+/** `migrate sync`: what was applied and how far behind, or each step of a switch and how long writes were refused. */
+export function renderSyncTerminal(report: SyncReport): string {
+  const out: string[] = [];
+  for (const note of report.notes) out.push(`Note: ${note}`);
+  if (report.mode === 'remove-capture' && report.notes.length === 0) out.push('No capture left to remove.');
+  if (report.follow) {
+    const f = report.follow;
+    out.push(`Sync ${report.direction}: ${f.changes} changes in ${f.batches} batches (${f.upserts} rows written, ${f.deletes} deleted) in ${seconds(report.seconds)}`);
+    if (f.changes) out.push(`Lag: p50 ${f.lag.p50.toFixed(3)} s, p95 ${f.lag.p95.toFixed(3)} s, max ${f.lag.max.toFixed(3)} s`);
+    if (f.valueChanges) out.push(`${f.valueChanges} values changed on the way, as migrate db changes them (see migrate status)`);
+    if (f.reconnects) out.push(`${f.reconnects} reconnect(s)`);
+    out.push(f.stoppedBy === 'caught-up' ? 'Caught up: nothing pending.' : f.stoppedBy === 'handover' ? 'Stopped: --switch-writes took over.' : 'Stopped; run the same command to continue.');
+  }
+  if (report.steps) {
+    out.push(table(['step', 'seconds', 'what'], report.steps.map((s) => [s.name, s.seconds.toFixed(2), s.detail]), [false, true, false]));
+    out.push(`Writes refused for ${report.writesRefusedSeconds?.toFixed(2)} s.`);
   }
   return out.join('\n') + '\n';
 }

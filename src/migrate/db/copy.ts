@@ -35,7 +35,7 @@ const BUFFERED_BYTES = 3 * FLUSH_BYTES;
 const PROGRESS_EVERY = 5000;
 
 /** What to select for a column so the driver hands over an exact value. */
-function selectExpression(column: TargetColumn): string {
+export function selectExpression(column: TargetColumn): string {
   const name = quoteMysqlIdentifier(column.name);
   // The server prints FLOAT with 6 significant digits; as a DOUBLE (+ 0e0, any MySQL version) it prints
   // the stored value exactly.

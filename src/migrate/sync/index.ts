@@ -1,0 +1,162 @@
+// `markethub migrate sync`: keep Postgres current with MySQL while traffic moves (forward), switch writes
+// over with a short freeze, and keep MySQL current with Postgres afterwards (reverse) so a rollback loses nothing.
+import type pg from 'pg';
+import { maskDsn } from '../../config/dsn.js';
+import type { MigrateVerifyConfig } from '../../config/index.js';
+import { UserError } from '../../config/errors.js';
+import type { Ui } from '../../ui/index.js';
+import { migrationKey, readSourcePlan } from '../db/index.js';
+import { connectMysql } from '../db/mysql.js';
+import type { TargetTable } from '../db/plan/plan.js';
+import { connectPostgres } from '../db/postgres.js';
+import { ensureLedger, finishRun, LEDGER_SCHEMA, startRun } from '../ledger/index.js';
+import { followDirection, type SyncContext } from './context.js';
+import type { FollowStats } from './follow.js';
+import { deferForeignKeys, reconcileCopyGap, startForwardCapture, type Direction } from './forward-setup.js';
+import { applicationTriggers, hasMysqlCapture, pendingMysqlChanges, removeMysqlCapture } from './mysql-capture.js';
+import { hasPostgresCapture, pendingPostgresChanges, removePostgresCapture } from './postgres-capture.js';
+import { switchWrites, type SwitchStep } from './switch.js';
+
+/** Source, target, schema, tables, jobs and time zone as for `migrate verify`, and sync's own. */
+export interface MigrateSyncConfig extends Omit<MigrateVerifyConfig, 'maxDifferences'> {
+  batchSize: number;
+  pollMs: number;
+  /** Stop once nothing is pending instead of following until interrupted. */
+  untilCaughtUp: boolean;
+  switchWrites: boolean;
+  reverse: boolean;
+  /** Drop the capture triggers and change tables on both sides (after a finished or abandoned move). */
+  removeCapture: boolean;
+  /** How long a process may trust its read of the cutover flag: waited out after freezing writes. */
+  flagCacheMs: number;
+}
+
+export interface SyncReport {
+  command: 'migrate sync';
+  direction: Direction;
+  mode: 'follow' | 'switch-writes' | 'remove-capture';
+  source: string;
+  target: string;
+  schema: string;
+  startedAt: string;
+  seconds: number;
+  outcome: 'success' | 'failed' | 'interrupted';
+  /** What sync changed or found on its way (reported, never silent). */
+  notes: string[];
+  follow?: FollowStats;
+  steps?: SwitchStep[];
+  /** From freezing writes to letting them through again. */
+  writesRefusedSeconds?: number;
+  errors: string[];
+}
+
+/** The plan's tables as they stand in the target: missing ones stop the run; columns relaxed to NULL by the copy are taken as such. */
+async function targetTables(client: pg.Client, schema: string, tables: TargetTable[]): Promise<TargetTable[]> {
+  const { rows } = await client.query<{ table_name: string; column_name: string; is_nullable: string }>(
+    'SELECT table_name, column_name, is_nullable FROM information_schema.columns WHERE table_schema = $1', [schema],
+  );
+  const nullable = new Map(rows.map((r) => [`${r.table_name}.${r.column_name}`, r.is_nullable === 'YES']));
+  const missing = tables.filter((t) => !t.columns.every((c) => nullable.has(`${t.name}.${c.name}`)));
+  if (missing.length) throw new UserError(`target schema ${schema} lacks ${missing.map((t) => t.name).join(', ')} (or some of their columns): run \`markethub migrate db\` first`);
+  return tables.map((t) => ({ ...t, columns: t.columns.map((c) => ({ ...c, nullable: nullable.get(`${t.name}.${c.name}`)! })) }));
+}
+
+/** Capture on MySQL, deferrable foreign keys, and the copy's gap reconciled: what forward needs before its first batch. */
+export async function prepareForward(ctx: SyncContext, plan: Parameters<typeof reconcileCopyGap>[2]['plan']): Promise<void> {
+  const { config } = ctx;
+  const mysql = await connectMysql(config.source);
+  try {
+    const gap = await startForwardCapture(mysql, ctx.control, config.source.database, ctx.migrationKey, ctx.tables);
+    const deferred = await deferForeignKeys(ctx.control, config.schema, ctx.tables);
+    if (deferred.length) ctx.notes.push(`foreign keys made DEFERRABLE INITIALLY IMMEDIATE (same behaviour for the app; a batch may write a child before its parent): ${deferred.join(', ')}`);
+    if (gap) {
+      const spinner = ctx.ui.phase('capture began after the copy: comparing the tables to find rows changed in between');
+      const queued = await reconcileCopyGap(mysql, ctx.control, { ...config, plan, migrationKey: ctx.migrationKey });
+      spinner.done(`capture began after the copy: ${queued} row(s) changed in between, queued`);
+      ctx.notes.push(`capture began after the copy: ${queued} row(s) that changed in between were found by comparison and queued`);
+    }
+  } finally {
+    await mysql.end().catch(() => {});
+  }
+}
+
+/** MySQL cannot skip a trigger for one session: the app's own fire on rows written back, and say so. */
+async function noteApplicationTriggers(ctx: SyncContext): Promise<void> {
+  const mysql = await connectMysql(ctx.config.source);
+  try {
+    const triggers = await applicationTriggers(mysql, ctx.config.source.database, ctx.tables.map((t) => t.sourceName));
+    if (triggers.length) ctx.notes.push(`MySQL triggers fire on the rows written back from Postgres, and what they change there has no counterpart in Postgres: ${triggers.join(', ')}`);
+  } finally {
+    await mysql.end().catch(() => {});
+  }
+}
+
+/** Both sides' triggers and change tables go; the ledger keeps the history of what was applied. */
+async function removeCapture(ctx: SyncContext): Promise<void> {
+  const mysql = await connectMysql(ctx.config.source);
+  try {
+    if (await hasMysqlCapture(mysql, ctx.config.source.database)) {
+      const pending = await pendingMysqlChanges(mysql, ctx.config.source.database);
+      await removeMysqlCapture(mysql, ctx.config.source.database);
+      ctx.notes.push(`capture removed from MySQL ${ctx.config.source.database}${pending ? ` (${pending} change(s) not applied were dropped)` : ''}`);
+    }
+  } finally {
+    await mysql.end().catch(() => {});
+  }
+  if (await hasPostgresCapture(ctx.control)) {
+    const pending = await pendingPostgresChanges(ctx.control);
+    await removePostgresCapture(ctx.control, ctx.config.schema, ctx.tables);
+    ctx.notes.push(`capture removed from Postgres${pending ? ` (${pending} change(s) not applied were dropped)` : ''}`);
+  }
+  await ctx.control.query(`DELETE FROM ${LEDGER_SCHEMA}.sync_state WHERE migration_key = $1`, [ctx.migrationKey]);
+}
+
+export async function migrateSync(config: MigrateSyncConfig, ui: Ui, signal: AbortSignal, log: (line: string) => void): Promise<SyncReport> {
+  const started = Date.now();
+  const direction: Direction = config.reverse ? 'reverse' : 'forward';
+  const report: SyncReport = {
+    command: 'migrate sync', direction, mode: config.removeCapture ? 'remove-capture' : config.switchWrites ? 'switch-writes' : 'follow', source: maskDsn(config.source.url), target: maskDsn(config.target.url),
+    schema: config.schema, startedAt: new Date(started).toISOString(), seconds: 0, outcome: 'success', notes: [], errors: [],
+  };
+  const { plan } = await readSourcePlan(config, ui);
+  const control = await connectPostgres(config.target);
+  let runId: number | null = null;
+  try {
+    await ensureLedger(control);
+    const tables = await targetTables(control, config.schema, plan.tables);
+    const key = migrationKey(config);
+    runId = await startRun(control, {
+      command: 'migrate sync', migrationKey: key, source: report.source, targetSchema: config.schema,
+      options: { direction, switchWrites: config.switchWrites, untilCaughtUp: config.untilCaughtUp, batchSize: config.batchSize },
+    });
+    const ctx: SyncContext = { config, migrationKey: key, runId, tables, control, ui, signal, log, notes: report.notes };
+    if (config.removeCapture) {
+      await removeCapture(ctx);
+      return report;
+    }
+    if (direction === 'forward') await prepareForward(ctx, plan);
+    else {
+      if (!(await hasPostgresCapture(control))) {
+        throw new UserError('writes have not moved to Postgres (no capture there): nothing to sync back; `migrate sync --switch-writes` moves them and starts capture');
+      }
+      await noteApplicationTriggers(ctx);
+    }
+    if (config.switchWrites) {
+      const result = await switchWrites(ctx, direction, plan);
+      report.steps = result.steps;
+      report.writesRefusedSeconds = result.writesRefusedSeconds;
+    } else {
+      // Following ends when stopped (Ctrl-C, or --switch-writes taking over): that is success; a re-run continues.
+      report.follow = await followDirection(ctx, direction, config.untilCaughtUp);
+    }
+  } catch (error) {
+    report.outcome = 'failed';
+    report.errors.push((error as Error).message);
+    throw error;
+  } finally {
+    report.seconds = (Date.now() - started) / 1000;
+    if (runId !== null) await finishRun(control, runId, report.outcome, null, report).catch(() => {});
+    await control.end().catch(() => {});
+  }
+  return report;
+}

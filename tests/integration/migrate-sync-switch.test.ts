@@ -1,0 +1,108 @@
+// Switching writes under load: the legacy app (MySQL) behind the routing middleware, the new app
+// (Postgres) behind the shim, a client registering users all along. Writes are refused for a moment,
+// none is lost, the way back carries Postgres writes to MySQL, and rollback ends in parity.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { after, before, test } from 'node:test';
+import mysql from 'mysql2/promise';
+import { startShoppers, startSwitchRig, type SwitchRig } from '../../scripts/bench/switch-rig.js';
+import { prepareBackends, type Backends } from '../app/fixture.js';
+import { CLI_PATH, runCli } from '../helpers/cli.js';
+
+const FLAG_CACHE_MS = 200;
+let backends: Backends;
+let rig: SwitchRig;
+
+before(async () => {
+  backends = await prepareBackends('sync-switch');
+  rig = await startSwitchRig({ mysqlUrl: backends.mysql.url, postgresUrl: backends.postgres.url, flagCacheMs: FLAG_CACHE_MS });
+});
+
+after(async () => {
+  await rig?.close();
+  const conn = await mysql.createConnection({ uri: backends.mysql.url });
+  // The change table is shared by every database on the server: only this one's rows go.
+  await conn.query('DELETE FROM markethub_sync.changes WHERE db = DATABASE()').catch(() => {});
+  await conn.end();
+  await backends?.close();
+});
+
+async function emailsIn(backend: 'mysql' | 'postgres', emails: string[]): Promise<number> {
+  const sequelize = backends[backend].sequelize;
+  const [rows] = await sequelize.query(`SELECT count(*) AS n FROM users WHERE email IN (${emails.map(() => '?').join(', ')})`, { replacements: emails });
+  return Number((rows as { n: number | string }[])[0].n);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test('switch-writes under load refuses writes briefly and loses none; the way back and rollback end in parity', { timeout: 240_000 }, async () => {
+  const { source, target } = { source: backends.mysql.url, target: backends.postgres.url };
+  const follower = spawn(process.execPath, [CLI_PATH, 'migrate', 'sync', '--source', source, '--target', target, '--poll-ms', '50', '--json']);
+  let followerOut = '';
+  follower.stdout.on('data', (d) => (followerOut += d));
+  let followerErr = '';
+  follower.stderr.on('data', (d) => (followerErr += d));
+  const followerExit = new Promise<number | null>((resolve) => follower.on('close', resolve));
+
+  const shoppers = startShoppers(rig.frontUrl, { prefix: 'switch' });
+  await sleep(1500);
+  const switched = await runCli(['migrate', 'sync', '--source', source, '--target', target, '--switch-writes', '--flag-cache-ms', String(FLAG_CACHE_MS), '--json']);
+  assert.equal(switched.code, 0, switched.stderr);
+  const report = JSON.parse(switched.stdout);
+  assert.deepEqual(report.steps.map((s: { name: string }) => s.name), ['take over', 'catch up', 'capture', 'freeze', 'drain', 'verify', 'identities', 'switch']);
+  assert.ok(report.writesRefusedSeconds < 5, `writes refused for ${report.writesRefusedSeconds} s`);
+  await sleep(1500);
+  await shoppers.stop();
+
+  assert.equal(await followerExit, 0, `the follower hands over and ends cleanly: ${followerErr}`);
+  assert.equal(JSON.parse(followerOut).follow.stoppedBy, 'handover');
+  const emails = shoppers.acknowledged.map((a) => a.email);
+  const onNew = shoppers.acknowledged.filter((a) => a.side === 'new').length;
+  assert.ok(onNew > 0 && onNew < emails.length, `${onNew} of ${emails.length} writes answered by the new backend`);
+  assert.ok(shoppers.refusals.length > 0, 'writes were refused during the switch');
+  const refusedFor = (Math.max(...shoppers.refusals) - Math.min(...shoppers.refusals)) / 1000;
+  assert.ok(refusedFor < 5, `clients saw refusals over ${refusedFor} s`);
+  assert.equal(await emailsIn('postgres', emails), emails.length, 'every acknowledged write is in Postgres');
+
+  // A user registered on Postgres gets the next id, not one MySQL handed out.
+  const [[newest]] = await backends.postgres.sequelize.query('SELECT max(id) AS id FROM users') as [{ id: number }[], unknown];
+  const [[legacyMax]] = await backends.mysql.sequelize.query('SELECT max(id) AS id FROM users') as [{ id: number }[], unknown];
+  assert.ok(Number(newest.id) > Number(legacyMax.id));
+
+  // The way back: Postgres writes reach MySQL.
+  const reverse = await runCli(['migrate', 'sync', '--source', source, '--target', target, '--reverse', '--until-caught-up', '--json']);
+  assert.equal(reverse.code, 0, reverse.stderr);
+  const back = JSON.parse(reverse.stdout);
+  assert.ok(back.follow.changes > 0);
+  assert.ok(back.notes.some((n: string) => n.includes('order_items.order_items_after_insert')), 'the app\'s own MySQL triggers are named');
+  assert.equal(await emailsIn('mysql', emails), emails.length, 'every acknowledged write is in MySQL too');
+
+  const status = await runCli(['cutover', 'status', '--target', target]);
+  assert.match(status.stdout, /Sync forward: not running/);
+  assert.match(status.stdout, /Sync reverse: /);
+
+  // Rollback without the source would leave Postgres writes behind: refused.
+  const blind = await runCli(['cutover', 'rollback', '--target', target]);
+  assert.equal(blind.code, 1);
+  assert.match(blind.stderr, /--source/);
+
+  const more = startShoppers(rig.frontUrl, { prefix: 'after-switch', concurrency: 2 });
+  await sleep(500);
+  const rolledBack = await runCli(['cutover', 'rollback', '--target', target, '--source', source, '--flag-cache-ms', String(FLAG_CACHE_MS)]);
+  assert.equal(rolledBack.code, 0, rolledBack.stderr);
+  await sleep(500);
+  await more.stop();
+  const state = await rig.store.status();
+  assert.deepEqual([state.state.percentage, state.state.writes, state.state.frozen], [0, false, false]);
+  const all = [...emails, ...more.acknowledged.map((a) => a.email)];
+  assert.equal(await emailsIn('mysql', all), all.length, 'no write lost on the way back');
+  assert.ok(more.acknowledged.some((a) => a.side === 'legacy'), 'writes go to legacy again');
+
+  // Legacy writes after the rollback are captured again for the next attempt.
+  const forward = await runCli(['migrate', 'sync', '--source', source, '--target', target, '--until-caught-up']);
+  assert.equal(forward.code, 0, forward.stderr);
+  const verified = await runCli(['migrate', 'verify', '--source', source, '--target', target, '--json']);
+  const parity = JSON.parse(verified.stdout);
+  assert.deepEqual(parity.differences, []);
+  assert.ok(parity.tables.every((t: { status: string }) => t.status === 'ok'), JSON.stringify(parity.tables.filter((t: { status: string }) => t.status !== 'ok')));
+});
