@@ -52,14 +52,18 @@ export function postgresRowMd5(renders: ColumnRender[]): string {
   return elements.length ? `md5(${postgresText(elements)})` : `md5('')`;
 }
 
-/** The MD5 of the rows' texts in read order, or NULL without rows; `key` leads each text, so rows cannot trade values. */
-function mysqlDigest(key: string, elements: HashElement[], quick: boolean): string {
+/**
+ * The MD5 of the rows' texts in read order, or NULL without rows. Each text holds the row's key (the hashed
+ * columns include it; `key` leads the others), so rows cannot trade values.
+ */
+function mysqlDigest(elements: HashElement[], quick: boolean, key?: string): string {
   const texts = elements.map((e) => (quick && e.quick) || e.mysql);
-  return elements.length ? `MD5(GROUP_CONCAT(${mysqlText([key, ...texts])} SEPARATOR X'1E'))` : 'NULL';
+  return elements.length ? `MD5(GROUP_CONCAT(${mysqlText(key ? [key, ...texts] : texts)} SEPARATOR X'1E'))` : 'NULL';
 }
 
-function postgresDigest(key: string, elements: HashElement[]): string {
-  return elements.length ? `md5(string_agg(${postgresText([key, ...elements.map((e) => e.postgres)])}, chr(30)))` : 'NULL';
+function postgresDigest(elements: HashElement[], key?: string): string {
+  const texts = elements.map((e) => e.postgres);
+  return elements.length ? `md5(string_agg(${postgresText(key ? [key, ...texts] : texts)}, chr(30)))` : 'NULL';
 }
 
 /** How many values of the row the migration changed on purpose. */
@@ -91,11 +95,12 @@ export function summaryQueries(names: TableNames, key: { source: string; target:
   const mk = quoteMysqlIdentifier(key.source);
   const pk = `${quoteIdent(key.target)}::text`;
   const expected = quick ? '0' : `COALESCE(SUM(${mysqlExpectedCount(renders)}), 0)`;
+  const keyHashed = renders.some((r) => r.name === key.target && r.hash);
   return {
     mysql:
-      `SELECT COUNT(*), ${mysqlDigest(mk, hashed(renders), quick)}, ${mysqlDigest(mk, loose(renders), quick)}, ${expected}` +
+      `SELECT COUNT(*), ${mysqlDigest(hashed(renders), quick, keyHashed ? undefined : mk)}, ${mysqlDigest(loose(renders), quick, mk)}, ${expected}` +
       ` FROM ${names.mysql} FORCE INDEX (PRIMARY)${mysqlWhere(key.source, range)}`,
-    postgres: `SELECT count(*), ${postgresDigest(pk, hashed(renders))}, ${postgresDigest(pk, loose(renders))} FROM ${names.postgres}${postgresWhere(key.target, range)}`,
+    postgres: `SELECT count(*), ${postgresDigest(hashed(renders), keyHashed ? undefined : pk)}, ${postgresDigest(loose(renders), pk)} FROM ${names.postgres}${postgresWhere(key.target, range)}`,
   };
 }
 

@@ -15,13 +15,16 @@ import { streamed } from './render.js';
  * order however the table's pages were filled.
  */
 const MYSQL_SESSION = 'SET SESSION group_concat_max_len = 1073741824';
-const POSTGRES_SESSION = ['SET extra_float_digits = 1', "SET TIME ZONE 'UTC'", 'SET enable_seqscan = off', 'SET enable_bitmapscan = off', 'SET max_parallel_workers_per_gather = 0'];
+const POSTGRES_SESSION = [
+  // Floats print their shortest exact text, dates as MySQL prints them, whatever the server's defaults.
+  'SET extra_float_digits = 1', "SET TIME ZONE 'UTC'", "SET DateStyle = 'ISO, YMD'",
+  'SET enable_seqscan = off', 'SET enable_bitmapscan = off', 'SET max_parallel_workers_per_gather = 0',
+];
 
 export async function openSides(source: Dsn, target: Dsn): Promise<Sides> {
   const mysql = await connectMysql(source);
   try {
     await mysql.query(MYSQL_SESSION);
-    // Floats print their shortest exact text whatever the server's default.
     const postgres = await connectPostgres(target, 'target', POSTGRES_SESSION);
     return { mysql, postgres };
   } catch (error) {
