@@ -8,7 +8,7 @@ import { quoteLiteral } from '../db/plan/expression.js';
 import type { TargetTable } from '../db/plan/plan.js';
 import type { MysqlConnection } from '../db/mysql.js';
 import { quoteMysqlIdentifier } from '../db/mysql.js';
-import type { JsonContext, TargetColumnType } from './render.js';
+import type { TargetColumnType } from './render.js';
 
 /** Documents read to learn a column's key orders: a handful of writers show up in a thousand rows. */
 const SAMPLED_DOCUMENTS = 1000;
@@ -46,14 +46,13 @@ async function sampleKeyOrders(conn: MysqlConnection, table: string, column: str
   return orders;
 }
 
-/** The key orders of the table's JSON columns that land in jsonb; MySQL's own JSON type needs none. */
-export async function jsonContext(conn: MysqlConnection, mariaDb: boolean, table: TargetTable, types: Map<string, TargetColumnType> | undefined): Promise<JsonContext> {
+/** The sampled key orders of the table's MariaDB JSON columns that land in jsonb, by target column. */
+export async function jsonKeyOrders(conn: MysqlConnection, table: TargetTable, types: Map<string, TargetColumnType> | undefined): Promise<Map<string, string[][]>> {
   const keyOrders = new Map<string, string[][]>();
-  if (!mariaDb) return { mariaDb, keyOrders };
   for (const column of table.columns) {
     if (column.source.isJson && types?.get(column.name)?.udt === 'jsonb') keyOrders.set(column.name, await sampleKeyOrders(conn, table.sourceName, column.source.name));
   }
-  return { mariaDb, keyOrders };
+  return keyOrders;
 }
 
 /**

@@ -10,6 +10,7 @@ import { SPATIAL_TYPES } from '../db/plan/types.js';
 import type { ClientKind } from './normalise.js';
 import { MYSQL_INTEGER_TYPES } from '../db/plan/types.js';
 import { mysqlJsonHasNul, mysqlJsonText, mysqlRawJsonText, postgresJsonText } from './json.js';
+import { NO_SOURCE_FACTS, type SourceFacts } from './source-facts.js';
 
 /** What information_schema.columns says about a target column. */
 export interface TargetColumnType {
@@ -89,14 +90,6 @@ function client(name: string, kind: ClientKind, mysql: string, postgres: string)
 /** Compared in neither hash: every row's value is read and compared here. */
 export const streamed = (render: ColumnRender): boolean => render.hash === null && render.loose === null;
 
-/** What renderColumn needs to know about JSON columns: the source server, and the key orders sampled per column. */
-export interface JsonContext {
-  mariaDb: boolean;
-  keyOrders: Map<string, string[][]>;
-}
-
-const NO_JSON_CONTEXT: JsonContext = { mariaDb: true, keyOrders: new Map() };
-
 function booleanText(name: string, m: string, p: string): ColumnRender {
   // NULL must stay NULL: IF(x <> 0, ...) would turn it into 'f'.
   return hashed(name, `CASE WHEN ${m} <> 0 THEN 't' WHEN ${m} = 0 THEN 'f' END`, `CASE WHEN ${p} THEN 't' WHEN NOT ${p} THEN 'f' END`);
@@ -119,7 +112,7 @@ function dateText(name: string, m: string, p: string, fractionDigits: number | n
 }
 
 /** How to compare one column, given the source column, the plan's value kind and the target's real type. */
-export function renderColumn(column: TargetColumn, target: TargetColumnType, sourceTimezone: string, json = NO_JSON_CONTEXT): ColumnRender {
+export function renderColumn(column: TargetColumn, target: TargetColumnType, sourceTimezone: string, facts: SourceFacts = NO_SOURCE_FACTS): ColumnRender {
   const name = column.name;
   const source = column.source;
   const m = quoteMysqlIdentifier(source.name);
@@ -129,8 +122,8 @@ export function renderColumn(column: TargetColumn, target: TargetColumnType, sou
 
   if (source.isJson && udt === 'jsonb') {
     // JSON text holds no control characters: the row separators need no framing around it.
-    const loose = { mysql: mysqlJsonText(m, json.mariaDb), postgres: postgresJsonText(p, json.keyOrders.get(name) ?? []), quick: mysqlRawJsonText(m, json.mariaDb) };
-    return { ...client(name, 'json', m, `${p}::text`), loose, mysqlExpected: mysqlJsonHasNul(m, json.mariaDb) };
+    const loose = { mysql: mysqlJsonText(m, facts.mariaDb), postgres: postgresJsonText(p, facts.keyOrders.get(name) ?? []), quick: mysqlRawJsonText(m, facts.mariaDb) };
+    return { ...client(name, 'json', m, `${p}::text`), loose, mysqlExpected: mysqlJsonHasNul(m, facts.mariaDb) };
   }
   if (source.isJson) return client(name, udt === 'json' ? 'json' : 'text', m, `${p}::text`);
   if (udt === 'float4' || udt === 'float8') {
@@ -167,10 +160,11 @@ export function renderColumn(column: TargetColumn, target: TargetColumnType, sou
   if (TEXT_TYPES.has(type) && PG_TEXTS.has(udt)) {
     const withoutNul = `REPLACE(${mysqlUtf8(m)}, X'00', '')`;
     const expected = `(INSTR(${mysqlUtf8(m)}, X'00') > 0)`;
-    // Postgres char(n) pads with spaces; MySQL strips them when reading.
-    if (udt === 'bpchar') return hashed(name, `RTRIM(${withoutNul})`, `rtrim(${p})`, { frame: true, expected, quick: `RTRIM(${mysqlUtf8(m)})` });
-    // The quick text keeps NUL characters, which no Postgres text holds.
-    return hashed(name, withoutNul, `${p}::text`, { frame: true, expected, quick: mysqlUtf8(m) });
+    // The quick text keeps NUL characters, which no Postgres text holds; UTF-8 bytes need no conversion.
+    const bytes = facts.utf8Columns.has(source.name) ? `CAST(${m} AS BINARY)` : mysqlUtf8(m);
+    // Postgres char(n) pads with spaces, which its cast to text drops; MySQL strips them when reading.
+    if (udt === 'bpchar') return hashed(name, `RTRIM(${withoutNul})`, `${p}::text`, { frame: true, expected, quick: `RTRIM(${bytes})` });
+    return hashed(name, withoutNul, `${p}::text`, { frame: true, expected, quick: bytes });
   }
   // uuid, inet and whatever else: compared as text, here.
   return client(name, udt === 'bpchar' ? 'padded-text' : 'text', m, `${p}::text`);

@@ -100,7 +100,10 @@ export function summaryQueries(names: TableNames, key: { source: string; target:
     mysql:
       `SELECT COUNT(*), ${mysqlDigest(hashed(renders), quick, keyHashed ? undefined : mk)}, ${mysqlDigest(loose(renders), quick, mk)}, ${expected}` +
       ` FROM ${names.mysql} FORCE INDEX (PRIMARY)${mysqlWhere(key.source, range)}`,
-    postgres: `SELECT count(*), ${postgresDigest(hashed(renders), keyHashed ? undefined : pk)}, ${postgresDigest(loose(renders), pk)} FROM ${names.postgres}${postgresWhere(key.target, range)}`,
+    // Without a bound, the key's index is used only for a condition on the key.
+    postgres:
+      `SELECT count(*), ${postgresDigest(hashed(renders), keyHashed ? undefined : pk)}, ${postgresDigest(loose(renders), pk)}` +
+      ` FROM ${names.postgres}${postgresWhere(key.target, range) || ` WHERE ${quoteIdent(key.target)} IS NOT NULL`}`,
   };
 }
 
