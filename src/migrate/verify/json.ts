@@ -82,7 +82,9 @@ export function postgresJsonText(p: string, keyOrders: string[][]): string {
 
 /** A NUL in any string of the document, which jsonb cannot hold and the migration removes: `\u0000` after an even run of backslashes, or a raw NUL. */
 export function mysqlJsonHasNul(m: string, mariaDb: boolean): string {
-  const text = mariaDb ? `CAST(${m} AS BINARY)` : `CAST(CAST(${m} AS CHAR) AS BINARY)`;
-  const hex = (s: string) => `X'${Buffer.from(s).toString('hex')}'`;
-  return `(INSTR(${text}, X'00') > 0 OR (INSTR(${text}, ${hex('\\u0000')}) > 0 AND ${text} REGEXP ${hex('(^|[^\\\\])(\\\\\\\\)*\\\\u0000')}))`;
+  const text = mariaDb ? m : `CAST(${m} AS CHAR)`;
+  // Character strings on both sides (MySQL refuses a binary pattern for a text), spelled in hex whatever the SQL mode.
+  const literal = (s: string) => `CONVERT(X'${Buffer.from(s).toString('hex')}' USING utf8mb4)`;
+  const escaped = `(INSTR(${text}, ${literal('\\u0000')}) > 0 AND ${text} REGEXP ${literal('(^|[^\\\\])(\\\\\\\\)*\\\\u0000')})`;
+  return `(INSTR(${text}, ${literal('\u0000')}) > 0 OR ${escaped})`;
 }
