@@ -99,3 +99,13 @@ test('range summaries: a count and the MD5 of the rows\' framed, NULL-marked tex
   assert.match(multiset.mysql, /^SELECT CAST\(MD5\(.*\) AS BINARY\) AS row_md5, .* ORDER BY 1$/);
   assert.match(multiset.postgres, /^SELECT md5\(.*\) COLLATE "C" AS row_md5, .* ORDER BY 1$/);
 });
+
+test('JSON: jsonb orders keys by length, then bytes; Postgres prints sampled key orders, else its own', async () => {
+  const { jsonbKeyOrder, postgresJsonText } = await import('../../src/migrate/verify/json.js');
+  assert.deepEqual(['line1', 'city', 'country', 'é', 'z'].sort(jsonbKeyOrder), ['z', 'é', 'city', 'line1', 'country']);
+  assert.equal(postgresJsonText('"doc"', []), '"doc"::text');
+  assert.equal(
+    postgresJsonText('"doc"', [['b', 'a']]),
+    `COALESCE(CASE WHEN "doc" - ARRAY['b', 'a']::text[] = '{}'::jsonb THEN '{"b": ' || ("doc" -> 'b')::text || ', "a": ' || ("doc" -> 'a')::text || '}' END, "doc"::text)`,
+  );
+});

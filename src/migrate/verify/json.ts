@@ -69,15 +69,19 @@ export function mysqlRawJsonText(m: string, mariaDb: boolean): string {
   return mariaDb ? `CAST(${m} AS BINARY)` : `CAST(${m} AS CHAR)`;
 }
 
-/** The jsonb document printed in the first sampled key order it has exactly the keys of, else as jsonb prints it. */
+/**
+ * The jsonb document printed in the first sampled key order it has exactly the keys of, else as jsonb
+ * prints it. No other keys: removing the sampled ones leaves an empty object; none missing: a missing
+ * one makes the whole text NULL, and the next order is tried.
+ */
 export function postgresJsonText(p: string, keyOrders: string[][]): string {
   if (!keyOrders.length) return `${p}::text`;
-  const branches = keyOrders.map((keys) => {
+  const printed = keyOrders.map((keys) => {
     const array = `ARRAY[${keys.map(quoteLiteral).join(', ')}]::text[]`;
     const members = keys.map((k, i) => `${quoteLiteral(`${i ? ', ' : '{'}${JSON.stringify(k)}: `)} || (${p} -> ${quoteLiteral(k)})::text`);
-    return `WHEN ${p} ?& ${array} AND ${p} - ${array} = '{}'::jsonb THEN ${members.join(' || ')} || '}'`;
+    return `CASE WHEN ${p} - ${array} = '{}'::jsonb THEN ${members.join(' || ')} || '}' END`;
   });
-  return `CASE ${branches.join(' ')} ELSE ${p}::text END`;
+  return `COALESCE(${printed.join(', ')}, ${p}::text)`;
 }
 
 /** A NUL in any string of the document, which jsonb cannot hold and the migration removes: `\u0000` after an even run of backslashes, or a raw NUL. */
