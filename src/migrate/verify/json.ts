@@ -70,7 +70,7 @@ export function mysqlRawJsonText(m: string, mariaDb: boolean): string {
 }
 
 /**
- * The jsonb document printed in the first sampled key order it has exactly the keys of, else as jsonb
+ * The jsonb object printed in the first sampled key order it has exactly the keys of, else as jsonb
  * prints it. No other keys: removing the sampled ones leaves an empty object; none missing: a missing
  * one makes the whole text NULL, and the next order is tried.
  */
@@ -81,7 +81,8 @@ export function postgresJsonText(p: string, keyOrders: string[][]): string {
     const members = keys.map((k, i) => `${quoteLiteral(`${i ? ', ' : '{'}${JSON.stringify(k)}: `)} || (${p} -> ${quoteLiteral(k)})::text`);
     return `CASE WHEN ${p} - ${array} = '{}'::jsonb THEN ${members.join(' || ')} || '}' END`;
   });
-  return `COALESCE(${printed.join(', ')}, ${p}::text)`;
+  // Removing keys from an array or a scalar is an error: only objects get there.
+  return `CASE WHEN jsonb_typeof(${p}) = 'object' THEN COALESCE(${printed.join(', ')}, ${p}::text) ELSE ${p}::text END`;
 }
 
 /** A NUL in any string of the document, which jsonb cannot hold and the migration removes: `\u0000` after an even run of backslashes, or a raw NUL. */

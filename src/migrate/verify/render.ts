@@ -96,19 +96,19 @@ function booleanText(name: string, m: string, p: string): ColumnRender {
 }
 
 /**
- * Dates as MySQL prints them, with as many fractional digits as the source column has. Postgres prints
- * dates and whole seconds the same way itself (the sessions use the ISO date style and UTC), which costs
- * it far less than to_char; a stray fraction of a second then shows as a difference. The quick MySQL text
- * prints impossible dates as they are, which no Postgres date prints as.
+ * Dates as MySQL prints them. Whole-second columns: Postgres prints dates and seconds the same way itself
+ * (the sessions use the ISO date style and UTC), far cheaper than to_char, and shows any fraction of a
+ * second the target holds. Fractional columns: six digits on both sides, whatever either column's
+ * precision. The quick MySQL text prints impossible dates as they are, which no Postgres date prints as.
  */
-function dateText(name: string, m: string, p: string, fractionDigits: number | null, zone: string | null): ColumnRender {
+function dateText(name: string, m: string, p: string, withFraction: boolean | null, zone: string | null): ColumnRender {
   const invalid = mysqlInvalidDate(m);
+  const expected = `(${m} IS NOT NULL AND ${invalid})`;
   const local = zone === null ? p : zone === 'UTC' ? `${p}::timestamp` : `(${p} AT TIME ZONE ${quoteLiteral(zone)})`;
-  const postgres = fractionDigits ? `to_char(${local}, 'YYYY-MM-DD HH24:MI:SS.FF${fractionDigits}')` : `${local}::text`;
-  return hashed(name, `CASE WHEN ${invalid} THEN NULL ELSE CAST(${m} AS CHAR) END`, postgres, {
-    expected: `(${m} IS NOT NULL AND ${invalid})`,
-    quick: m,
-  });
+  if (withFraction) {
+    return hashed(name, `CASE WHEN ${invalid} THEN NULL ELSE DATE_FORMAT(${m}, '%Y-%m-%d %H:%i:%s.%f') END`, `to_char(${local}, 'YYYY-MM-DD HH24:MI:SS.US')`, { expected });
+  }
+  return hashed(name, `CASE WHEN ${invalid} THEN NULL ELSE CAST(${m} AS CHAR) END`, `${local}::text`, { expected, quick: m });
 }
 
 /** How to compare one column, given the source column, the plan's value kind and the target's real type. */
@@ -145,7 +145,7 @@ export function renderColumn(column: TargetColumn, target: TargetColumnType, sou
   if ((type === 'datetime' || type === 'timestamp') && (udt === 'timestamptz' || udt === 'timestamp')) {
     // TIMESTAMP is read in UTC (the session runs at +00:00); DATETIME is wall-clock time in the source's zone.
     const zone = udt === 'timestamp' ? null : column.kind === 'timestamp-utc' || type === 'timestamp' ? 'UTC' : sourceTimezone;
-    return dateText(name, m, p, source.datetimePrecision ?? 0, zone);
+    return dateText(name, m, p, (source.datetimePrecision ?? 0) > 0, zone);
   }
   if (type === 'bit') {
     if (udt === 'bool') return booleanText(name, m, p);
