@@ -43,9 +43,10 @@ export interface HashElement {
   mysql: string;
   postgres: string;
   /**
-   * A cheaper MySQL text for the first summary of a range: the same as `mysql` except for values the
-   * migration changed on purpose or the careful text normalises, where it matches no Postgres text.
-   * Ranges whose quick summaries differ are summarised again with `mysql`.
+   * A cheaper MySQL text for the first summary of a range. Like `mysql`, it equals a Postgres text only
+   * for an equal value; unlike it, not for values the migration changed on purpose (NUL removed, zero
+   * date made NULL) nor always for text `mysql` normalises. Ranges whose quick summaries differ are
+   * summarised again with `mysql`, which also counts those changes.
    */
   quick?: string;
 }
