@@ -13,7 +13,7 @@ function summary(source: Side, target: Side, r: KeyRange): RangeSummary {
     let n = 0;
     let sum = 0n;
     for (const [key, hash] of rows) if (inRange(key, r)) (n++, (sum += BigInt(hash)));
-    return { rows: n, sum: sum.toString() };
+    return { rows: n, digest: sum.toString() };
   };
   return { source: side(source), target: side(target) };
 }
@@ -80,7 +80,7 @@ test('many rows on one key (a target without a unique key) are compared, not hal
   const source: Side = new Map([[10n, 1]]);
   const target: Side = new Map([[10n, 1]]);
   const { ops, compared } = fake(source, target);
-  const skewed: RangeSummary = { source: { rows: 1, sum: '1' }, target: { rows: 500, sum: '500' } };
+  const skewed: RangeSummary = { source: { rows: 1, digest: '1' }, target: { rows: 500, digest: '500' } };
   await bisect(whole, skewed, ops);
   assert.deepEqual(compared, [{ from: '10', to: '11' }]);
 });

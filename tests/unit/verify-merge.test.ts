@@ -33,7 +33,7 @@ test('merging by hash hands over both sides of each hash once, even when the cal
   assert.deepEqual(groups, ['2/1', '0/1', '1/0']);
 });
 
-const render = (name: string, client: ColumnRender['client']): ColumnRender => ({ name, mysql: '', postgres: '', hash: client ? null : { mysql: '', postgres: '' }, client, mysqlExpected: null });
+const render = (name: string, client: ColumnRender['client']): ColumnRender => ({ name, mysql: '', postgres: '', hash: client ? null : { mysql: '', postgres: '' }, loose: null, client, mysqlExpected: null });
 
 test('columns differ by canonical value: floats by exact value, JSON regardless of key order, times by seconds', () => {
   const renders = [render('h', null), render('f', 'float32'), render('d', 'float64'), render('j', 'json'), render('t', 'time'), render('c', 'padded-text')];

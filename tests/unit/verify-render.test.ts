@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { planMigration } from '../../src/migrate/db/plan/plan.js';
 import { renderColumn, type TargetColumnType } from '../../src/migrate/verify/render.js';
-import { multisetQueries, mysqlRowHash, postgresRowHash, rowQueries, summaryQueries, tableNames } from '../../src/migrate/verify/sql.js';
+import { multisetQueries, mysqlRowMd5, postgresRowMd5, rowQueries, summaryQueries, tableNames } from '../../src/migrate/verify/sql.js';
 import { catalog, column, table } from '../helpers/catalog.js';
 
 const plannedColumns = (columns: ReturnType<typeof column>[]) =>
@@ -15,7 +15,7 @@ function renders(columns: ReturnType<typeof column>[], udts: Record<string, Targ
 
 const t = (udt: string, scale: number | null = null): TargetColumnType => ({ udt, scale });
 
-test('values both databases print alike are hashed in SQL; floats, JSON and times are compared here', () => {
+test('values both databases print alike are hashed in SQL; JSON is pre-checked there; floats and times are compared here', () => {
   const r = renders(
     [
       column('id', 'int(11)'), column('price', 'decimal(10,2)'), column('f', 'float'), column('d', 'double'), column('doc', 'json'),
@@ -29,6 +29,10 @@ test('values both databases print alike are hashed in SQL; floats, JSON and time
   );
   const hashed = Object.values(r).filter((x) => x.hash).map((x) => x.name);
   assert.deepEqual(hashed, ['id', 'price', 'name', 'code', 'flag', 'bits', 'raw', 'tags', 'y']);
+  assert.deepEqual(Object.values(r).filter((x) => x.loose).map((x) => x.name), ['doc']);
+  assert.equal(r.doc.loose!.quick, 'CAST(`doc` AS BINARY)');
+  assert.match(r.doc.loose!.mysql, /JSON_LOOSE\(`doc`\)/);
+  assert.equal(r.doc.loose!.postgres, '"doc"::text');
   assert.deepEqual(Object.fromEntries(Object.values(r).filter((x) => x.client).map((x) => [x.name, x.client])), { f: 'float32', d: 'float64', doc: 'json', dur: 'time', ip: 'text' });
   assert.equal(r.f.mysql, '`f` + 0e0');
   assert.equal(r.dur.postgres, 'extract(epoch from "dur")::text');
@@ -40,8 +44,10 @@ test('values both databases print alike are hashed in SQL; floats, JSON and time
   assert.equal(r.raw.postgres, `upper(encode("raw", 'hex'))`);
   assert.equal(r.tags.postgres, `array_to_string("tags", ',')`);
   // char(n): Postgres pads, so both sides drop trailing spaces; text is framed by its byte length.
-  assert.equal(r.code.postgres, 'rtrim("code")');
+  assert.equal(r.code.postgres, '"code"::text');
   assert.match(r.code.mysql, /^RTRIM\(REPLACE\(CAST\(CONVERT\(`code` USING utf8mb4\) AS BINARY\), X'00', ''\)\)$/);
+  // The quick text keeps NUL characters: a text holding one never matches, and is summarised again carefully.
+  assert.equal(r.code.hash!.quick, "CONCAT(LENGTH(RTRIM(CAST(CONVERT(`code` USING utf8mb4) AS BINARY))), ':', RTRIM(CAST(CONVERT(`code` USING utf8mb4) AS BINARY)))");
   assert.equal(r.name.hash!.postgres, `(octet_length("name"::text) || ':' || "name"::text)`);
   assert.match(r.name.mysqlExpected!, /INSTR/);
 });
@@ -55,33 +61,38 @@ test('a decimal is hashed only when both sides print the same scale', () => {
 });
 
 test('DATETIME is rendered in the source zone, TIMESTAMP in UTC, and impossible dates as NULL (counted as expected)', () => {
-  const r = renders([column('id', 'int(11)'), column('at', 'datetime(3)'), column('ts', 'timestamp(6)'), column('day', 'date')], {
-    id: t('int4'), at: t('timestamptz'), ts: t('timestamptz'), day: t('date'),
+  const r = renders([column('id', 'int(11)'), column('at', 'datetime(3)'), column('ts', 'timestamp(6)'), column('day', 'date'), column('seen', 'datetime')], {
+    id: t('int4'), at: t('timestamptz'), ts: t('timestamptz'), day: t('date'), seen: t('timestamptz'),
   }, 'Europe/Berlin');
+  // Whole seconds: Postgres's own ISO output, cheaper than to_char.
+  assert.equal(r.seen.postgres, `("seen" AT TIME ZONE 'Europe/Berlin')::text`);
+  // Fractions in six digits on both sides: a target column more precise than the source shows its extra digits.
   assert.equal(r.at.postgres, `to_char(("at" AT TIME ZONE 'Europe/Berlin'), 'YYYY-MM-DD HH24:MI:SS.US')`);
-  assert.equal(r.ts.postgres, `to_char(("ts" AT TIME ZONE 'UTC'), 'YYYY-MM-DD HH24:MI:SS.US')`);
-  assert.equal(r.day.postgres, `to_char("day", 'YYYY-MM-DD')`);
+  assert.equal(r.ts.postgres, `to_char("ts"::timestamp, 'YYYY-MM-DD HH24:MI:SS.US')`);
+  assert.equal(r.day.postgres, `"day"::text`);
   assert.match(r.at.mysql, /^CASE WHEN \(NOT IFNULL\(YEAR\(`at`\) > 0 AND DAYOFMONTH\(`at`\) BETWEEN 1 AND DAYOFMONTH\(LAST_DAY\(`at`\)\), FALSE\)\) THEN NULL ELSE DATE_FORMAT\(`at`, '%Y-%m-%d %H:%i:%s.%f'\) END$/);
+  assert.match(r.seen.mysql, /THEN NULL ELSE CAST\(`seen` AS CHAR\) END$/);
+  // Quickly: as stored, impossible dates included.
+  assert.equal(r.seen.hash!.quick, '`seen`');
   assert.match(r.day.mysqlExpected!, /^\(`day` IS NOT NULL AND /);
 });
 
-test('row hashes: 60 bits of an MD5 over framed, NULL-marked elements, summed exactly', () => {
+test('range summaries: a count and the MD5 of the rows\' framed, NULL-marked texts; careful or quick on MySQL', () => {
   const r = Object.values(renders([column('id', 'int(11)'), column('name', 'varchar(20)'), column('f', 'float')], { id: t('int4'), name: t('text'), f: t('float4') }));
   assert.equal(
-    mysqlRowHash(r),
-    "CAST(CONV(SUBSTRING(MD5(CONCAT_WS(X'1F', COALESCE(CAST(`id` AS BINARY), X'5C4E'), COALESCE(CAST(CONCAT(LENGTH(REPLACE(CAST(CONVERT(`name` USING utf8mb4) AS BINARY), X'00', '')), ':', REPLACE(CAST(CONVERT(`name` USING utf8mb4) AS BINARY), X'00', '')) AS BINARY), X'5C4E'))), 1, 15), 16, 10) AS UNSIGNED)",
+    mysqlRowMd5(r),
+    "MD5(CONCAT_WS(X'1F', COALESCE(CAST(`id` AS BINARY), X'5C4E'), COALESCE(CAST(CONCAT(LENGTH(REPLACE(CAST(CONVERT(`name` USING utf8mb4) AS BINARY), X'00', '')), ':', REPLACE(CAST(CONVERT(`name` USING utf8mb4) AS BINARY), X'00', '')) AS BINARY), X'5C4E')))",
   );
-  assert.equal(
-    postgresRowHash(r),
-    `('x' || substr(md5(concat_ws(chr(31), coalesce("id"::text, E'\\\\N'), coalesce((octet_length("name"::text) || ':' || "name"::text), E'\\\\N'))), 1, 15))::bit(60)::bigint`,
-  );
+  assert.equal(postgresRowMd5(r), `md5(concat_ws(chr(31), coalesce("id"::text, E'\\\\N'), coalesce((octet_length("name"::text) || ':' || "name"::text), E'\\\\N')))`);
   const names = tableNames('order', 'shop', 'order');
   const key = { source: 'id', target: 'id' };
-  const whole = summaryQueries(names, key, r, { from: null, to: '100' });
-  assert.match(whole.mysql, /^SELECT '0' AS part, COUNT\(\*\), COALESCE\(SUM\(CAST\(CONV.* FROM `order` WHERE `id` < 100$/);
-  assert.match(whole.postgres, /^SELECT '0' AS part, count\(\*\), coalesce\(sum\(.* FROM "shop"."order" WHERE "id" < 100$/);
-  const halves = summaryQueries(names, key, r, { from: '1', to: '100' }, '50');
-  assert.match(halves.mysql, /^SELECT CASE WHEN `id` < 50 THEN '0' ELSE '1' END AS part, .* WHERE `id` >= 1 AND `id` < 100 GROUP BY 1$/);
+  const careful = summaryQueries(names, key, r, { from: null, to: '100' });
+  assert.match(careful.mysql, /^SELECT COUNT\(\*\), MD5\(GROUP_CONCAT\(CONCAT_WS\(X'1F', COALESCE\(CAST\(`id` AS BINARY\).*REPLACE.* SEPARATOR X'1E'\)\), NULL, COALESCE\(SUM\(.*\), 0\) FROM `order` FORCE INDEX \(PRIMARY\) WHERE `id` < 100$/);
+  assert.match(careful.postgres, /^SELECT count\(\*\), md5\(string_agg\(concat_ws\(chr\(31\), coalesce\("id"::text, .*, chr\(30\)\)\), NULL FROM "shop"."order" WHERE "id" < 100$/);
+  const quick = summaryQueries(names, key, r, { from: '1', to: '100' }, true);
+  assert.doesNotMatch(quick.mysql, /REPLACE/);
+  assert.match(quick.mysql, /, NULL, 0 FROM `order` FORCE INDEX \(PRIMARY\) WHERE `id` >= 1 AND `id` < 100$/);
+  assert.equal(quick.postgres, summaryQueries(names, key, r, { from: '1', to: '100' }).postgres);
   // Ordered by the table's own key column, never by the text-cast output column of the same name.
   const rows = rowQueries(names, key, r, { from: '1', to: null });
   assert.match(rows.postgres, /^SELECT "id"::text, "id"::text, .* FROM "shop"."order" AS t WHERE "id" >= 1 ORDER BY t."id"$/);
@@ -89,4 +100,14 @@ test('row hashes: 60 bits of an MD5 over framed, NULL-marked elements, summed ex
   const multiset = multisetQueries(names, r);
   assert.match(multiset.mysql, /^SELECT CAST\(MD5\(.*\) AS BINARY\) AS row_md5, .* ORDER BY 1$/);
   assert.match(multiset.postgres, /^SELECT md5\(.*\) COLLATE "C" AS row_md5, .* ORDER BY 1$/);
+});
+
+test('JSON: jsonb orders keys by length, then bytes; Postgres prints sampled key orders, else its own', async () => {
+  const { jsonbKeyOrder, postgresJsonText } = await import('../../src/migrate/verify/json.js');
+  assert.deepEqual(['line1', 'city', 'country', 'é', 'z'].sort(jsonbKeyOrder), ['z', 'é', 'city', 'line1', 'country']);
+  assert.equal(postgresJsonText('"doc"', []), '"doc"::text');
+  assert.equal(
+    postgresJsonText('"doc"', [['b', 'a']]),
+    `CASE WHEN jsonb_typeof("doc") = 'object' THEN COALESCE(CASE WHEN "doc" - ARRAY['b', 'a']::text[] = '{}'::jsonb THEN '{"b": ' || ("doc" -> 'b')::text || ', "a": ' || ("doc" -> 'a')::text || '}' END, "doc"::text) ELSE "doc"::text END`,
+  );
 });

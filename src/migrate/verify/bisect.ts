@@ -4,8 +4,8 @@ import type { KeyRange } from '../db/chunks.js';
 
 export interface SideSummary {
   rows: number;
-  /** The sum of row hashes, as an exact decimal. */
-  sum: string;
+  /** The digest of the range's rows ('' without rows). */
+  digest: string;
 }
 
 export interface RangeSummary {
@@ -28,7 +28,7 @@ export const LEAF_ROWS = 64;
 export const DENSE_ROWS = 1024;
 
 export function sameSummary(s: RangeSummary): boolean {
-  return s.source.rows === s.target.rows && s.source.sum === s.target.sum;
+  return s.source.rows === s.target.rows && s.source.digest === s.target.digest;
 }
 
 /** The key halving [from, to), or null when the range holds a single key. */
@@ -38,8 +38,6 @@ export function midpoint(from: string, to: string): string | null {
   if (high - low < 2n) return null;
   return (low + (high - low) / 2n).toString();
 }
-
-export const emptySummary = (): RangeSummary => ({ source: { rows: 0, sum: '0' }, target: { rows: 0, sum: '0' } });
 
 export async function bisect(range: KeyRange, summary: RangeSummary, ops: BisectOps, leafRows = LEAF_ROWS, denseRows = DENSE_ROWS): Promise<void> {
   if (sameSummary(summary)) return;

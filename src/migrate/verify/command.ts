@@ -42,16 +42,21 @@ export async function migrateVerify(config: MigrateVerifyConfig, ui: Ui): Promis
     const done = hasLedger ? await doneSteps(client, key) : new Map();
     const finished = hasLedger && (await lastOutcome(client, key, 'migrate db')) === 'success';
 
-    let spinner = ui.phase('schema: comparing tables, columns, keys and constraints');
-    const structure = await verifyStructure(client, plan, catalog, done, finished);
-    spinner.done();
+    // Schema and integrity read only the target: they run while the data comparison waits on MySQL.
+    const structureRead = verifyStructure(client, plan, catalog, done, finished);
+    const orphansRead = structureRead.then(() => orphanNotes(client, config.schema, plan.tables.map((t) => t.name)));
+    orphansRead.catch(() => {});
 
-    spinner = ui.phase('data: comparing rows');
+    let spinner = ui.phase('data: comparing rows');
     const data = await verifyData({ source: config.source, target: config.target, schema: config.schema, plan, maxDifferences: config.maxDifferences, jobs: config.jobs, sourceTimezone: config.sourceTimezone });
     spinner.done();
 
+    spinner = ui.phase('schema: comparing tables, columns, keys and constraints');
+    const structure = await structureRead;
+    spinner.done();
+
     spinner = ui.phase('integrity: foreign keys and identities in the target');
-    const orphans = await orphanNotes(client, config.schema, plan.tables.map((t) => t.name));
+    const orphans = await orphansRead;
     const keptNotValid = new Set(structure.expected.filter((e) => /NOT VALID/.test(e.what)).map((e) => e.table));
     const integrityProblems: StructureProblem[] = [];
     for (const o of orphans) (keptNotValid.has(o.table!) ? structure.expected : integrityProblems).push({ table: o.table!, what: o.what });

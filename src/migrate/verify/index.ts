@@ -9,6 +9,7 @@ import { introspectMysql, profileTables } from '../db/introspect.js';
 import { planMigration, type TargetPlan } from '../db/plan/plan.js';
 import { DifferenceLog, type Difference } from './differences.js';
 import { planJob, queueOrder, targetColumnTypes, tasksOf } from './jobs.js';
+import { readSourceFacts } from './source-facts.js';
 import type { Sides } from './keyed.js';
 import { closeSides, openSides, runTasks } from './workers.js';
 
@@ -80,7 +81,8 @@ export async function verifyData(options: VerifyOptions): Promise<VerifyReport> 
     const plan = options.plan ?? planMigration(catalog!, { schema: options.schema, sourceTimezone });
     const types = await targetColumnTypes(workers[0].postgres, options.schema);
 
-    const planned = plan.tables.map((table) => ({ table, job: planJob(table, options.schema, types.get(table.name), sourceTimezone) }));
+    const facts = await readSourceFacts(workers[0].mysql, plan.tables, types);
+    const planned = plan.tables.map((table) => ({ table, job: planJob(table, options.schema, types.get(table.name), sourceTimezone, facts.get(table.name)) }));
     const queue = [...planned].sort(queueOrder).flatMap(({ table, job }) => tasksOf(job, table));
     await runTasks(workers, queue, log, options);
 

@@ -4,7 +4,8 @@ import type pg from 'pg';
 import { splitKeyRange, type KeyRange } from '../db/chunks.js';
 import type { TargetTable } from '../db/plan/plan.js';
 import type { TableJob } from './keyed.js';
-import { renderColumn, type TargetColumnType } from './render.js';
+import { renderColumn, streamed, type TargetColumnType } from './render.js';
+import type { SourceFacts } from './source-facts.js';
 import { tableNames } from './sql.js';
 import { MYSQL_INTEGER_TYPES as INTEGER_TYPES } from '../db/plan/types.js';
 
@@ -39,7 +40,7 @@ export async function targetColumnTypes(client: pg.Client, schema: string): Prom
 }
 
 /** The comparison of one table, or a result with status 'error' when the target cannot be compared. */
-export function planJob(table: TargetTable, schema: string, types: Map<string, TargetColumnType> | undefined, sourceTimezone: string): Job {
+export function planJob(table: TargetTable, schema: string, types: Map<string, TargetColumnType> | undefined, sourceTimezone: string, facts?: SourceFacts): Job {
   const result = { table: table.name, rowsSource: 0, rowsTarget: 0, status: 'ok' as const, differences: 0, expected: 0, seconds: 0 };
   const job: Job = {
     names: tableNames(table.sourceName, schema, table.name), renders: [], key: null, primaryKey: table.primaryKey, result, compared: [],
@@ -53,7 +54,7 @@ export function planJob(table: TargetTable, schema: string, types: Map<string, T
   const missing = table.columns.filter((c) => !types.has(c.name)).map((c) => c.name);
   if (missing.length) return fail(`column(s) ${missing.join(', ')} of ${table.name} do not exist in the target`);
 
-  job.renders = table.columns.map((c) => renderColumn(c, types.get(c.name)!, sourceTimezone));
+  job.renders = table.columns.map((c) => renderColumn(c, types.get(c.name)!, sourceTimezone, facts));
   const key = table.primaryKey.length === 1 ? table.columns.find((c) => c.name === table.primaryKey[0]) : undefined;
   const keyType = key && types.get(key.name)!;
   // Keys are cut into ranges and merged as numbers: only integers on both sides qualify.
@@ -77,6 +78,6 @@ export function tasksOf(job: Job, table: TargetTable): Task[] {
  * alongside other tables' ranges only if their own ranges come first; then biggest first.
  */
 export function queueOrder(a: { job: Job; table: TargetTable }, b: { job: Job; table: TargetTable }): number {
-  const streamed = (job: Job) => (job.renders.some((r) => r.client) ? 1 : 0);
-  return streamed(b.job) - streamed(a.job) || b.table.rowEstimate - a.table.rowEstimate;
+  const streams = (job: Job) => (job.renders.some(streamed) ? 1 : 0);
+  return streams(b.job) - streams(a.job) || b.table.rowEstimate - a.table.rowEstimate;
 }

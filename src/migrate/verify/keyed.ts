@@ -1,13 +1,14 @@
-// Tables with a single integer key: per key range, a count and a hash sum computed inside each database;
-// ranges that differ are bisected down to a few rows, which are then read and compared one by one.
-// Columns the databases cannot render alike are compared afterwards by streaming just the key and them.
+// Tables with a single integer key: per key range, a count and digests computed inside each database;
+// ranges that differ are bisected down to a few rows, which are then read and compared one by one. Where
+// only the pre-check digest differs, the range's pre-checked values are read and compared here. Columns
+// the databases cannot render alike are compared afterwards by streaming just the key and them.
 import type pg from 'pg';
 import type { KeyRange } from '../db/chunks.js';
 import type { MysqlConnection } from '../db/mysql.js';
-import { bisect, emptySummary, type BisectOps, type RangeSummary } from './bisect.js';
+import { bisect, sameSummary, type BisectOps, type RangeSummary } from './bisect.js';
 import type { DifferenceLog } from './differences.js';
 import { differingColumns, mergeByKey, sourceValue } from './merge.js';
-import type { ColumnRender } from './render.js';
+import { streamed, type ColumnRender } from './render.js';
 import { mysqlRows, postgresRows, streamMysql, streamPostgres, type TextRow } from './rows.js';
 import { boundsQueries, rowQueries, summaryQueries, type TableNames } from './sql.js';
 import type { TableVerification } from './index.js';
@@ -29,25 +30,45 @@ export interface TableJob {
   compared: { from: bigint | null; to: bigint | null }[];
 }
 
-type SummaryRow = [string | null, string | null, string | null, string | null];
-
-/** Summaries by part ('0', '1') from both sides' GROUP BY results; `expected` collects MySQL's count. */
-function summariesByPart(source: TextRow[], target: TextRow[]): Map<string, RangeSummary & { expected: number }> {
-  const parts = new Map<string, RangeSummary & { expected: number }>();
-  const of = (part: string) => parts.get(part) ?? parts.set(part, { ...emptySummary(), expected: 0 }).get(part)!;
-  for (const [part, rows, sum, expected] of source as SummaryRow[]) {
-    const entry = of(part!);
-    entry.source = { rows: Number(rows), sum: sum ?? '0' };
-    entry.expected = Number(expected ?? 0);
-  }
-  for (const [part, rows, sum] of target as SummaryRow[]) of(part!).target = { rows: Number(rows), sum: sum ?? '0' };
-  return parts;
+interface Summary extends RangeSummary {
+  /** The pre-checked columns print alike on both sides for every row of the range. */
+  looseSame: boolean;
+  /** Values the migration changed on purpose, counted on MySQL. */
+  expected: number;
 }
 
-async function summarise(job: TableJob, sides: Sides, range: KeyRange, split?: string) {
-  const sql = summaryQueries(job.names, job.key!, job.renders, range, split);
-  const [source, target] = await Promise.all([mysqlRows(sides.mysql, sql.mysql), postgresRows(sides.postgres, sql.postgres)]);
-  return summariesByPart(source, target);
+interface SideDigests {
+  rows: number;
+  digest: string;
+  loose: string | null;
+}
+
+const digests = (row: TextRow): SideDigests => ({ rows: Number(row[0]), digest: row[1] ?? '', loose: row[2] });
+
+function summary(source: SideDigests, target: SideDigests, expected: number): Summary {
+  return { source, target, looseSame: source.loose === target.loose, expected };
+}
+
+/** Both sides' summaries of the range, MySQL's careful ones. */
+async function summarise(job: TableJob, sides: Sides, range: KeyRange): Promise<Summary> {
+  const sql = summaryQueries(job.names, job.key!, job.renders, range);
+  const [[source], [target]] = await Promise.all([mysqlRows(sides.mysql, sql.mysql), postgresRows(sides.postgres, sql.postgres)]);
+  return summary(digests(source), digests(target), Number(source[3] ?? 0));
+}
+
+/**
+ * A range's first summary, with MySQL's quick texts. Only where the digests differ is MySQL asked again
+ * for its careful texts and its count of values the migration changed on purpose (nothing to count
+ * where they match); Postgres prints the same in both.
+ */
+async function summariseQuickly(job: TableJob, sides: Sides, range: KeyRange): Promise<Summary> {
+  const sql = summaryQueries(job.names, job.key!, job.renders, range, true);
+  const [[source], [target]] = await Promise.all([mysqlRows(sides.mysql, sql.mysql), postgresRows(sides.postgres, sql.postgres)]);
+  const targetDigests = digests(target);
+  const quick = summary(digests(source), targetDigests, 0);
+  if (sameSummary(quick) && quick.looseSame) return quick;
+  const [careful] = await mysqlRows(sides.mysql, summaryQueries(job.names, job.key!, job.renders, range).mysql);
+  return summary(digests(careful), targetDigests, Number(careful[3] ?? 0));
 }
 
 function record(job: TableJob, log: DifferenceLog, kind: 'missing' | 'extra' | 'changed', key: string | null, columns: string[] = []): void {
@@ -71,15 +92,12 @@ export async function compareRange(job: TableJob, sides: Sides, range: KeyRange,
 
 /** Summarises one range on both sides and, where they differ, finds the rows. */
 export async function verifyRange(job: TableJob, sides: Sides, range: KeyRange, log: DifferenceLog): Promise<void> {
-  const summary = (await summarise(job, sides, range)).get('0') ?? { ...emptySummary(), expected: 0 };
+  const summary = await summariseQuickly(job, sides, range);
   job.result.rowsSource += summary.source.rows;
   job.result.rowsTarget += summary.target.rows;
   job.result.expected += summary.expected;
   const ops: BisectOps = {
-    split: async (closed, at) => {
-      const parts = await summarise(job, sides, closed, at);
-      return [parts.get('0') ?? emptySummary(), parts.get('1') ?? emptySummary()];
-    },
+    split: async (closed, at) => [await summarise(job, sides, { from: closed.from, to: at }), await summarise(job, sides, { from: at, to: closed.to })],
     bounds: async (open) => {
       const sql = boundsQueries(job.names, job.key!, open);
       const [[source], [target]] = await Promise.all([mysqlRows(sides.mysql, sql.mysql), postgresRows(sides.postgres, sql.postgres)]);
@@ -91,6 +109,8 @@ export async function verifyRange(job: TableJob, sides: Sides, range: KeyRange, 
     compare: (leaf) => compareRange(job, sides, leaf, log),
   };
   await bisect(range, summary, ops);
+  // After the bisection, so that the rows it compared are skipped.
+  if (!summary.looseSame) await compareColumns(job, sides, log, range, job.renders.filter((r) => r.loose));
 }
 
 /** True for keys inside a range already compared row by row; keys arrive in ascending order. */
@@ -105,17 +125,17 @@ function comparedSkipper(ranges: TableJob['compared']): (key: bigint) => boolean
 }
 
 /**
- * The columns left out of the in-database hash, for every row present on both sides. Missing and extra
- * rows were already found by the range pass, which counts the key.
+ * The given columns of every row present on both sides of the range, except in ranges already compared
+ * row by row. Missing and extra rows were already found by the range pass, which counts the key.
  */
-export async function verifyClientColumns(job: TableJob, sides: Sides, log: DifferenceLog, range: KeyRange = { from: null, to: null }): Promise<void> {
-  const renders = job.renders.filter((r) => r.client);
-  if (!renders.length) return;
+async function compareColumns(job: TableJob, sides: Sides, log: DifferenceLog, range: KeyRange, renders: ColumnRender[]): Promise<void> {
   const skip = comparedSkipper(job.compared);
   const sql = rowQueries(job.names, job.key!, renders, range);
+  // Changes the range summaries did not count already.
+  const counted = renders.map((render) => render.mysqlExpected === null);
   const countExpected = (row: TextRow) => {
     renders.forEach((render, i) => {
-      if (sourceValue(render, row[i + 1] ?? null).changed) job.result.expected++;
+      if (counted[i] && sourceValue(render, row[i + 1] ?? null).changed) job.result.expected++;
     });
   };
   await mergeByKey(streamMysql(sides.mysql, sql.mysql), streamPostgres(sides.postgres, sql.postgres), {
@@ -128,4 +148,10 @@ export async function verifyClientColumns(job: TableJob, sides: Sides, log: Diff
     onlySource: countExpected,
     onlyTarget: () => {},
   });
+}
+
+/** The columns left out of both in-database hashes, for every row of the range. */
+export async function verifyClientColumns(job: TableJob, sides: Sides, log: DifferenceLog, range: KeyRange = { from: null, to: null }): Promise<void> {
+  const renders = job.renders.filter(streamed);
+  if (renders.length) await compareColumns(job, sides, log, range, renders);
 }

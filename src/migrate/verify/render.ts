@@ -1,5 +1,6 @@
 // How each column is compared: where both databases can render a value as the very same text, it goes
-// into the in-database row hash; where they cannot (floats, JSON, times, anything uncertain) it is read
+// into the in-database row hash; where they usually can (JSON) it goes into a second hash whose
+// mismatches are checked value by value; where they cannot (floats, times, anything uncertain) it is read
 // and normalised here instead. The decision follows the column's actual Postgres type, so a target that
 // differs from the plan is compared by value rather than producing false differences.
 import type { TargetColumn } from '../db/plan/plan.js';
@@ -8,6 +9,8 @@ import { quoteMysqlIdentifier } from '../db/mysql.js';
 import { SPATIAL_TYPES } from '../db/plan/types.js';
 import type { ClientKind } from './normalise.js';
 import { MYSQL_INTEGER_TYPES } from '../db/plan/types.js';
+import { mysqlJsonHasNul, mysqlJsonText, mysqlRawJsonText, postgresJsonText } from './json.js';
+import { NO_SOURCE_FACTS, type SourceFacts } from './source-facts.js';
 
 /** What information_schema.columns says about a target column. */
 export interface TargetColumnType {
@@ -24,11 +27,28 @@ export interface ColumnRender {
   mysql: string;
   postgres: string;
   /** The element each side feeds to the row hash (text on both sides, byte-identical for equal data). */
-  hash: { mysql: string; postgres: string } | null;
-  /** Set when the column is compared outside the databases. */
+  hash: HashElement | null;
+  /**
+   * The element each side feeds to the pre-check hash: equal text means equal values, but equal values
+   * may print differently, so where this hash differs the values are read and compared here.
+   */
+  loose: HashElement | null;
+  /** How values read from both sides are brought to one form here; null: compared as the text read. */
   client: ClientKind | null;
   /** MySQL condition (1, 0 or NULL) for a value the migration changes on purpose (zero date, NUL). */
   mysqlExpected: string | null;
+}
+
+export interface HashElement {
+  mysql: string;
+  postgres: string;
+  /**
+   * A cheaper MySQL text for the first summary of a range. Like `mysql`, it equals a Postgres text only
+   * for an equal value; unlike it, not for values the migration changed on purpose (NUL removed, zero
+   * date made NULL) nor always for text `mysql` normalises. Ranges whose quick summaries differ are
+   * summarised again with `mysql`, which also counts those changes.
+   */
+  quick?: string;
 }
 
 const INTEGER_TYPES = new Set([...MYSQL_INTEGER_TYPES, 'year']);
@@ -51,36 +71,49 @@ function mysqlUtf8(c: string): string {
 }
 
 /** Text elements carry their byte length, so no value can pose as NULL or swallow a separator. */
-function framed(mysql: string, postgres: string): ColumnRender['hash'] {
-  return { mysql: `CONCAT(LENGTH(${mysql}), ':', ${mysql})`, postgres: `(octet_length(${postgres}) || ':' || ${postgres})` };
-}
+const mysqlFramed = (mysql: string) => `CONCAT(LENGTH(${mysql}), ':', ${mysql})`;
+const postgresFramed = (postgres: string) => `(octet_length(${postgres}) || ':' || ${postgres})`;
 
-function hashed(name: string, mysql: string, postgres: string, options: { frame?: boolean; expected?: string; hash?: ColumnRender['hash'] } = {}): ColumnRender {
-  const hash = options.hash ?? (options.frame ? framed(mysql, postgres) : { mysql, postgres });
-  return { name, mysql, postgres, hash, client: null, mysqlExpected: options.expected ?? null };
+function hashed(name: string, mysql: string, postgres: string, options: { frame?: boolean; expected?: string; quick?: string; hash?: HashElement } = {}): ColumnRender {
+  const frame = options.frame ? mysqlFramed : (text: string) => text;
+  const hash = options.hash ?? {
+    mysql: frame(mysql),
+    postgres: options.frame ? postgresFramed(postgres) : postgres,
+    ...(options.quick ? { quick: frame(options.quick) } : {}),
+  };
+  return { name, mysql, postgres, hash, loose: null, client: null, mysqlExpected: options.expected ?? null };
 }
 
 function client(name: string, kind: ClientKind, mysql: string, postgres: string): ColumnRender {
-  return { name, mysql, postgres, hash: null, client: kind, mysqlExpected: null };
+  return { name, mysql, postgres, hash: null, loose: null, client: kind, mysqlExpected: null };
 }
+
+/** Compared in neither hash: every row's value is read and compared here. */
+export const streamed = (render: ColumnRender): boolean => render.hash === null && render.loose === null;
 
 function booleanText(name: string, m: string, p: string): ColumnRender {
   // NULL must stay NULL: IF(x <> 0, ...) would turn it into 'f'.
   return hashed(name, `CASE WHEN ${m} <> 0 THEN 't' WHEN ${m} = 0 THEN 'f' END`, `CASE WHEN ${p} THEN 't' WHEN NOT ${p} THEN 'f' END`);
 }
 
-function dateText(name: string, m: string, p: string, withTime: boolean, zone: string | null): ColumnRender {
+/**
+ * Dates as MySQL prints them. Whole-second columns: Postgres prints dates and seconds the same way itself
+ * (the sessions use the ISO date style and UTC), far cheaper than to_char, and shows any fraction of a
+ * second the target holds. Fractional columns: six digits on both sides, whatever either column's
+ * precision. The quick MySQL text prints impossible dates as they are, which no Postgres date prints as.
+ */
+function dateText(name: string, m: string, p: string, withFraction: boolean | null, zone: string | null): ColumnRender {
   const invalid = mysqlInvalidDate(m);
-  const mysqlFormat = withTime ? '%Y-%m-%d %H:%i:%s.%f' : '%Y-%m-%d';
-  const pgFormat = withTime ? 'YYYY-MM-DD HH24:MI:SS.US' : 'YYYY-MM-DD';
-  const pgValue = zone === null ? p : `(${p} AT TIME ZONE ${quoteLiteral(zone)})`;
-  return hashed(name, `CASE WHEN ${invalid} THEN NULL ELSE DATE_FORMAT(${m}, '${mysqlFormat}') END`, `to_char(${pgValue}, '${pgFormat}')`, {
-    expected: `(${m} IS NOT NULL AND ${invalid})`,
-  });
+  const expected = `(${m} IS NOT NULL AND ${invalid})`;
+  const local = zone === null ? p : zone === 'UTC' ? `${p}::timestamp` : `(${p} AT TIME ZONE ${quoteLiteral(zone)})`;
+  if (withFraction) {
+    return hashed(name, `CASE WHEN ${invalid} THEN NULL ELSE DATE_FORMAT(${m}, '%Y-%m-%d %H:%i:%s.%f') END`, `to_char(${local}, 'YYYY-MM-DD HH24:MI:SS.US')`, { expected });
+  }
+  return hashed(name, `CASE WHEN ${invalid} THEN NULL ELSE CAST(${m} AS CHAR) END`, `${local}::text`, { expected, quick: m });
 }
 
 /** How to compare one column, given the source column, the plan's value kind and the target's real type. */
-export function renderColumn(column: TargetColumn, target: TargetColumnType, sourceTimezone: string): ColumnRender {
+export function renderColumn(column: TargetColumn, target: TargetColumnType, sourceTimezone: string, facts: SourceFacts = NO_SOURCE_FACTS): ColumnRender {
   const name = column.name;
   const source = column.source;
   const m = quoteMysqlIdentifier(source.name);
@@ -88,7 +121,12 @@ export function renderColumn(column: TargetColumn, target: TargetColumnType, sou
   const type = source.dataType;
   const udt = target.udt;
 
-  if (source.isJson) return client(name, udt === 'json' || udt === 'jsonb' ? 'json' : 'text', m, `${p}::text`);
+  if (source.isJson && udt === 'jsonb') {
+    // JSON text holds no control characters: the row separators need no framing around it.
+    const loose = { mysql: mysqlJsonText(m, facts.mariaDb), postgres: postgresJsonText(p, facts.keyOrders.get(name) ?? []), quick: mysqlRawJsonText(m, facts.mariaDb) };
+    return { ...client(name, 'json', m, `${p}::text`), loose, mysqlExpected: mysqlJsonHasNul(m, facts.mariaDb) };
+  }
+  if (source.isJson) return client(name, udt === 'json' ? 'json' : 'text', m, `${p}::text`);
   if (udt === 'float4' || udt === 'float8') {
     // `+ 0e0`: the server prints FLOAT with 6 digits, as a DOUBLE it prints the stored value exactly.
     return client(name, udt === 'float4' ? 'float32' : 'float64', `${m} + 0e0`, `${p}::text`);
@@ -104,11 +142,11 @@ export function renderColumn(column: TargetColumn, target: TargetColumnType, sou
     if (PG_INTEGERS.has(udt) ? scale === 0 : udt === 'numeric' && target.scale === scale) return hashed(name, mysql, `${p}::text`);
     return client(name, 'decimal', mysql, `${p}::text`);
   }
-  if (type === 'date' && udt === 'date') return dateText(name, m, p, false, null);
+  if (type === 'date' && udt === 'date') return dateText(name, m, p, null, null);
   if ((type === 'datetime' || type === 'timestamp') && (udt === 'timestamptz' || udt === 'timestamp')) {
     // TIMESTAMP is read in UTC (the session runs at +00:00); DATETIME is wall-clock time in the source's zone.
     const zone = udt === 'timestamp' ? null : column.kind === 'timestamp-utc' || type === 'timestamp' ? 'UTC' : sourceTimezone;
-    return dateText(name, m, p, true, zone);
+    return dateText(name, m, p, (source.datetimePrecision ?? 0) > 0, zone);
   }
   if (type === 'bit') {
     if (udt === 'bool') return booleanText(name, m, p);
@@ -123,9 +161,11 @@ export function renderColumn(column: TargetColumn, target: TargetColumnType, sou
   if (TEXT_TYPES.has(type) && PG_TEXTS.has(udt)) {
     const withoutNul = `REPLACE(${mysqlUtf8(m)}, X'00', '')`;
     const expected = `(INSTR(${mysqlUtf8(m)}, X'00') > 0)`;
-    // Postgres char(n) pads with spaces; MySQL strips them when reading.
-    if (udt === 'bpchar') return hashed(name, `RTRIM(${withoutNul})`, `rtrim(${p})`, { frame: true, expected });
-    return hashed(name, withoutNul, `${p}::text`, { frame: true, expected });
+    // The quick text keeps NUL characters, which no Postgres text holds; UTF-8 bytes need no conversion.
+    const bytes = facts.utf8Columns.has(source.name) ? `CAST(${m} AS BINARY)` : mysqlUtf8(m);
+    // Postgres char(n) pads with spaces, which its cast to text drops; MySQL strips them when reading.
+    if (udt === 'bpchar') return hashed(name, `RTRIM(${withoutNul})`, `${p}::text`, { frame: true, expected, quick: `RTRIM(${bytes})` });
+    return hashed(name, withoutNul, `${p}::text`, { frame: true, expected, quick: bytes });
   }
   // uuid, inet and whatever else: compared as text, here.
   return client(name, udt === 'bpchar' ? 'padded-text' : 'text', m, `${p}::text`);

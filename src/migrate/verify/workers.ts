@@ -7,12 +7,27 @@ import type { DifferenceLog } from './differences.js';
 import type { Job, Task } from './jobs.js';
 import { verifyClientColumns, verifyRange, type Sides } from './keyed.js';
 import { verifyMultiset } from './multiset.js';
+import { streamed } from './render.js';
+
+/**
+ * MySQL joins a range's rows into one text before hashing it: room for big ranges (a text cut short only
+ * makes the digests differ). Postgres reads ranges through the key's index, so that rows come in key
+ * order however the table's pages were filled.
+ */
+const MYSQL_SESSION = 'SET SESSION group_concat_max_len = 1073741824';
+const POSTGRES_SESSION = [
+  // Floats print their shortest exact text, dates as MySQL prints them, whatever the server's defaults.
+  'SET extra_float_digits = 1', "SET TIME ZONE 'UTC'", "SET DateStyle = 'ISO, YMD'",
+  'SET enable_seqscan = off', 'SET enable_bitmapscan = off', 'SET max_parallel_workers_per_gather = 0',
+  // The plans cost more than they are (scans off): compiling each query would take longer than running it.
+  'SET jit = off',
+];
 
 export async function openSides(source: Dsn, target: Dsn): Promise<Sides> {
   const mysql = await connectMysql(source);
   try {
-    // Floats print their shortest exact text whatever the server's default.
-    const postgres = await connectPostgres(target, 'target', ['SET extra_float_digits = 1', "SET TIME ZONE 'UTC'"]);
+    await mysql.query(MYSQL_SESSION);
+    const postgres = await connectPostgres(target, 'target', POSTGRES_SESSION);
     return { mysql, postgres };
   } catch (error) {
     await mysql.end().catch(() => {});
@@ -38,7 +53,7 @@ function run(task: Task, sides: Sides, log: DifferenceLog): Promise<void> {
 }
 
 function settled(job: Job, task: Task, queue: Task[]): void {
-  if (task.kind === 'range' && --job.rangesLeft === 0 && job.result.status !== 'error' && job.renders.some((r) => r.client)) {
+  if (task.kind === 'range' && --job.rangesLeft === 0 && job.result.status !== 'error' && job.renders.some(streamed)) {
     // Only now: it skips the rows the ranges already compared one by one.
     queue.unshift(...job.streamRanges.map((range) => ({ kind: 'columns' as const, job, range })));
     job.tasksLeft += job.streamRanges.length;
