@@ -209,6 +209,7 @@ export function renderSyncTerminal(report: SyncReport): string {
     if (f.changes) out.push(`Lag: p50 ${f.lag.p50.toFixed(3)} s, p95 ${f.lag.p95.toFixed(3)} s, max ${f.lag.max.toFixed(3)} s`);
     if (f.valueChanges) out.push(`${f.valueChanges} values changed on the way, as migrate db changes them (see migrate status)`);
     if (f.reconnects) out.push(`${f.reconnects} reconnect(s)`);
+    if (f.retries) out.push(`${f.retries} batch(es) read again: a row's parent was not there yet at commit`);
     out.push(f.stoppedBy === 'caught-up' ? 'Caught up: nothing pending.' : f.stoppedBy === 'handover' ? 'Stopped: --switch-writes took over.' : 'Stopped; run the same command to continue.');
   }
   if (report.steps) {

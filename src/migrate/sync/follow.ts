@@ -26,6 +26,8 @@ export interface FollowStats {
   tables: Record<string, number>;
   lag: { p50: number; p95: number; max: number };
   reconnects: number;
+  /** Batches read again because a row's parent was not there at commit. */
+  retries: number;
   stoppedBy: 'caught-up' | 'signal' | 'handover';
 }
 
@@ -38,12 +40,18 @@ export interface FollowOptions {
   onProgress?: (line: string) => void;
   /** Told when a connection failed and is being opened again. */
   onReconnect?: (error: Error, attempt: number) => void;
+  onRetry?: (error: Error, attempt: number) => void;
 }
 
 const HEARTBEAT_MS = 1000;
 /** Lags kept for the summary's percentiles: the most recent this many changes. */
 const LAGS_KEPT = 200_000;
 const MAX_BACKOFF_MS = 5000;
+const MISSING_PARENT_RETRIES = 5;
+
+function isMissingParent(error: unknown): boolean {
+  return (error as { code?: string }).code === '23503';
+}
 
 function isConnectionError(error: unknown): boolean {
   const code = (error as { code?: string }).code ?? '';
@@ -53,11 +61,12 @@ function isConnectionError(error: unknown): boolean {
 }
 
 export async function follow(applier: Applier, options: FollowOptions): Promise<FollowStats> {
-  const stats: FollowStats = { changes: 0, batches: 0, upserts: 0, deletes: 0, valueChanges: 0, tables: {}, lag: { p50: 0, p95: 0, max: 0 }, reconnects: 0, stoppedBy: 'signal' };
+  const stats: FollowStats = { changes: 0, batches: 0, upserts: 0, deletes: 0, valueChanges: 0, tables: {}, lag: { p50: 0, p95: 0, max: 0 }, reconnects: 0, retries: 0, stoppedBy: 'signal' };
   const lags: number[] = [];
   let lastBeat = 0;
   let lastLag = 0;
   let failures = 0;
+  let parentRetries = 0;
   let sinceProgress = { at: Date.now(), changes: 0 };
 
   const beat = async (force: boolean): Promise<boolean> => {
@@ -75,6 +84,7 @@ export async function follow(applier: Applier, options: FollowOptions): Promise<
     try {
       const batch = await applier.next();
       failures = 0;
+      parentRetries = 0;
       if (batch) {
         stats.batches++;
         stats.changes += batch.changes;
@@ -98,6 +108,13 @@ export async function follow(applier: Applier, options: FollowOptions): Promise<
       }
       if (!batch) await sleep(options.pollMs, undefined, { signal: options.signal }).catch(() => {});
     } catch (error) {
+      if (isMissingParent(error) && ++parentRetries <= MISSING_PARENT_RETRIES) {
+        // A row whose parent's change is not yet visible: read the changes again in a newer snapshot.
+        stats.retries++;
+        options.onRetry?.(error as Error, parentRetries);
+        await sleep(options.pollMs * parentRetries, undefined, { signal: options.signal }).catch(() => {});
+        continue;
+      }
       if (!isConnectionError(error)) throw error;
       failures++;
       stats.reconnects++;
