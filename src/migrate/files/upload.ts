@@ -1,15 +1,18 @@
 // Local files -> S3: skip what the manifest proves is there, hash, upload, confirm, record.
 import { stat } from 'node:fs/promises';
-import type { S3Client } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
 import type { TransferProgress } from '../../ui/index.js';
 import type { FilesMapping } from './config.js';
 import { bareEtag, digestFile, etagMatches, readSmallFile, type FileDigest } from './hash.js';
 import { locationId, objectLocationOf, type ObjectLocation } from './keys.js';
+import type { BucketListings } from './listings.js';
 import { isConfirmed, OURS, type ManifestRow, type ManifestWriter } from './manifest.js';
+import { partSizeFor } from './objects.js';
 import { withRetry } from './retry.js';
-import { bucketError, isRetryable, partSizeFor, remoteSha256, uploadFile, type BucketListings } from './s3.js';
+import { bucketError, isRetryable } from './s3-errors.js';
+import type { S3Http } from './s3-http.js';
 import type { LocalFile } from './scan.js';
+import { uploadFile } from './transfer.js';
 
 export type FileOutcome =
   | 'uploaded' // sent and confirmed
@@ -63,7 +66,7 @@ class FileChangedMeanwhile extends Error {
 
 export async function uploadFiles(
   files: LocalFile[],
-  client: S3Client,
+  s3: S3Http,
   listings: BucketListings,
   manifest: Map<string, ManifestRow>,
   writer: ManifestWriter | null,
@@ -131,10 +134,11 @@ export async function uploadFiles(
           if (!sent) await record(row('uploading', null));
           sent = true;
           const bytes = small ? { data: small.bytes, md5: small.digest.md5 } : undefined;
-          const { etag, expected } = await uploadFile(client, { ...location, file: file.absolute, bytes, digest, multipartThreshold: options.multipartThreshold });
+          const { etag, expected } = await uploadFile(s3, { ...location, file: file.absolute, bytes, digest, multipartThreshold: options.multipartThreshold });
           digest = { ...digest, ...expected };
           if (!etagMatches(etag, digest)) {
-            const back = await remoteSha256(client, location.bucket, location.key);
+            const { remoteSha256 } = await import('./s3.js');
+            const back = await remoteSha256(await s3.sdk(), location.bucket, location.key);
             if (back.sha256 !== digest.sha256 || back.size !== digest.size) throw new ChecksumMismatch(`the object's checksum does not match the file's`);
           }
           // A streamed file may change between the hash and the upload; a small one was sent from the bytes hashed.
