@@ -109,7 +109,7 @@ export async function uploadFiles(
     try {
       const outcome = await withRetry(
         async () => {
-          const small = file.size <= SMALL_FILE_BYTES ? await readSmallFile(file.absolute, SMALL_FILE_BYTES) : undefined;
+          const small = file.size <= SMALL_FILE_BYTES ? readSmallFile(file.absolute, SMALL_FILE_BYTES) : undefined;
           if (small) {
             file = { ...file, size: small.digest.size, mtimeNs: small.mtimeNs };
             digest = small.digest;
