@@ -54,6 +54,12 @@ export interface UploadResult {
 
 /** Files up to this size are read once into memory (at most this much per file in flight); larger ones stream. */
 const SMALL_FILE_BYTES = 1024 * 1024;
+/**
+ * Small files read, hashed and recorded ahead of their turn to send, per request in flight: their
+ * manifest rows then reach Postgres in batches while earlier files are sent. Memory: at most
+ * concurrency x this x SMALL_FILE_BYTES.
+ */
+const PREPARED_PER_REQUEST = 4;
 
 class ChecksumMismatch extends Error {
   override readonly name = 'BadDigest';
@@ -88,6 +94,8 @@ export async function uploadFiles(
     if (isConfirmed(row)) result.confirmed.set(locationId(row), row);
   };
 
+  const sending = pLimit(options.concurrency);
+
   const syncOne = async (file: LocalFile, location: ObjectLocation, listPrefix: string): Promise<void> => {
     const prior = manifest.get(locationId(location));
     if (isConfirmed(prior) && prior!.size === file.size && prior!.mtimeNs === file.mtimeNs && prior!.localPath === file.relative) {
@@ -103,11 +111,14 @@ export async function uploadFiles(
     let digest: FileDigest | undefined;
     let sent = false;
     const row = (status: ManifestRow['status'], etag: string | null, error: string | null = null): ManifestRow => ({
-      ...location, localPath: file.relative, size: digest!.size, mtimeNs: file.mtimeNs, sha256: digest!.sha256, md5: digest!.md5 ?? null, etag, status, error,
+      bucket: location.bucket, key: location.key, localPath: file.relative, size: digest!.size, mtimeNs: file.mtimeNs, sha256: digest!.sha256, md5: digest!.md5 ?? null, etag, status, error,
       parts: digest!.size >= options.multipartThreshold ? Math.ceil(digest!.size / partSizeFor(digest!.size)) : 1,
     });
+    // A streamed file holds its turn to send from its first read to its last byte; a small one only while it is sent.
+    const streamed = file.size > SMALL_FILE_BYTES;
+    const inTurn = <T>(work: () => Promise<T>): Promise<T> => (streamed ? work() : sending(work));
     try {
-      const outcome = await withRetry(
+      const attempts = () => withRetry(
         async () => {
           const small = file.size <= SMALL_FILE_BYTES ? readSmallFile(file.absolute, SMALL_FILE_BYTES) : undefined;
           if (small) {
@@ -134,11 +145,11 @@ export async function uploadFiles(
           if (!sent) await record(row('uploading', null));
           sent = true;
           const bytes = small ? { data: small.bytes, md5: small.digest.md5 } : undefined;
-          const { etag, expected } = await uploadFile(s3, { ...location, file: file.absolute, bytes, digest, multipartThreshold: options.multipartThreshold });
+          const { etag, expected } = await inTurn(() => uploadFile(s3, { ...location, file: file.absolute, bytes, digest: digest!, multipartThreshold: options.multipartThreshold }));
           digest = { ...digest, ...expected };
           if (!etagMatches(etag, digest)) {
             const { remoteSha256 } = await import('./s3.js');
-            const back = await remoteSha256(await s3.sdk(), location.bucket, location.key);
+            const back = await inTurn(async () => remoteSha256(await s3.sdk(), location.bucket, location.key));
             if (back.sha256 !== digest.sha256 || back.size !== digest.size) throw new ChecksumMismatch(`the object's checksum does not match the file's`);
           }
           // A streamed file may change between the hash and the upload; a small one was sent from the bytes hashed.
@@ -151,6 +162,7 @@ export async function uploadFiles(
         },
         { attempts: options.attempts, baseMs: 200, maxMs: 10_000, retryable: (e) => isRetryable(e) || e instanceof FileChangedMeanwhile },
       );
+      const outcome = streamed ? await sending(attempts) : await attempts();
       result.counts[outcome]++;
       if (outcome === 'uploaded') result.bytesUploaded += digest!.size;
       if (outcome === 'conflict') {
@@ -169,7 +181,7 @@ export async function uploadFiles(
     }
   };
 
-  const limit = pLimit(options.concurrency);
+  const limit = pLimit(options.concurrency * PREPARED_PER_REQUEST);
   const seen = new Map<string, string>();
   const tasks: Promise<void>[] = [];
   for (const file of files) {
