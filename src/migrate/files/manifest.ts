@@ -13,7 +13,6 @@ export interface ManifestRow extends ObjectLocation {
   size: number;
   mtimeNs: string;
   sha256: string;
-  /** Null while a streamed upload is in flight: its MD5 is computed as it is sent. */
   md5: string | null;
   etag: string | null;
   parts: number;

@@ -1,9 +1,8 @@
 // Sends one file: a small one from the bytes already read, a larger one streamed in one PUT, a very
-// large one in parts. The MD5s of a streamed file are computed from the very bytes that leave, in the
-// same pass, so a large file is not read a third time and the ETag check proves what the server stored.
+// large one in parts. Its digests were computed before (the MD5 goes with a single PUT as Content-MD5),
+// so the bytes stream straight from the disk to the socket.
 import { createReadStream } from 'node:fs';
-import { pipeline, Transform } from 'node:stream';
-import { EtagDigester, type EtagDigest, type FileDigest } from './hash.js';
+import type { EtagDigest, FileDigest } from './hash.js';
 import { objectHeaders, partSizeFor } from './objects.js';
 import type { S3Http } from './s3-http.js';
 
@@ -11,42 +10,22 @@ export interface UploadRequest {
   bucket: string;
   key: string;
   file: string;
-  /** The file's bytes and their MD5 when already read (small files); else the file is streamed. */
-  bytes?: { data: Buffer; md5: string };
-  digest: FileDigest;
+  /** The file's bytes when already read (small files); else the file is streamed. */
+  bytes?: Buffer;
+  digest: FileDigest & EtagDigest;
   /** At or above this size the file goes up in parts. */
   multipartThreshold: number;
 }
 
-export interface Sent {
-  /** The ETag the server gave the object. */
-  etag: string | undefined;
-  /** What that ETag must be for the bytes sent. */
-  expected: EtagDigest;
-}
-
-export async function uploadFile(s3: S3Http, request: UploadRequest): Promise<Sent> {
+export async function uploadFile(s3: S3Http, request: UploadRequest): Promise<string | undefined> {
   const headers = await objectHeaders(request.key, request.digest.sha256);
   const object = { bucket: request.bucket, key: request.key, headers, sha256: request.digest.sha256 };
-  if (request.bytes) {
-    const etag = await s3.putObject({ ...object, body: request.bytes.data, length: request.bytes.data.length, md5: request.bytes.md5 });
-    return { etag, expected: { md5: request.bytes.md5 } };
-  }
-  const multipart = request.digest.size >= request.multipartThreshold;
-  const digester = new EtagDigester(multipart ? partSizeFor(request.digest.size) : undefined);
-  const body = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      digester.update(chunk);
-      done(null, chunk);
-    },
-  });
-  // A read error destroys the body too, which fails the request instead of leaving it waiting.
-  pipeline(createReadStream(request.file, { highWaterMark: 1024 * 1024 }), body, () => {});
-  if (!multipart) {
-    const etag = await s3.putObject({ ...object, body, length: request.digest.size });
-    return { etag, expected: digester.digest() };
+  if (request.bytes) return s3.putObject({ ...object, body: request.bytes, length: request.bytes.length, md5: request.digest.md5 });
+  const body = createReadStream(request.file, { highWaterMark: 1024 * 1024 });
+  if (request.digest.size < request.multipartThreshold) {
+    // The server refuses the body unless it hashes to the MD5 taken before: a file changed since cannot land.
+    return s3.putObject({ ...object, body, length: request.digest.size, md5: request.digest.md5 });
   }
   const { uploadInParts } = await import('./s3.js');
-  const etag = await uploadInParts(await s3.sdk(), { ...object, body, partSize: partSizeFor(request.digest.size) });
-  return { etag, expected: digester.digest() };
+  return uploadInParts(await s3.sdk(), { ...object, body, partSize: partSizeFor(request.digest.size) });
 }

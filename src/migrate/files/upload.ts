@@ -3,7 +3,8 @@ import { stat } from 'node:fs/promises';
 import pLimit from 'p-limit';
 import type { TransferProgress } from '../../ui/index.js';
 import type { FilesMapping } from './config.js';
-import { bareEtag, digestFile, etagMatches, readSmallFile, type FileDigest } from './hash.js';
+import { bareEtag, etagMatches, readSmallFile, type SmallFile } from './hash.js';
+import { HashWorkers } from './hash-workers.js';
 import { locationId, objectLocationOf, type ObjectLocation } from './keys.js';
 import type { BucketListings } from './listings.js';
 import { isConfirmed, OURS, type ManifestRow, type ManifestWriter } from './manifest.js';
@@ -95,6 +96,7 @@ export async function uploadFiles(
   };
 
   const sending = pLimit(options.concurrency);
+  const hashing = new HashWorkers();
 
   const syncOne = async (file: LocalFile, location: ObjectLocation, listPrefix: string): Promise<void> => {
     const prior = manifest.get(locationId(location));
@@ -108,7 +110,7 @@ export async function uploadFiles(
         return;
       }
     }
-    let digest: FileDigest | undefined;
+    let digest: SmallFile['digest'] | undefined;
     let sent = false;
     const row = (status: ManifestRow['status'], etag: string | null, error: string | null = null): ManifestRow => ({
       bucket: location.bucket, key: location.key, localPath: file.relative, size: digest!.size, mtimeNs: file.mtimeNs, sha256: digest!.sha256, md5: digest!.md5 ?? null, etag, status, error,
@@ -127,11 +129,9 @@ export async function uploadFiles(
           } else {
             const before = await stat(file.absolute, { bigint: true });
             file = { ...file, size: Number(before.size), mtimeNs: before.mtimeNs.toString() };
-            digest = await digestFile(file.absolute);
+            digest = await hashing.digest(file.absolute, file.size >= options.multipartThreshold ? partSizeFor(file.size) : undefined);
           }
           const remote = await remoteObject(location, listPrefix);
-          // Only an object already at the key needs the file's ETag before the upload, to compare.
-          if (remote && digest.md5 === undefined) digest = await digestFile(file.absolute, { partSize: file.size >= options.multipartThreshold ? partSizeFor(file.size) : undefined });
           if (remote && remote.size === digest.size && etagMatches(remote.etag, digest)) {
             const ours = prior !== undefined && OURS.includes(prior.status);
             await record(row(ours ? 'uploaded' : 'pre-existing', remote.etag ?? null));
@@ -144,9 +144,7 @@ export async function uploadFiles(
           if (options.dryRun) return 'would-upload';
           if (!sent) await record(row('uploading', null));
           sent = true;
-          const bytes = small ? { data: small.bytes, md5: small.digest.md5 } : undefined;
-          const { etag, expected } = await inTurn(() => uploadFile(s3, { ...location, file: file.absolute, bytes, digest: digest!, multipartThreshold: options.multipartThreshold }));
-          digest = { ...digest, ...expected };
+          const etag = await inTurn(() => uploadFile(s3, { ...location, file: file.absolute, bytes: small?.bytes, digest: digest!, multipartThreshold: options.multipartThreshold }));
           if (!etagMatches(etag, digest)) {
             const { remoteSha256 } = await import('./s3.js');
             const back = await inTurn(async () => remoteSha256(await s3.sdk(), location.bucket, location.key));
@@ -212,7 +210,7 @@ export async function uploadFiles(
       }),
     );
   }
-  await Promise.all(tasks);
+  await Promise.all(tasks).finally(() => hashing.close());
   if (fatal) throw fatal;
   return result;
 }
