@@ -119,7 +119,9 @@ async function main(): Promise<void> {
     if (rounds > 1) {
       const summary = (label: string, pick: (r: ReturnType<typeof ratios>) => number) => {
         const values = all.map(pick).sort((a, b) => a - b);
-        console.log(`  ${label.padEnd(42)} median ${values[Math.floor(values.length / 2)]!.toFixed(2)}x, range ${values[0]!.toFixed(2)}-${values.at(-1)!.toFixed(2)}x`);
+        const middle = values.length / 2;
+        const median = values.length % 2 ? values[Math.floor(middle)]! : (values[middle - 1]! + values[middle]!) / 2;
+        console.log(`  ${label.padEnd(42)} median ${median.toFixed(2)}x, range ${values[0]!.toFixed(2)}-${values.at(-1)!.toFixed(2)}x`);
       };
       console.log(`over ${rounds} rounds:`);
       summary('files/s on small files (target >= 1.5x)', (r) => r.smallFilesPerSecond);
