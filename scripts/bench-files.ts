@@ -1,6 +1,8 @@
 // `npm run bench:files`: 5,000 files of 20 KB and two of 100 MB, uploaded to one s3rver by
 // `markethub migrate files` and by `rclone copy --checksum --transfers 16`, in the same invocation:
 // files/s on the small ones, MB/s on the large ones, and the time of a no-op re-run for each.
+// `--rounds N` repeats it on fresh buckets and prints the median and range of each ratio: on a shared
+// machine one round says little.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -32,18 +34,38 @@ interface Run {
   again: Measurement;
 }
 
-async function runTwice(run: () => Promise<Measurement>, label: string): Promise<Run> {
-  const first = await run();
-  if (first.code !== 0) die(`${label} failed: ${first.stderr.trim().split('\n').slice(-3).join(' | ')}`);
-  const again = await run();
-  if (again.code !== 0) die(`${label} re-run failed: ${again.stderr.trim().split('\n').slice(-3).join(' | ')}`);
-  return { first, again };
+interface Pair {
+  ours: Run;
+  rclone: Run;
+  files: number;
+  bytes: number;
+}
+
+function check(run: Measurement, label: string): Measurement {
+  if (run.code !== 0) die(`${label} failed: ${run.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  return run;
+}
+
+/** Both tools' first runs, then both re-runs, back to back: a burst of load elsewhere falls on both. */
+async function runPair(ours: () => Promise<Measurement>, rclone: () => Promise<Measurement>, name: string): Promise<Pick<Pair, 'ours' | 'rclone'>> {
+  const oursFirst = check(await ours(), `markethub (${name})`);
+  const rcloneFirst = check(await rclone(), `rclone (${name})`);
+  const oursAgain = check(await ours(), `markethub re-run (${name})`);
+  const rcloneAgain = check(await rclone(), `rclone re-run (${name})`);
+  return { ours: { first: oursFirst, again: oursAgain }, rclone: { first: rcloneFirst, again: rcloneAgain } };
 }
 
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+const ratios = (small: Pair, large: Pair) => ({
+  smallFilesPerSecond: small.rclone.first.seconds / small.ours.first.seconds,
+  largeMegabytesPerSecond: large.rclone.first.seconds / large.ours.first.seconds,
+  smallNoOpTime: small.ours.again.seconds / small.rclone.again.seconds,
+  largeNoOpTime: large.ours.again.seconds / large.rclone.again.seconds,
+});
 
 async function main(): Promise<void> {
   if (spawnSync('rclone', ['version']).status !== 0) die('rclone not found: apt-get install rclone');
+  const rounds = Number(option('rounds', '1'));
   const small = path.join(WORK, `small-${SMALL_FILES}`);
   const large = path.join(WORK, `large-${LARGE_BYTES >> 20}`);
   await makeTree(small, 'product-images', SMALL_FILES, SMALL_BYTES);
@@ -64,32 +86,49 @@ async function main(): Promise<void> {
   });
   delete process.env.AWS_CA_BUNDLE;
   try {
-    const results: Record<string, { ours: Run; rclone: Run; files: number; bytes: number }> = {};
-    for (const [name, dir, files, bytes] of [['small', small, SMALL_FILES, SMALL_FILES * SMALL_BYTES], ['large', large, LARGE_FILES, LARGE_FILES * LARGE_BYTES]] as const) {
-      const oursBucket = `bench-ours-${name}`;
-      const rcloneBucket = `bench-rclone-${name}`;
-      for (const bucket of [oursBucket, rcloneBucket]) await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-      const target = await freshPostgres(`mh_bench_files_${name}`);
-      const ours = await runTwice(
-        () => measure(process.execPath, [CLI, 'migrate', 'files', '--uploads', dir, '--bucket', oursBucket, '--target', target, '--endpoint', server.endpoint, '--no-rewrite', '--concurrency', '16', '--json']),
-        `markethub (${name})`,
-      );
-      const rclone = await runTwice(() => measure('rclone', ['copy', '--checksum', '--transfers', '16', dir, `bench:${rcloneBucket}`, '--exclude', '.complete']), `rclone (${name})`);
-      results[name] = { ours, rclone, files, bytes };
+    const all: ReturnType<typeof ratios>[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      const results: Record<string, Pair> = {};
+      for (const [name, dir, files, bytes] of [['small', small, SMALL_FILES, SMALL_FILES * SMALL_BYTES], ['large', large, LARGE_FILES, LARGE_FILES * LARGE_BYTES]] as const) {
+        const oursBucket = `bench-ours-${name}-${round}`;
+        const rcloneBucket = `bench-rclone-${name}-${round}`;
+        for (const bucket of [oursBucket, rcloneBucket]) await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+        const target = await freshPostgres(`mh_bench_files_${name}`);
+        const pair = await runPair(
+          () => measure(process.execPath, [CLI, 'migrate', 'files', '--uploads', dir, '--bucket', oursBucket, '--target', target, '--endpoint', server.endpoint, '--no-rewrite', '--concurrency', '16', '--json']),
+          () => measure('rclone', ['copy', '--checksum', '--transfers', '16', dir, `bench:${rcloneBucket}`, '--exclude', '.complete']),
+          name,
+        );
+        results[name] = { ...pair, files, bytes };
+      }
+      const line = (label: string, run: Measurement, files: number, bytes: number) =>
+        `  ${label.padEnd(10)} ${run.seconds.toFixed(2).padStart(7)} s  ${(files / run.seconds).toFixed(0).padStart(6)} files/s  ${(bytes / 1e6 / run.seconds).toFixed(1).padStart(7)} MB/s  peak RSS ${mb(run.peakRssBytes).padStart(4)} MB`;
+      if (rounds > 1) console.log(`round ${round} of ${rounds}`);
+      for (const [name, r] of Object.entries(results)) {
+        console.log(`${name}: ${r.files} files, ${(r.bytes / 1e6).toFixed(0)} MB`);
+        console.log(line('markethub', r.ours.first, r.files, r.bytes));
+        console.log(line('rclone', r.rclone.first, r.files, r.bytes));
+        console.log(`  no-op re-run: markethub ${r.ours.again.seconds.toFixed(2)} s (peak RSS ${mb(r.ours.again.peakRssBytes)} MB), rclone ${r.rclone.again.seconds.toFixed(2)} s (peak RSS ${mb(r.rclone.again.peakRssBytes)} MB)`);
+      }
+      const r = ratios(results.small!, results.large!);
+      all.push(r);
+      console.log(`files/s on small files, markethub / rclone: ${r.smallFilesPerSecond.toFixed(2)}x (target >= 1.5x)`);
+      console.log(`MB/s on large files, markethub / rclone:    ${r.largeMegabytesPerSecond.toFixed(2)}x (target >= 1x)`);
+      console.log(`no-op re-run time, markethub / rclone:      small ${r.smallNoOpTime.toFixed(2)}x, large ${r.largeNoOpTime.toFixed(2)}x (target <= 1x)`);
     }
-    const line = (label: string, run: Measurement, files: number, bytes: number) =>
-      `  ${label.padEnd(10)} ${run.seconds.toFixed(2).padStart(7)} s  ${(files / run.seconds).toFixed(0).padStart(6)} files/s  ${(bytes / 1e6 / run.seconds).toFixed(1).padStart(7)} MB/s  peak RSS ${mb(run.peakRssBytes).padStart(4)} MB`;
-    for (const [name, r] of Object.entries(results)) {
-      console.log(`${name}: ${r.files} files, ${(r.bytes / 1e6).toFixed(0)} MB`);
-      console.log(line('markethub', r.ours.first, r.files, r.bytes));
-      console.log(line('rclone', r.rclone.first, r.files, r.bytes));
-      console.log(`  no-op re-run: markethub ${r.ours.again.seconds.toFixed(2)} s, rclone ${r.rclone.again.seconds.toFixed(2)} s`);
+    if (rounds > 1) {
+      const summary = (label: string, pick: (r: ReturnType<typeof ratios>) => number) => {
+        const values = all.map(pick).sort((a, b) => a - b);
+        const middle = values.length / 2;
+        const median = values.length % 2 ? values[Math.floor(middle)]! : (values[middle - 1]! + values[middle]!) / 2;
+        console.log(`  ${label.padEnd(42)} median ${median.toFixed(2)}x, range ${values[0]!.toFixed(2)}-${values.at(-1)!.toFixed(2)}x`);
+      };
+      console.log(`over ${rounds} rounds:`);
+      summary('files/s on small files (target >= 1.5x)', (r) => r.smallFilesPerSecond);
+      summary('MB/s on large files (target >= 1x)', (r) => r.largeMegabytesPerSecond);
+      summary('no-op re-run time, small (target <= 1x)', (r) => r.smallNoOpTime);
+      summary('no-op re-run time, large (target <= 1x)', (r) => r.largeNoOpTime);
     }
-    const s = results.small!;
-    const l = results.large!;
-    console.log(`files/s on small files, markethub / rclone: ${(s.rclone.first.seconds / s.ours.first.seconds).toFixed(2)}x (target >= 1.5x)`);
-    console.log(`MB/s on large files, markethub / rclone:    ${(l.rclone.first.seconds / l.ours.first.seconds).toFixed(2)}x (target >= 1x)`);
-    console.log(`no-op re-run time, markethub / rclone:      small ${(s.ours.again.seconds / s.rclone.again.seconds).toFixed(2)}x, large ${(l.ours.again.seconds / l.rclone.again.seconds).toFixed(2)}x (target <= 1x)`);
   } finally {
     s3.destroy();
     await server.stop();

@@ -47,6 +47,8 @@ interface Setup {
   bucket: string;
   targetUrl: string;
   manifest(): Promise<{ key: string; status: string; sha256: string; local_path: string; parts: number }[]>;
+  /** Resolves once no markethub connection is left on the target: a killed run's last statement has ended. */
+  runsSettled(): Promise<void>;
 }
 
 async function setup(label: string): Promise<Setup> {
@@ -63,6 +65,14 @@ async function setup(label: string): Promise<Setup> {
       if (!exists.rows[0].ok) return [];
       const { rows } = await target.client.query('SELECT key, status, sha256, local_path, parts FROM markethub_migrate.file_manifest WHERE bucket = $1 ORDER BY key', [bucket]);
       return rows;
+    },
+    runsSettled: async () => {
+      for (let waited = 0; waited < 30_000; waited += 25) {
+        const { rows } = await target.client.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'markethub'`);
+        if (rows[0].n === 0) return;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      throw new Error('a markethub connection is still open on the target');
     },
   };
 }
@@ -186,6 +196,8 @@ test('killed with SIGKILL mid-run, the same command completes: nothing confirmed
   }
   child.kill('SIGKILL');
   await exited;
+  // A batch of manifest rows sent just before the kill still commits: read the manifest after it has.
+  await s.runsSettled();
   const atKill = await s.manifest();
   const confirmed = atKill.filter((r) => r.status === 'uploaded').length;
   assert.ok(confirmed >= 100 && confirmed < 600, `killed after ${confirmed} files`);

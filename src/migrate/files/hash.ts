@@ -1,7 +1,6 @@
 // Checksums of a local file, computed while streaming it: memory stays flat whatever the file's size.
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync, constants, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 
 export interface EtagDigest {
   md5: string;
@@ -85,19 +84,23 @@ export interface SmallFile {
 
 /**
  * Reads a file of at most `maxBytes` in one go: open, fstat, read, close, then hashes the buffer.
- * Small files dominate an uploads folder and their cost is system calls, not bytes: this halves them
- * (the file is read once, for the hash and the upload). Memory stays bounded by `maxBytes` per file
+ * Small files dominate an uploads folder and their cost is system calls, not bytes: the file is read
+ * once, for the hash and the upload, and synchronously: four thread-pool round trips cost about
+ * 0.4 ms of CPU per file, the calls themselves a few microseconds when the file is in the page cache
+ * (at most `maxBytes` of reading holds up the event loop). Memory stays bounded by `maxBytes` per file
  * in flight. Returns undefined when the file is larger; it is then streamed.
  */
-export async function readSmallFile(file: string, maxBytes: number): Promise<SmallFile | undefined> {
-  const handle = await open(file, 'r');
+export function readSmallFile(file: string, maxBytes: number): SmallFile | undefined {
+  // Non-blocking: a FIFO put where the file was must fail here, not hang the event loop.
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
-    const info = await handle.stat({ bigint: true });
+    const info = fstatSync(fd, { bigint: true });
+    if (!info.isFile()) throw Object.assign(new Error(`${file} is no longer a regular file`), { code: 'EINVAL' });
     if (info.size > BigInt(maxBytes)) return undefined;
     const bytes = Buffer.allocUnsafe(Number(info.size));
     let filled = 0;
     while (filled < bytes.length) {
-      const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, filled);
+      const bytesRead = readSync(fd, bytes, filled, bytes.length - filled, filled);
       if (bytesRead === 0) break;
       filled += bytesRead;
     }
@@ -108,6 +111,6 @@ export async function readSmallFile(file: string, maxBytes: number): Promise<Sma
       digest: { size: filled, sha256: createHash('sha256').update(content).digest('hex'), md5: createHash('md5').update(content).digest('hex') },
     };
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }

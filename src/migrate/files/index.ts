@@ -7,14 +7,15 @@ import type pg from 'pg';
 import { maskDsn, UserError, type Dsn } from '../../config/index.js';
 import type { FilesReport } from '../../report/model.js';
 import type { Ui } from '../../ui/index.js';
-import { connectPostgres } from '../db/postgres.js';
 import { ensureLedger, finishRun, ledgerExists, lockMigration, markAbandonedRuns, startRun } from '../ledger/index.js';
 import type { FilesMapping } from './config.js';
 import { locationId } from './keys.js';
+import { BucketListings } from './listings.js';
 import { loadManifest, ManifestWriter } from './manifest.js';
 import { rewriteUrls } from './rewrite.js';
-import { BucketListings, checkBucket, createS3Client, type S3Options } from './s3.js';
-import { scanUploads } from './scan.js';
+import { bucketError } from './s3-errors.js';
+import { S3Http, type S3Options } from './s3-http.js';
+import { scanUploads, type ScanResult } from './scan.js';
 import { uploadFiles } from './upload.js';
 
 export { DEFAULT_MAPPING, loadFilesMapping, type FilesMapping } from './config.js';
@@ -51,28 +52,58 @@ export async function migrateFiles(config: MigrateFilesConfig, ui: Ui, signal: A
   const root = await uploadsRoot(config.uploads);
   const buckets = [...new Set([config.bucket, ...Object.values(config.mapping.folders).map((d) => d.bucket ?? config.bucket)])];
   const migrationKey = `files ${root} -> s3://${buckets.join(',')}`;
-  const client = await connectPostgres(config.target);
-  let runId: number | null = null;
+  // The bucket checks, the listings and the scan of the tree are under way while Postgres is set up:
+  // on a re-run with nothing to send they are most of the work.
+  const s3 = new S3Http(config.s3, config.concurrency + 2);
+  const early = startS3AndScan(s3, config, root, buckets);
   try {
-    const hasLedger = config.dryRun ? await ledgerExists(client) : (await ensureLedger(client), true);
-    if (!config.dryRun) {
-      await lockMigration(client, migrationKey);
-      await markAbandonedRuns(client, migrationKey);
-      runId = await startRun(client, {
-        command: 'migrate files', migrationKey, source: root, targetSchema: config.schema,
-        options: { buckets, cdnBase: config.cdnBase ?? null, endpoint: config.s3.endpoint ?? null, concurrency: config.concurrency, rewrite: config.cdnBase !== undefined },
-      });
+    // Loaded once the S3 requests are out: the driver takes a while to load, and the server answers meanwhile.
+    const { connectPostgres } = await import('../db/postgres.js');
+    const client = await connectPostgres(config.target);
+    let runId: number | null = null;
+    try {
+      const hasLedger = config.dryRun ? await ledgerExists(client) : (await ensureLedger(client), true);
+      if (!config.dryRun) {
+        await lockMigration(client, migrationKey);
+        await markAbandonedRuns(client, migrationKey);
+        runId = await startRun(client, {
+          command: 'migrate files', migrationKey, source: root, targetSchema: config.schema,
+          options: { buckets, cdnBase: config.cdnBase ?? null, endpoint: config.s3.endpoint ?? null, concurrency: config.concurrency, rewrite: config.cdnBase !== undefined },
+        });
+      }
+      const report = await run(config, client, { root, buckets, migrationKey, runId, hasLedger, early, s3 }, ui, signal);
+      report.startedAt = startedAt.toISOString();
+      if (runId !== null) await finishRun(client, runId, report.outcome === 'dry-run' ? 'success' : report.outcome, null, report);
+      return report;
+    } catch (error) {
+      if (runId !== null) await finishRun(client, runId, 'failed', null, { error: (error as Error).message }).catch(() => {});
+      throw error;
+    } finally {
+      await client.end().catch(() => {});
     }
-    const report = await run(config, client, { root, buckets, migrationKey, runId, hasLedger }, ui, signal);
-    report.startedAt = startedAt.toISOString();
-    if (runId !== null) await finishRun(client, runId, report.outcome === 'dry-run' ? 'success' : report.outcome, null, report);
-    return report;
-  } catch (error) {
-    if (runId !== null) await finishRun(client, runId, 'failed', null, { error: (error as Error).message }).catch(() => {});
-    throw error;
   } finally {
-    await client.end().catch(() => {});
+    s3.destroy();
   }
+}
+
+interface EarlyWork {
+  bucketsChecked: Promise<void>;
+  listings: BucketListings;
+  scan: Promise<ScanResult>;
+}
+
+function startS3AndScan(s3: S3Http, config: MigrateFilesConfig, root: string, buckets: string[]): EarlyWork {
+  const bucketsChecked = Promise.all(buckets.map((bucket) => s3.headBucket(bucket).catch((error) => Promise.reject(bucketError(error, bucket) ?? error)))).then(() => {});
+  // Every destination is listed while the tree is scanned: re-runs compare against it, first runs find what was there.
+  const listings = new BucketListings(s3);
+  for (const [folder, d] of Object.entries(config.mapping.folders)) {
+    if (existsSync(path.join(root, folder))) listings.prefetch(d.bucket ?? config.bucket, d.prefix);
+  }
+  const scan = scanUploads(root);
+  // Awaited in order later; a failure must not be reported as unhandled before that.
+  bucketsChecked.catch(() => {});
+  scan.catch(() => {});
+  return { bucketsChecked, listings, scan };
 }
 
 interface RunContext {
@@ -81,86 +112,78 @@ interface RunContext {
   migrationKey: string;
   runId: number | null;
   hasLedger: boolean;
+  early: EarlyWork;
+  s3: S3Http;
 }
 
 async function run(config: MigrateFilesConfig, client: pg.Client, context: RunContext, ui: Ui, signal: AbortSignal): Promise<FilesReport> {
-  const s3 = createS3Client(config.s3);
-  try {
-    const checking = ui.phase(`checking bucket${context.buckets.length > 1 ? 's' : ''} ${context.buckets.join(', ')}`);
-    for (const bucket of context.buckets) await checkBucket(s3, bucket);
-    checking.done();
+  const checking = ui.phase(`checking bucket${context.buckets.length > 1 ? 's' : ''} ${context.buckets.join(', ')}`);
+  await context.early.bucketsChecked;
+  checking.done();
 
-    // Every destination is listed while the tree is scanned: re-runs compare against it, first runs find what was there.
-    const listings = new BucketListings(s3);
-    for (const [folder, d] of Object.entries(config.mapping.folders)) {
-      if (existsSync(path.join(context.root, folder))) listings.prefetch(d.bucket ?? config.bucket, d.prefix);
-    }
-    const scanning = ui.phase(`scanning ${context.root}`);
-    const scan = await scanUploads(context.root);
-    scanning.done(`found ${scan.files.length} files under ${context.root}`);
+  const scanning = ui.phase(`scanning ${context.root}`);
+  const scan = await context.early.scan;
+  scanning.done(`found ${scan.files.length} files under ${context.root}`);
 
-    const manifest = context.hasLedger ? await loadManifest(client, context.buckets) : new Map();
-    const writer = config.dryRun ? null : new ManifestWriter(client, context.migrationKey, context.runId!);
-    const progress = ui.transfer(scan.files.length);
-    const started = process.hrtime.bigint();
-    const uploaded = await uploadFiles(scan.files, s3, listings, manifest, writer, progress, {
-      mapping: config.mapping, defaultBucket: config.bucket, concurrency: config.concurrency,
-      multipartThreshold: config.multipartThreshold, dryRun: config.dryRun, attempts: config.attempts, signal,
+  const manifest = context.hasLedger ? await loadManifest(client, context.buckets) : new Map();
+  const writer = config.dryRun ? null : new ManifestWriter(client, context.migrationKey, context.runId!);
+  const progress = ui.transfer(scan.files.length);
+  const started = process.hrtime.bigint();
+  const uploaded = await uploadFiles(scan.files, context.s3, context.early.listings, manifest, writer, progress, {
+    mapping: config.mapping, defaultBucket: config.bucket, concurrency: config.concurrency,
+    multipartThreshold: config.multipartThreshold, dryRun: config.dryRun, attempts: config.attempts, signal,
+  });
+  progress.done();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+
+  let rewrites: Awaited<ReturnType<typeof rewriteUrls>> = { columns: [], problems: [] };
+  if (config.cdnBase !== undefined && !uploaded.interrupted) {
+    const rewriting = ui.phase('rewriting upload URLs');
+    rewrites = await rewriteUrls(client, {
+      schema: config.schema, cdnBase: config.cdnBase, mapping: config.mapping, localPaths: uploaded.localPaths,
+      // A dry run previews the rewrite as if every local file had arrived.
+      confirmed: new Set(config.dryRun ? [...uploaded.localPaths.values()].map(locationId) : uploaded.confirmed.keys()),
+      dryRun: config.dryRun, migrationKey: context.migrationKey, runId: context.runId,
     });
-    progress.done();
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-
-    let rewrites: Awaited<ReturnType<typeof rewriteUrls>> = { columns: [], problems: [] };
-    if (config.cdnBase !== undefined && !uploaded.interrupted) {
-      const rewriting = ui.phase('rewriting upload URLs');
-      rewrites = await rewriteUrls(client, {
-        schema: config.schema, cdnBase: config.cdnBase, mapping: config.mapping, localPaths: uploaded.localPaths,
-        // A dry run previews the rewrite as if every local file had arrived.
-        confirmed: new Set(config.dryRun ? [...uploaded.localPaths.values()].map(locationId) : uploaded.confirmed.keys()),
-        dryRun: config.dryRun, migrationKey: context.migrationKey, runId: context.runId,
-      });
-      rewriting.done();
-    }
-    const unreadable = scan.skipped.filter((s) => s.unreadable).length;
-    const c = uploaded.counts;
-    const failed = c.failed + unreadable > 0 || c.conflict > 0;
-    return {
-      command: 'migrate files',
-      runId: context.runId,
-      uploads: context.root,
-      buckets: context.buckets,
-      target: maskDsn(config.target.url),
-      cdnBase: config.cdnBase ?? null,
-      dryRun: config.dryRun,
-      startedAt: '',
-      finishedAt: new Date().toISOString(),
-      outcome: uploaded.interrupted ? 'interrupted' : failed ? 'failed' : config.dryRun ? 'dry-run' : 'success',
-      files: {
-        found: scan.files.length,
-        uploaded: c.uploaded,
-        unchanged: c.unchanged,
-        alreadyThere: c['already-there'],
-        preExisting: c['pre-existing'],
-        wouldUpload: c['would-upload'],
-        conflicts: c.conflict,
-        failed: c.failed + unreadable,
-        skipped: scan.skipped.length - unreadable + c.skipped,
-        bytesUploaded: uploaded.bytesUploaded,
-        seconds: round(seconds, 3),
-        filesPerSecond: round((c.uploaded + c.unchanged + c['already-there'] + c['pre-existing']) / Math.max(seconds, 1e-3), 1),
-        megabytesPerSecond: round(uploaded.bytesUploaded / 1e6 / Math.max(seconds, 1e-3), 2),
-      },
-      fileProblems: [
-        ...scan.skipped.map((s) => ({ path: s.relative, what: s.unreadable ? 'unreadable' : 'skipped', why: s.why })),
-        ...uploaded.problems,
-      ],
-      rewrites: rewrites.columns,
-      referenceProblems: rewrites.problems,
-      errors: [],
-    };
-  } finally {
-    s3.destroy();
+    rewriting.done();
   }
+  const unreadable = scan.skipped.filter((s) => s.unreadable).length;
+  const c = uploaded.counts;
+  const failed = c.failed + unreadable > 0 || c.conflict > 0;
+  return {
+    command: 'migrate files',
+    runId: context.runId,
+    uploads: context.root,
+    buckets: context.buckets,
+    target: maskDsn(config.target.url),
+    cdnBase: config.cdnBase ?? null,
+    dryRun: config.dryRun,
+    startedAt: '',
+    finishedAt: new Date().toISOString(),
+    outcome: uploaded.interrupted ? 'interrupted' : failed ? 'failed' : config.dryRun ? 'dry-run' : 'success',
+    files: {
+      found: scan.files.length,
+      uploaded: c.uploaded,
+      unchanged: c.unchanged,
+      alreadyThere: c['already-there'],
+      preExisting: c['pre-existing'],
+      wouldUpload: c['would-upload'],
+      conflicts: c.conflict,
+      failed: c.failed + unreadable,
+      skipped: scan.skipped.length - unreadable + c.skipped,
+      bytesUploaded: uploaded.bytesUploaded,
+      seconds: round(seconds, 3),
+      filesPerSecond: round((c.uploaded + c.unchanged + c['already-there'] + c['pre-existing']) / Math.max(seconds, 1e-3), 1),
+      megabytesPerSecond: round(uploaded.bytesUploaded / 1e6 / Math.max(seconds, 1e-3), 2),
+    },
+    fileProblems: [
+      ...scan.skipped.map((s) => ({ path: s.relative, what: s.unreadable ? 'unreadable' : 'skipped', why: s.why })),
+      ...uploaded.problems,
+    ],
+    rewrites: rewrites.columns,
+    referenceProblems: rewrites.problems,
+    errors: [],
+  };
 }
 
 function round(value: number, digits: number): number {

@@ -13,7 +13,6 @@ export interface ManifestRow extends ObjectLocation {
   size: number;
   mtimeNs: string;
   sha256: string;
-  /** Null while a streamed upload is in flight: its MD5 is computed as it is sent. */
   md5: string | null;
   etag: string | null;
   parts: number;
@@ -40,40 +39,60 @@ export async function loadManifest(client: pg.Client, buckets: string[]): Promis
   );
 }
 
+/** Rows per INSERT at most: the statement's arrays stay small. */
+const MAX_BATCH_ROWS = 500;
+
 /**
- * Writes manifest rows with group commit: a write waits for at most one flush in progress, and every
- * row queued meanwhile goes out in the next single INSERT. Sixteen uploads in flight then cost about
- * one round trip to Postgres per batch instead of one per file, and a resolved write is durable.
+ * Writes manifest rows with group commit: rows are gathered for up to `gatherMs` (or until a batch is
+ * full), then go out in one INSERT; rows queued while it runs go out in the next. A resolved write is
+ * durable. Uploads finish one at a time, so without the wait nearly every row would be a statement of
+ * its own: thousands of round trips and plans, on the CPU the uploads need. Callers record an upload's
+ * intent ahead of its turn to send, so the wait delays no request.
  */
 export class ManifestWriter {
   private queue: { row: ManifestRow; done: () => void; failed: (error: unknown) => void }[] = [];
   private flushing: Promise<void> | null = null;
+  private gathering: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly client: pg.Client,
     private readonly migrationKey: string,
     private readonly runId: number,
+    private readonly gatherMs = 20,
   ) {}
 
   write(row: ManifestRow): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ row, done: resolve, failed: reject });
-      if (!this.flushing) this.flushing = this.flushLoop();
+      this.schedule();
     });
   }
 
-  private async flushLoop(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue;
-      this.queue = [];
-      try {
-        await this.insert(batch.map((b) => b.row));
-        batch.forEach((b) => b.done());
-      } catch (error) {
-        batch.forEach((b) => b.failed(error));
-      }
+  private schedule(): void {
+    // A flush in progress schedules the next one when it ends.
+    if (this.flushing || this.queue.length === 0) return;
+    if (this.queue.length >= MAX_BATCH_ROWS) {
+      clearTimeout(this.gathering);
+      this.gathering = undefined;
+      this.flushing = this.flush();
+    } else {
+      this.gathering ??= setTimeout(() => {
+        this.gathering = undefined;
+        this.flushing ??= this.flush();
+      }, this.gatherMs);
+    }
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.queue.splice(0, MAX_BATCH_ROWS);
+    try {
+      await this.insert(batch.map((b) => b.row));
+      batch.forEach((b) => b.done());
+    } catch (error) {
+      batch.forEach((b) => b.failed(error));
     }
     this.flushing = null;
+    this.schedule();
   }
 
   private async insert(rows: ManifestRow[]): Promise<void> {

@@ -1,15 +1,19 @@
 // Local files -> S3: skip what the manifest proves is there, hash, upload, confirm, record.
 import { stat } from 'node:fs/promises';
-import type { S3Client } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
 import type { TransferProgress } from '../../ui/index.js';
 import type { FilesMapping } from './config.js';
-import { bareEtag, digestFile, etagMatches, readSmallFile, type FileDigest } from './hash.js';
+import { bareEtag, etagMatches, readSmallFile, type SmallFile } from './hash.js';
+import { HashWorkers } from './hash-workers.js';
 import { locationId, objectLocationOf, type ObjectLocation } from './keys.js';
+import type { BucketListings } from './listings.js';
 import { isConfirmed, OURS, type ManifestRow, type ManifestWriter } from './manifest.js';
+import { partSizeFor } from './objects.js';
 import { withRetry } from './retry.js';
-import { bucketError, isRetryable, partSizeFor, remoteSha256, uploadFile, type BucketListings } from './s3.js';
+import { bucketError, isRetryable } from './s3-errors.js';
+import type { S3Http } from './s3-http.js';
 import type { LocalFile } from './scan.js';
+import { uploadFile } from './transfer.js';
 
 export type FileOutcome =
   | 'uploaded' // sent and confirmed
@@ -51,6 +55,12 @@ export interface UploadResult {
 
 /** Files up to this size are read once into memory (at most this much per file in flight); larger ones stream. */
 const SMALL_FILE_BYTES = 1024 * 1024;
+/**
+ * Small files read, hashed and recorded ahead of their turn to send, per request in flight: their
+ * manifest rows then reach Postgres in batches while earlier files are sent. Memory: at most
+ * concurrency x this x SMALL_FILE_BYTES.
+ */
+const PREPARED_PER_REQUEST = 4;
 
 class ChecksumMismatch extends Error {
   override readonly name = 'BadDigest';
@@ -63,7 +73,7 @@ class FileChangedMeanwhile extends Error {
 
 export async function uploadFiles(
   files: LocalFile[],
-  client: S3Client,
+  s3: S3Http,
   listings: BucketListings,
   manifest: Map<string, ManifestRow>,
   writer: ManifestWriter | null,
@@ -85,6 +95,9 @@ export async function uploadFiles(
     if (isConfirmed(row)) result.confirmed.set(locationId(row), row);
   };
 
+  const sending = pLimit(options.concurrency);
+  const hashing = new HashWorkers();
+
   const syncOne = async (file: LocalFile, location: ObjectLocation, listPrefix: string): Promise<void> => {
     const prior = manifest.get(locationId(location));
     if (isConfirmed(prior) && prior!.size === file.size && prior!.mtimeNs === file.mtimeNs && prior!.localPath === file.relative) {
@@ -97,27 +110,28 @@ export async function uploadFiles(
         return;
       }
     }
-    let digest: FileDigest | undefined;
+    let digest: SmallFile['digest'] | undefined;
     let sent = false;
     const row = (status: ManifestRow['status'], etag: string | null, error: string | null = null): ManifestRow => ({
-      ...location, localPath: file.relative, size: digest!.size, mtimeNs: file.mtimeNs, sha256: digest!.sha256, md5: digest!.md5 ?? null, etag, status, error,
+      bucket: location.bucket, key: location.key, localPath: file.relative, size: digest!.size, mtimeNs: file.mtimeNs, sha256: digest!.sha256, md5: digest!.md5 ?? null, etag, status, error,
       parts: digest!.size >= options.multipartThreshold ? Math.ceil(digest!.size / partSizeFor(digest!.size)) : 1,
     });
+    // A streamed file holds its turn to send from its first read to its last byte; a small one only while it is sent.
+    const streamed = file.size > SMALL_FILE_BYTES;
+    const inTurn = <T>(work: () => Promise<T>): Promise<T> => (streamed ? work() : sending(work));
     try {
-      const outcome = await withRetry(
+      const attempts = () => withRetry(
         async () => {
-          const small = file.size <= SMALL_FILE_BYTES ? await readSmallFile(file.absolute, SMALL_FILE_BYTES) : undefined;
+          const small = file.size <= SMALL_FILE_BYTES ? readSmallFile(file.absolute, SMALL_FILE_BYTES) : undefined;
           if (small) {
             file = { ...file, size: small.digest.size, mtimeNs: small.mtimeNs };
             digest = small.digest;
           } else {
             const before = await stat(file.absolute, { bigint: true });
             file = { ...file, size: Number(before.size), mtimeNs: before.mtimeNs.toString() };
-            digest = await digestFile(file.absolute);
+            digest = await hashing.digest(file.absolute, file.size >= options.multipartThreshold ? partSizeFor(file.size) : undefined);
           }
           const remote = await remoteObject(location, listPrefix);
-          // Only an object already at the key needs the file's ETag before the upload, to compare.
-          if (remote && digest.md5 === undefined) digest = await digestFile(file.absolute, { partSize: file.size >= options.multipartThreshold ? partSizeFor(file.size) : undefined });
           if (remote && remote.size === digest.size && etagMatches(remote.etag, digest)) {
             const ours = prior !== undefined && OURS.includes(prior.status);
             await record(row(ours ? 'uploaded' : 'pre-existing', remote.etag ?? null));
@@ -130,11 +144,10 @@ export async function uploadFiles(
           if (options.dryRun) return 'would-upload';
           if (!sent) await record(row('uploading', null));
           sent = true;
-          const bytes = small ? { data: small.bytes, md5: small.digest.md5 } : undefined;
-          const { etag, expected } = await uploadFile(client, { ...location, file: file.absolute, bytes, digest, multipartThreshold: options.multipartThreshold });
-          digest = { ...digest, ...expected };
+          const etag = await inTurn(() => uploadFile(s3, { ...location, file: file.absolute, bytes: small?.bytes, digest: digest!, multipartThreshold: options.multipartThreshold }));
           if (!etagMatches(etag, digest)) {
-            const back = await remoteSha256(client, location.bucket, location.key);
+            const { remoteSha256 } = await import('./s3.js');
+            const back = await inTurn(async () => remoteSha256(await s3.sdk(), location.bucket, location.key));
             if (back.sha256 !== digest.sha256 || back.size !== digest.size) throw new ChecksumMismatch(`the object's checksum does not match the file's`);
           }
           // A streamed file may change between the hash and the upload; a small one was sent from the bytes hashed.
@@ -147,6 +160,7 @@ export async function uploadFiles(
         },
         { attempts: options.attempts, baseMs: 200, maxMs: 10_000, retryable: (e) => isRetryable(e) || e instanceof FileChangedMeanwhile },
       );
+      const outcome = streamed ? await sending(attempts) : await attempts();
       result.counts[outcome]++;
       if (outcome === 'uploaded') result.bytesUploaded += digest!.size;
       if (outcome === 'conflict') {
@@ -165,7 +179,7 @@ export async function uploadFiles(
     }
   };
 
-  const limit = pLimit(options.concurrency);
+  const limit = pLimit(options.concurrency * PREPARED_PER_REQUEST);
   const seen = new Map<string, string>();
   const tasks: Promise<void>[] = [];
   for (const file of files) {
@@ -196,7 +210,7 @@ export async function uploadFiles(
       }),
     );
   }
-  await Promise.all(tasks);
+  await Promise.all(tasks).finally(() => hashing.close());
   if (fatal) throw fatal;
   return result;
 }
