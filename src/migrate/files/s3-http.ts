@@ -7,7 +7,8 @@ import https from 'node:https';
 import type { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { ObjectHeaders } from './objects.js';
-import { S3RequestError } from './s3-errors.js';
+import { isRetryable, S3RequestError } from './s3-errors.js';
+import { withRetry } from './retry.js';
 import { canonicalQuery, EMPTY_SHA256, encodeKeyPath, signRequest, type Credentials } from './sigv4.js';
 
 export interface S3Options {
@@ -167,7 +168,16 @@ export class S3Http {
     return { url: new URL(`https://s3.${this.region}.${domain}`), path: `/${bucket}${keyPath}` };
   }
 
+  /**
+   * A request without a body is retried here on a network error or throttling: a kept-alive socket the server closed
+   * meanwhile fails the next request on it ("socket hang up"). Uploads are retried by their caller.
+   */
   private async send(method: string, bucket: string, key: string | undefined, query: Record<string, string> = {}, headers: Record<string, string> = {}, body?: Buffer | Readable, payloadSha256 = EMPTY_SHA256): Promise<Answer> {
+    if (body !== undefined) return this.sendOnce(method, bucket, key, query, headers, body, payloadSha256);
+    return withRetry(() => this.sendOnce(method, bucket, key, query, headers), { attempts: 4, baseMs: 100, maxMs: 2000, retryable: isRetryable });
+  }
+
+  private async sendOnce(method: string, bucket: string, key: string | undefined, query: Record<string, string>, headers: Record<string, string>, body?: Buffer | Readable, payloadSha256 = EMPTY_SHA256): Promise<Answer> {
     const { url, path } = this.target(bucket, key);
     const credentials = await this.credentials();
     const signed = signRequest({ method, host: url.host, path, query, headers, payloadSha256, region: this.region, credentials, date: new Date() });
