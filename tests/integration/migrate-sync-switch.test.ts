@@ -46,6 +46,10 @@ test('switch-writes under load refuses writes briefly and loses none; the way ba
 
   const shoppers = startShoppers(rig.frontUrl, { prefix: 'switch' });
   await sleep(1500);
+  // A record left by an earlier switch of a database of the same name must not make the way back skip changes.
+  const admin = await mysql.createConnection({ uri: source });
+  await admin.query("INSERT INTO markethub_sync.applied_batches (db, change_ids) VALUES (DATABASE(), '[\"1\",\"2\",\"3\"]')");
+  await admin.end();
   const switched = await runCli(['migrate', 'sync', '--source', source, '--target', target, '--switch-writes', '--flag-cache-ms', String(FLAG_CACHE_MS), '--json']);
   assert.equal(switched.code, 0, switched.stderr);
   const report = JSON.parse(switched.stdout);

@@ -137,3 +137,8 @@ export async function applicationTriggers(conn: MysqlConnection, database: strin
   );
   return (rows as { name: string; tbl: string }[]).map((r) => `${r.tbl}.${r.name}`);
 }
+
+/** The way back's record of applied batches, for a Postgres capture that starts anew. */
+export async function forgetReverseBatches(conn: MysqlConnection, database: string): Promise<void> {
+  await conn.query(`DELETE FROM ${MYSQL_SYNC_DATABASE}.applied_batches WHERE db = ?`, [database]);
+}

@@ -6,14 +6,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { UserError } from '../../config/errors.js';
 import { CutoverStore } from '../../cutover/store.js';
-import { connectMysql } from '../db/mysql.js';
+import { connectMysql, type MysqlConnection } from '../db/mysql.js';
 import { quoteIdent as qi, quoteLiteral } from '../db/plan/expression.js';
 import type { TargetPlan } from '../db/plan/plan.js';
 import { LEDGER_SCHEMA } from '../ledger/index.js';
 import { verifyData } from '../verify/index.js';
 import { applierLockKey } from './appliers.js';
 import type { Direction } from './forward-setup.js';
-import { installPostgresCapture, removePostgresCapture } from './postgres-capture.js';
+import { forgetReverseBatches } from './mysql-capture.js';
+import { hasPostgresCapture, installPostgresCapture, removePostgresCapture } from './postgres-capture.js';
 import { followDirection, type SyncContext } from './context.js';
 
 export interface SwitchStep {
@@ -50,12 +51,20 @@ async function changedTables(ctx: SyncContext, direction: Direction): Promise<st
   return rows.map((r) => r.t);
 }
 
+async function withMysql<T>(ctx: SyncContext, work: (mysql: MysqlConnection) => Promise<T>): Promise<T> {
+  const mysql = await connectMysql(ctx.config.source);
+  try {
+    return await work(mysql);
+  } finally {
+    await mysql.end().catch(() => {});
+  }
+}
+
 /** Identities continue after every id MySQL handed out or Postgres holds. */
 async function identitiesAhead(ctx: SyncContext): Promise<number> {
   const tables = ctx.tables.filter((t) => t.columns.some((c) => c.identity));
   if (tables.length === 0) return 0;
-  const mysql = await connectMysql(ctx.config.source);
-  try {
+  return withMysql(ctx, async (mysql) => {
     const [rows] = await mysql.query('SELECT TABLE_NAME AS name, AUTO_INCREMENT AS next FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME IN (?)', [ctx.config.source.database, tables.map((t) => t.sourceName)]);
     const next = new Map((rows as { name: string; next: string | number | null }[]).map((r) => [r.name, String(r.next ?? 1)]));
     const statements = tables.map((table) => {
@@ -64,10 +73,8 @@ async function identitiesAhead(ctx: SyncContext): Promise<number> {
       return `SELECT setval(pg_get_serial_sequence(${quoteLiteral(name)}, ${quoteLiteral(identity.name)}), GREATEST(${/^\d+$/.test(next.get(table.sourceName) ?? '') ? next.get(table.sourceName) : 1}, (SELECT COALESCE(MAX(${qi(identity.name)}), 0) + 1 FROM ${name})), false)`;
     });
     await ctx.control.query(statements.join(';\n'));
-  } finally {
-    await mysql.end().catch(() => {});
-  }
-  return tables.length;
+    return tables.length;
+  });
 }
 
 export async function switchWrites(ctx: SyncContext, direction: Direction, plan: TargetPlan): Promise<{ steps: SwitchStep[]; writesRefusedSeconds: number }> {
@@ -93,7 +100,10 @@ export async function switchWrites(ctx: SyncContext, direction: Direction, plan:
     if (direction === 'forward') {
       // Before the freeze, to keep it short: until the flip only the forward applier writes to Postgres, and its writes are not captured.
       await step('capture', async () => {
+        const fresh = !(await hasPostgresCapture(ctx.control));
         await installPostgresCapture(ctx.control, ctx.config.schema, ctx.tables);
+        // A new change table numbers its changes from 1 again: the way back's records of an earlier capture would match them.
+        if (fresh) await withMysql(ctx, (mysql) => forgetReverseBatches(mysql, ctx.config.source.database));
         await ctx.control.query(
           `INSERT INTO ${LEDGER_SCHEMA}.sync_state (migration_key, direction) VALUES ($1, 'reverse') ON CONFLICT (migration_key, direction) DO UPDATE SET capture_started_at = now()`,
           [ctx.migrationKey],
