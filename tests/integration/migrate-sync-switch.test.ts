@@ -44,6 +44,16 @@ test('switch-writes under load refuses writes briefly and loses none; the way ba
   follower.stderr.on('data', (d) => (followerErr += d));
   const followerExit = new Promise<number | null>((resolve) => follower.on('close', resolve));
 
+  // Switch once the follower applies (holds its lock): a follower still starting would find the switch holding it.
+  const pgAdmin = backends.postgres.sequelize;
+  for (let waited = 0; ; waited += 100) {
+    const [[held]] = await pgAdmin.query(
+      "SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND a.datname = current_database() AND a.application_name = 'markethub'",
+    ) as [{ n: number }[], unknown];
+    if (held.n > 0) break;
+    assert.ok(waited < 60_000, `the follower did not start: ${followerErr}`);
+    await sleep(100);
+  }
   const shoppers = startShoppers(rig.frontUrl, { prefix: 'switch' });
   await sleep(1500);
   // A record left by an earlier switch of a database of the same name must not make the way back skip changes.
