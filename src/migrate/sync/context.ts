@@ -2,6 +2,7 @@
 import type pg from 'pg';
 import type { Ui } from '../../ui/index.js';
 import type { TargetTable } from '../db/plan/plan.js';
+import { connectMysql, type MysqlConnection } from '../db/mysql.js';
 import { LEDGER_SCHEMA } from '../ledger/index.js';
 import { createApplier } from './appliers.js';
 import { follow, type FollowStats } from './follow.js';
@@ -39,3 +40,13 @@ export async function followDirection(ctx: SyncContext, direction: Direction, un
   }
 }
 
+
+/** A MySQL connection of the source for `work`, closed afterwards. */
+export async function withMysql<T>(ctx: SyncContext, work: (mysql: MysqlConnection) => Promise<T>): Promise<T> {
+  const mysql = await connectMysql(ctx.config.source);
+  try {
+    return await work(mysql);
+  } finally {
+    await mysql.end().catch(() => {});
+  }
+}

@@ -12,7 +12,8 @@ import { KEEP_TIMESTAMPS_SETTING } from '../db/plan/plan.js';
 import { LEDGER_SCHEMA, recordValueChanges, type ValueChangeRecord } from '../ledger/index.js';
 import { applySegments, keyString, lagsOf, segmentsOf, touchedRows, type BatchResult, type CapturedChange, type Segment } from './batch.js';
 
-import { deleteMysqlChanges, readMysqlChanges, sourceKeyColumns } from './mysql-capture.js';
+import { deleteMysqlChanges, nextAutoIncrements, readMysqlChanges, sourceKeyColumns } from './mysql-capture.js';
+import { keysMatch } from './target-keys.js';
 
 export interface ForwardContext {
   mysql: MysqlConnection;
@@ -92,18 +93,12 @@ async function applySegment(ctx: ForwardContext, table: TargetTable, segment: Se
     await copyLines(ctx.pg, target, columns, [...lines.values()]);
     return lines.size;
   }
-  const pk = table.primaryKey.map(qi).join(', ');
   if (segment.operation === 'delete') {
-    const keys = segment.keys.map((k) => targetKey(table, k));
-    const params = table.primaryKey.map((_, i) => keys.map((k) => k[i]));
-    const casts = table.primaryKey.map((name, i) => `$${i + 1}::text[]`);
-    const typed = table.primaryKey.map((name, i) => `u.c${i}::${table.columns.find((c) => c.name === name)!.pgType}`);
-    const { rowCount } = await ctx.pg.query(
-      `DELETE FROM ${target} WHERE (${pk}) IN (SELECT ${typed.join(', ')} FROM unnest(${casts.join(', ')}) AS u(${table.primaryKey.map((_, i) => `c${i}`).join(', ')}))`,
-      params,
-    );
+    const match = keysMatch(table, segment.keys.map((k) => targetKey(table, k)));
+    const { rowCount } = await ctx.pg.query(`DELETE FROM ${target} WHERE ${match.sql}`, match.params);
     return rowCount ?? 0;
   }
+  const pk = table.primaryKey.map(qi).join(', ');
   const temp = qi(tempName(table));
   if (!temps.has(temp)) {
     await ctx.pg.query(`CREATE TEMP TABLE IF NOT EXISTS ${temp} ON COMMIT DELETE ROWS AS SELECT ${columns.map((c) => qi(c.name)).join(', ')} FROM ${target} WITH NO DATA`);
@@ -123,10 +118,8 @@ async function applySegment(ctx: ForwardContext, table: TargetTable, segment: Se
 /** MySQL's next AUTO_INCREMENT value of each touched table with an identity (above every id it handed out). */
 async function autoIncrementCounters(ctx: ForwardContext, tables: TargetTable[]): Promise<Map<TargetTable, string>> {
   const withIdentity = tables.filter((t) => t.columns.some((c) => c.identity));
-  if (withIdentity.length === 0) return new Map();
-  const [rows] = await ctx.mysql.query('SELECT TABLE_NAME AS name, AUTO_INCREMENT AS next FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME IN (?)', [ctx.database, withIdentity.map((t) => t.sourceName)]);
-  const next = new Map((rows as { name: string; next: string | number | null }[]).map((r) => [r.name, r.next]));
-  return new Map(withIdentity.filter((t) => next.get(t.sourceName) != null).map((t) => [t, String(next.get(t.sourceName))]));
+  const next = await nextAutoIncrements(ctx.mysql, ctx.database, withIdentity.map((t) => t.sourceName));
+  return new Map(withIdentity.filter((t) => next.has(t.sourceName)).map((t) => [t, next.get(t.sourceName)!]));
 }
 
 /** Identities continue after every id MySQL handed out, so they are ahead whenever writes move over. */

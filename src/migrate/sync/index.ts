@@ -6,11 +6,10 @@ import type { MigrateVerifyConfig } from '../../config/index.js';
 import { UserError } from '../../config/errors.js';
 import type { Ui } from '../../ui/index.js';
 import { migrationKey, readSourcePlan } from '../db/index.js';
-import { connectMysql } from '../db/mysql.js';
-import type { TargetTable } from '../db/plan/plan.js';
+import type { TargetPlan, TargetTable } from '../db/plan/plan.js';
 import { connectPostgres } from '../db/postgres.js';
 import { ensureLedger, finishRun, LEDGER_SCHEMA, startRun } from '../ledger/index.js';
-import { followDirection, type SyncContext } from './context.js';
+import { followDirection, withMysql, type SyncContext } from './context.js';
 import type { FollowStats } from './follow.js';
 import { deferForeignKeys, reconcileCopyGap, startForwardCapture, type Direction } from './forward-setup.js';
 import { applicationTriggers, hasMysqlCapture, pendingMysqlChanges, removeMysqlCapture } from './mysql-capture.js';
@@ -62,10 +61,9 @@ async function targetTables(client: pg.Client, schema: string, tables: TargetTab
 }
 
 /** Capture on MySQL, deferrable foreign keys, and the copy's gap reconciled: what forward needs before its first batch. */
-export async function prepareForward(ctx: SyncContext, plan: Parameters<typeof reconcileCopyGap>[2]['plan']): Promise<void> {
+export async function prepareForward(ctx: SyncContext, plan: TargetPlan): Promise<void> {
   const { config } = ctx;
-  const mysql = await connectMysql(config.source);
-  try {
+  await withMysql(ctx, async (mysql) => {
     const gap = await startForwardCapture(mysql, ctx.control, config.source.database, ctx.migrationKey, ctx.tables);
     const deferred = await deferForeignKeys(ctx.control, config.schema, ctx.tables);
     if (deferred.length) ctx.notes.push(`foreign keys made DEFERRABLE INITIALLY IMMEDIATE (same behaviour for the app; a batch may write a child before its parent): ${deferred.join(', ')}`);
@@ -75,34 +73,23 @@ export async function prepareForward(ctx: SyncContext, plan: Parameters<typeof r
       spinner.done(`capture began after the copy: ${queued} row(s) changed in between, queued`);
       ctx.notes.push(`capture began after the copy: ${queued} row(s) that changed in between were found by comparison and queued`);
     }
-  } finally {
-    await mysql.end().catch(() => {});
-  }
+  });
 }
 
 /** MySQL cannot skip a trigger for one session: the app's own fire on rows written back, and say so. */
 async function noteApplicationTriggers(ctx: SyncContext): Promise<void> {
-  const mysql = await connectMysql(ctx.config.source);
-  try {
-    const triggers = await applicationTriggers(mysql, ctx.config.source.database, ctx.tables.map((t) => t.sourceName));
-    if (triggers.length) ctx.notes.push(`MySQL triggers fire on the rows written back from Postgres, and what they change there has no counterpart in Postgres: ${triggers.join(', ')}`);
-  } finally {
-    await mysql.end().catch(() => {});
-  }
+  const triggers = await withMysql(ctx, (mysql) => applicationTriggers(mysql, ctx.config.source.database, ctx.tables.map((t) => t.sourceName)));
+  if (triggers.length) ctx.notes.push(`MySQL triggers fire on the rows written back from Postgres, and what they change there has no counterpart in Postgres: ${triggers.join(', ')}`);
 }
 
 /** Both sides' triggers and change tables go; the ledger keeps the history of what was applied. */
 async function removeCapture(ctx: SyncContext): Promise<void> {
-  const mysql = await connectMysql(ctx.config.source);
-  try {
-    if (await hasMysqlCapture(mysql, ctx.config.source.database)) {
-      const pending = await pendingMysqlChanges(mysql, ctx.config.source.database);
-      await removeMysqlCapture(mysql, ctx.config.source.database);
-      ctx.notes.push(`capture removed from MySQL ${ctx.config.source.database}${pending ? ` (${pending} change(s) not applied were dropped)` : ''}`);
-    }
-  } finally {
-    await mysql.end().catch(() => {});
-  }
+  await withMysql(ctx, async (mysql) => {
+    if (!(await hasMysqlCapture(mysql, ctx.config.source.database))) return;
+    const pending = await pendingMysqlChanges(mysql, ctx.config.source.database);
+    await removeMysqlCapture(mysql, ctx.config.source.database);
+    ctx.notes.push(`capture removed from MySQL ${ctx.config.source.database}${pending ? ` (${pending} change(s) not applied were dropped)` : ''}`);
+  });
   if (await hasPostgresCapture(ctx.control)) {
     const pending = await pendingPostgresChanges(ctx.control);
     await removePostgresCapture(ctx.control, ctx.config.schema, ctx.tables);

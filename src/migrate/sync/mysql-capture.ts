@@ -142,3 +142,10 @@ export async function applicationTriggers(conn: MysqlConnection, database: strin
 export async function forgetReverseBatches(conn: MysqlConnection, database: string): Promise<void> {
   await conn.query(`DELETE FROM ${MYSQL_SYNC_DATABASE}.applied_batches WHERE db = ?`, [database]);
 }
+
+/** MySQL's next AUTO_INCREMENT value of each named table that has one (above every id it handed out). */
+export async function nextAutoIncrements(conn: MysqlConnection, database: string, tables: string[]): Promise<Map<string, string>> {
+  if (tables.length === 0) return new Map();
+  const [rows] = await conn.query('SELECT TABLE_NAME AS name, AUTO_INCREMENT AS next FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME IN (?) AND AUTO_INCREMENT IS NOT NULL', [database, tables]);
+  return new Map((rows as { name: string; next: string | number }[]).map((r) => [r.name, String(r.next)]));
+}

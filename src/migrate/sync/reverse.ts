@@ -9,6 +9,7 @@ import { SPATIAL_TYPES } from '../db/plan/types.js';
 import { applySegments, keyString, lagsOf, segmentsOf, touchedRows, type BatchResult, type CapturedChange, type Segment } from './batch.js';
 import { MYSQL_SYNC_DATABASE } from './mysql-capture.js';
 import { deletePostgresChanges, readPostgresChanges } from './postgres-capture.js';
+import { keysMatch } from './target-keys.js';
 
 export interface ReverseContext {
   /** Session with foreign key checks off and the applying marker set. */
@@ -76,11 +77,11 @@ async function fetchRows(ctx: ReverseContext, table: TargetTable, keys: string[]
   const backs = columns.map((c) => columnBack(c, ctx.sourceTimezone));
   const keySelect = table.primaryKey.map((k) => `to_jsonb(t) ->> ${quoteLiteral(k)}`);
   let sql = `SELECT ${[...keySelect, ...backs.map((b) => b.select)].join(', ')} FROM ${qi(ctx.schema)}.${qi(table.name)} AS t`;
-  const params: string[][] = [];
+  let params: (string | null)[][] = [];
   if (keys !== null) {
-    const typed = table.primaryKey.map((name, i) => `u.c${i}::${table.columns.find((c) => c.name === name)!.pgType}`);
-    sql += ` WHERE (${table.primaryKey.map(qi).join(', ')}) IN (SELECT ${typed.join(', ')} FROM unnest(${table.primaryKey.map((_, i) => `$${i + 1}::text[]`).join(', ')}) AS u(${table.primaryKey.map((_, i) => `c${i}`).join(', ')}))`;
-    params.push(...table.primaryKey.map((_, i) => keys.map((k) => k[i])));
+    const match = keysMatch(table, keys);
+    sql += ` WHERE ${match.sql}`;
+    params = match.params;
   }
   const { rows } = await ctx.pg.query({ text: sql, values: params, rowMode: 'array' });
   const found = new Map<string, MysqlValue[]>();

@@ -6,16 +6,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { UserError } from '../../config/errors.js';
 import { CutoverStore } from '../../cutover/store.js';
-import { connectMysql, type MysqlConnection } from '../db/mysql.js';
 import { quoteIdent as qi, quoteLiteral } from '../db/plan/expression.js';
 import type { TargetPlan } from '../db/plan/plan.js';
 import { LEDGER_SCHEMA } from '../ledger/index.js';
 import { verifyData } from '../verify/index.js';
 import { applierLockKey } from './appliers.js';
 import type { Direction } from './forward-setup.js';
-import { forgetReverseBatches } from './mysql-capture.js';
+import { forgetReverseBatches, nextAutoIncrements } from './mysql-capture.js';
 import { hasPostgresCapture, installPostgresCapture, removePostgresCapture } from './postgres-capture.js';
-import { followDirection, type SyncContext } from './context.js';
+import { followDirection, withMysql, type SyncContext } from './context.js';
 
 export interface SwitchStep {
   name: string;
@@ -51,22 +50,12 @@ async function changedTables(ctx: SyncContext, direction: Direction): Promise<st
   return rows.map((r) => r.t);
 }
 
-async function withMysql<T>(ctx: SyncContext, work: (mysql: MysqlConnection) => Promise<T>): Promise<T> {
-  const mysql = await connectMysql(ctx.config.source);
-  try {
-    return await work(mysql);
-  } finally {
-    await mysql.end().catch(() => {});
-  }
-}
-
 /** Identities continue after every id MySQL handed out or Postgres holds. */
 async function identitiesAhead(ctx: SyncContext): Promise<number> {
   const tables = ctx.tables.filter((t) => t.columns.some((c) => c.identity));
   if (tables.length === 0) return 0;
   return withMysql(ctx, async (mysql) => {
-    const [rows] = await mysql.query('SELECT TABLE_NAME AS name, AUTO_INCREMENT AS next FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME IN (?)', [ctx.config.source.database, tables.map((t) => t.sourceName)]);
-    const next = new Map((rows as { name: string; next: string | number | null }[]).map((r) => [r.name, String(r.next ?? 1)]));
+    const next = await nextAutoIncrements(mysql, ctx.config.source.database, tables.map((t) => t.sourceName));
     const statements = tables.map((table) => {
       const identity = table.columns.find((c) => c.identity)!;
       const name = `${qi(ctx.config.schema)}.${qi(table.name)}`;
