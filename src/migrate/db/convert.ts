@@ -52,6 +52,16 @@ export function invalidDateReason(value: string): string | null {
   return null;
 }
 
+/** `invalidDateReason(...) === null`, read from the bytes MySQL sent: true when Postgres takes the date as it is. */
+export function isPlainDate(src: Buffer, at: number): boolean {
+  const month = (src[at + 5] - 48) * 10 + src[at + 6] - 48;
+  const day = (src[at + 8] - 48) * 10 + src[at + 9] - 48;
+  if (month === 0 || day === 0 || (src[at] === 48 && src[at + 1] === 48 && src[at + 2] === 48 && src[at + 3] === 48)) return false;
+  if (day <= 28) return true;
+  const year = (src[at] - 48) * 1000 + (src[at + 1] - 48) * 100 + (src[at + 2] - 48) * 10 + src[at + 3] - 48;
+  return day <= daysInMonth(year, month);
+}
+
 function daysInMonth(year: number, month: number): number {
   if (month !== 2) return [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
   return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
@@ -114,9 +124,11 @@ export function converterFor(kind: ValueKind, column: TargetColumn): Converter {
     case 'json':
       return (raw, changes, name) => {
         let value = withoutNul(asText(raw), changes, name);
-        if (value.includes('\\u0000')) {
+        // An escaped backslash before "u0000" is text, not NUL: only a real escape is removed and reported.
+        const withoutNulEscapes = value.includes('\\u0000') ? value.replace(JSON_NUL, '$1') : value;
+        if (withoutNulEscapes !== value) {
           changes.push({ column: name, what: 'JSON \\u0000 escapes removed', why: 'jsonb cannot hold NUL' });
-          value = value.replace(JSON_NUL, '$1');
+          value = withoutNulEscapes;
         }
         return escapeCopyText(value);
       };

@@ -3,6 +3,7 @@
 // number-to-string cache, which keeps each string alive until the entry is replaced: both outlived
 // young-generation GCs and piled up in the old generation as garbage, more of it the longer the run.
 // Here the bytes live outside the JS heap and integers never become strings.
+import { isUtf8 } from 'node:buffer';
 
 /** Room for a typical row past the flush size before the buffer has to grow. */
 const SLACK_BYTES = 64 * 1024;
@@ -10,8 +11,25 @@ const TAB = 0x09;
 const NEWLINE = 0x0a;
 const MINUS = 0x2d;
 const ZERO = 0x30;
+const BACKSLASH = 0x5c;
 /** Most values are shorter: copied by a JS loop, they save a native call each. */
 const SHORT_TEXT = 48;
+
+/** What COPY's text format does with each byte of UTF-8 text: 0 keep, else the escape letter; NUL and bytes from 0x80 are marked apart. */
+const NUL_BYTE = 1;
+const HIGH_BYTE = 2;
+const BYTE_CLASS = new Uint8Array(256);
+BYTE_CLASS.fill(HIGH_BYTE, 0x80);
+BYTE_CLASS[0] = NUL_BYTE;
+BYTE_CLASS[0x09] = 0x74; // \t
+BYTE_CLASS[0x0a] = 0x6e; // \n
+BYTE_CLASS[0x0d] = 0x72; // \r
+BYTE_CLASS[BACKSLASH] = BACKSLASH;
+
+/** True at `at` when JSON text spells NUL, `\u0000`, which jsonb refuses. */
+function isJsonNulEscape(src: Buffer, at: number, end: number): boolean {
+  return at + 6 <= end && src[at + 1] === 0x75 && src[at + 2] === ZERO && src[at + 3] === ZERO && src[at + 4] === ZERO && src[at + 5] === ZERO;
+}
 
 /**
  * Buffers whose bytes have been sent, shared by every copy in the process. A buffer lives for many
@@ -52,6 +70,66 @@ export class CopyLineBuffer {
       buffer[at++] = code;
     }
     this.used = at;
+  }
+
+  /** Appends bytes that need no escaping (MySQL's text for numbers, dates and times) as they are. */
+  verbatim(src: Buffer, start: number, end: number): void {
+    const n = end - start;
+    this.reserve(n);
+    if (n > SHORT_TEXT) {
+      this.used += src.copy(this.buffer, this.used, start, end);
+      return;
+    }
+    const buffer = this.buffer;
+    let at = this.used;
+    for (let i = start; i < end; i++) buffer[at++] = src[i];
+    this.used = at;
+  }
+
+  /**
+   * Appends UTF-8 text escaped for COPY, straight from the bytes MySQL sent. Returns false, having
+   * written nothing, when the value must take the careful path that reports what it changes: a NUL byte,
+   * bytes that are not UTF-8, or in JSON a `\u0000` escape.
+   */
+  escaped(src: Buffer, start: number, end: number, json: boolean): boolean {
+    this.reserve(2 * (end - start));
+    const buffer = this.buffer;
+    let at = this.used;
+    let high = false;
+    for (let i = start; i < end; i++) {
+      const byte = src[i];
+      const kind = BYTE_CLASS[byte];
+      if (kind === 0) {
+        buffer[at++] = byte;
+      } else if (kind === HIGH_BYTE) {
+        high = true;
+        buffer[at++] = byte;
+      } else if (kind === NUL_BYTE) {
+        return false;
+      } else {
+        buffer[at++] = BACKSLASH;
+        buffer[at++] = kind;
+        if (json && byte === BACKSLASH) {
+          if (isJsonNulEscape(src, i, end)) return false;
+          // A JSON escape is a pair: an escaped backslash must not start another one.
+          if (src[i + 1] === BACKSLASH) {
+            buffer[at++] = BACKSLASH;
+            buffer[at++] = BACKSLASH;
+            i++;
+          }
+        }
+      }
+    }
+    if (high && !isUtf8(src.subarray(start, end))) return false;
+    this.used = at;
+    return true;
+  }
+
+  /** Appends bytes as a bytea literal in hex, escaped for COPY. */
+  hex(src: Buffer, start: number, end: number): void {
+    this.text('\\\\x');
+    this.reserve(2 * (end - start));
+    this.used += this.buffer.write(src.toString('hex', start, end), this.used, 'latin1');
   }
 
   /** Appends a safe integer in decimal, without making a string of it. */

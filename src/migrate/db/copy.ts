@@ -3,9 +3,10 @@
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { ValueChangeRecord } from '../ledger/index.js';
-import { rowWriter, type SourceValue, type ValueChange } from './convert.js';
+import type { ValueChange } from './convert.js';
 import { CopyLineBuffer } from './copy-lines.js';
-import { quoteMysqlIdentifier, rowReader, type MysqlConnection } from './mysql.js';
+import { quoteMysqlIdentifier, rowPacketReader, type MysqlConnection } from './mysql.js';
+import { packetRowWriter } from './packet-rows.js';
 import { quoteIdent } from './plan/expression.js';
 import type { TargetColumn, TargetTable } from './plan/plan.js';
 import { SPATIAL_TYPES } from './plan/types.js';
@@ -46,12 +47,12 @@ export function selectExpression(column: TargetColumn): string {
 
 export async function copyTable({ mysql, pg: client, schema, table, where, signal, onRows }: CopyOptions): Promise<CopyResult> {
   const columns = table.columns.filter((c) => !c.generatedSql);
-  const writer = rowWriter(columns);
+  // Built per copy: a column relaxed to NULL since the last attempt converts differently.
+  const writer = packetRowWriter(columns);
   const keyIndexes = table.primaryKey.map((name) => columns.findIndex((c) => c.name === name)).filter((i) => i >= 0);
   const valueChanges: ValueChangeRecord[] = [];
   const changes: ValueChange[] = [];
-  // Built per copy: a column relaxed to NULL since the last attempt converts differently.
-  const reader = rowReader(mysql);
+  const reader = rowPacketReader(mysql);
   // Up to three buffers may wait for the socket before the MySQL read pauses (a buffer is bigger than the
   // default limit, which paused it at every one): a socket that is merely busy does not stop the read, and
   // what a copy holds stays bounded.
@@ -63,18 +64,17 @@ export async function copyTable({ mysql, pg: client, schema, table, where, signa
   let rowsRead = 0;
   let stop: (error: Error) => void = () => {};
   const stopped = new Promise<never>((_, reject) => (stop = reject));
-  const onRow = (row: unknown[]): boolean => {
-    const values = row as (SourceValue | null)[];
+  const onRow = (packet: Buffer, start: number, end: number): boolean => {
     let full: boolean;
     try {
-      full = writer.write(values, changes, pending);
+      full = writer.write(packet, start, end, changes, pending);
     } catch (error) {
       // Thrown inside the driver's event handler: end the read and let the caller see the error.
       stop(error as Error);
       return false;
     }
     if (changes.length) {
-      const key = keyIndexes.length ? Object.fromEntries(keyIndexes.map((i) => [columns[i].name, values[i] === null ? null : String(values[i])])) : null;
+      const key = keyIndexes.length ? Object.fromEntries(keyIndexes.map((i) => [columns[i].name, writer.textOf(packet, i)])) : null;
       for (const change of changes) valueChanges.push({ table: table.name, key, ...change });
       changes.length = 0;
     }

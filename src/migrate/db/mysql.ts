@@ -72,23 +72,45 @@ export class SourceConnection {
   }
 }
 
-export interface RowReader {
-  /** Streams rows as arrays; `onRow` returning false pauses the server connection until `resume()`. */
-  read(sql: string, onRow: (row: unknown[]) => boolean): Promise<void>;
+/** The bytes of one text-protocol row packet: the row's values, length-coded, in [start, end) of `buffer`. */
+export type RowPacketHandler = (buffer: Buffer, start: number, end: number) => boolean;
+
+export interface RowPacketReader {
+  /** Streams row packets; `onRow` returning false pauses the server connection until `resume()`. */
+  read(sql: string, onRow: RowPacketHandler): Promise<void>;
   resume(): void;
   /** Ends a read in progress (the connection is unusable afterwards). */
   destroy(): void;
 }
 
-export function rowReader(conn: MysqlConnection): RowReader {
+/** What mysql2's query command calls for each row packet (it is not part of its public API). */
+interface RowParser {
+  next(packet: { buffer: Buffer; offset: number; end: number }): null;
+}
+
+/**
+ * Hands each row's packet over undecoded. mysql2 builds its row parser once the columns are known and
+ * keeps it on the query as `_rowParser`; this query keeps one of ours instead. Should a driver stop
+ * doing so, its decoded rows arrive instead and the read fails.
+ */
+export function rowPacketReader(conn: MysqlConnection): RowPacketReader {
   const raw = (conn as unknown as { connection: mysql.Connection }).connection;
   return {
     read: (sql, onRow) =>
       new Promise((resolve, reject) => {
-        raw
-          .query({ sql, rowsAsArray: true })
-          .on('result', (row) => {
-            if (!onRow(row as unknown as unknown[])) raw.pause();
+        let rows = 0;
+        const parser: RowParser = {
+          next(packet) {
+            rows++;
+            if (!onRow(packet.buffer, packet.offset, packet.end)) raw.pause();
+            return null;
+          },
+        };
+        const query = raw.query({ sql });
+        Object.defineProperty(query, '_rowParser', { get: () => parser, set: () => {} });
+        query
+          .on('result', (row: unknown) => {
+            if (row !== null) reject(new Error(`the MySQL driver decoded row ${rows + 1} itself: its row parser has changed`));
           })
           .on('error', reject)
           .on('end', () => resolve());
