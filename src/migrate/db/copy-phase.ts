@@ -12,7 +12,7 @@ import { quoteIdent as qi } from './plan/expression.js';
 import type { Step, TargetTable } from './plan/plan.js';
 import { runPool } from './pool.js';
 import { connectPostgres, MAINTENANCE_WORK_MEM } from './postgres.js';
-import { holdYoungGenerationSize } from './young-generation.js';
+import { collectDeadBuffers, holdYoungGenerationSize } from './memory.js';
 
 interface Chunk {
   step: Step;
@@ -90,6 +90,7 @@ export async function runCopyPhase(
   const queue: (Chunk | Step)[] = [...pending];
   // Tables already copied by an earlier run get their indexes now too.
   for (const step of steps) if (!remaining.has(step.table!)) queue.unshift(...hooks.afterTable(step.table!));
+  const stopCollecting = collectDeadBuffers();
   try {
     await runPool(queue, ctx.jobs, () => openWorker(ctx, hooks.skippedForeignKeyChecks), closeWorker, async (task, { client, source }) => {
       if (signal.aborted) return;
@@ -113,6 +114,7 @@ export async function runCopyPhase(
       }
     });
   } finally {
+    stopCollecting();
     ui.close();
   }
 }
