@@ -51,6 +51,8 @@ const MAX_BATCH_ROWS = 500;
  */
 export class ManifestWriter {
   private queue: { row: ManifestRow; done: () => void; failed: (error: unknown) => void }[] = [];
+  /** A queued row that should not wait for others to gather. */
+  private urgent = false;
   private flushing: Promise<void> | null = null;
   private gathering: NodeJS.Timeout | undefined;
 
@@ -61,9 +63,11 @@ export class ManifestWriter {
     private readonly gatherMs = 20,
   ) {}
 
-  write(row: ManifestRow): Promise<void> {
+  /** `urgent`: go out without waiting for other rows to gather (a large file's upload waits for it). */
+  write(row: ManifestRow, urgent = false): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ row, done: resolve, failed: reject });
+      this.urgent ||= urgent;
       this.schedule();
     });
   }
@@ -71,9 +75,10 @@ export class ManifestWriter {
   private schedule(): void {
     // A flush in progress schedules the next one when it ends.
     if (this.flushing || this.queue.length === 0) return;
-    if (this.queue.length >= MAX_BATCH_ROWS) {
+    if (this.queue.length >= MAX_BATCH_ROWS || this.urgent) {
       clearTimeout(this.gathering);
       this.gathering = undefined;
+      this.urgent = false;
       this.flushing = this.flush();
     } else {
       this.gathering ??= setTimeout(() => {

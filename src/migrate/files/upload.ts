@@ -90,15 +90,20 @@ export async function uploadFiles(
   };
   const remoteObject = (location: ObjectLocation, listPrefix: string) => listings.object(location.bucket, listPrefix, location.key);
   let fatal: unknown;
-  const record = async (row: ManifestRow) => {
-    if (writer) await writer.write(row);
+  const record = async (row: ManifestRow, urgent = false) => {
+    if (writer) await writer.write(row, urgent);
     if (isConfirmed(row)) result.confirmed.set(locationId(row), row);
   };
 
   const sending = pLimit(options.concurrency);
   const hashing = new HashWorkers();
 
-  const syncOne = async (file: LocalFile, location: ObjectLocation, listPrefix: string): Promise<void> => {
+  /**
+   * Brings one file to the bucket. What it returns is left to do once the file's slot may go to the next
+   * file: its manifest row, which waits for a group commit.
+   */
+  const syncOne = async (file: LocalFile, location: ObjectLocation, listPrefix: string): Promise<{ recorded: Promise<void> }> => {
+    const done = { recorded: Promise.resolve() };
     const prior = manifest.get(locationId(location));
     if (isConfirmed(prior) && prior!.size === file.size && prior!.mtimeNs === file.mtimeNs && prior!.localPath === file.relative) {
       // The file has not changed since it was confirmed; the listing (one request per 1,000 keys) says
@@ -107,7 +112,7 @@ export async function uploadFiles(
       if (remote && remote.size === prior!.size && (prior!.etag === null || bareEtag(remote.etag) === bareEtag(prior!.etag))) {
         result.counts.unchanged++;
         result.confirmed.set(locationId(location), prior!);
-        return;
+        return done;
       }
     }
     let digest: SmallFile['digest'] | undefined;
@@ -119,6 +124,18 @@ export async function uploadFiles(
     // A streamed file holds its turn to send from its first read to its last byte; a small one only while it is sent.
     const streamed = file.size > SMALL_FILE_BYTES;
     const inTurn = <T>(work: () => Promise<T>): Promise<T> => (streamed ? work() : sending(work));
+    const failed = async (error: unknown) => {
+      const stop = bucketError(error, location.bucket);
+      if (stop) {
+        fatal ??= stop;
+        return;
+      }
+      result.counts.failed++;
+      const why = describeFailure(error);
+      result.problems.push({ path: file.relative, key: location.key, what: digest ? 'upload failed' : 'unreadable', why });
+      if (digest && sent) await record(row('failed', null, why)).catch(() => {});
+    };
+    let final: ManifestRow | undefined;
     try {
       const attempts = () => withRetry(
         async () => {
@@ -134,7 +151,7 @@ export async function uploadFiles(
           const remote = await remoteObject(location, listPrefix);
           if (remote && remote.size === digest.size && etagMatches(remote.etag, digest)) {
             const ours = prior !== undefined && OURS.includes(prior.status);
-            await record(row(ours ? 'uploaded' : 'pre-existing', remote.etag ?? null));
+            final = row(ours ? 'uploaded' : 'pre-existing', remote.etag ?? null);
             return ours ? 'already-there' : 'pre-existing';
           }
           // Bytes we did not write stay untouched: overwriting them would make rollback lossy. That
@@ -142,7 +159,8 @@ export async function uploadFiles(
           const replaced = prior?.etag != null && remote !== undefined && bareEtag(remote.etag) !== bareEtag(prior.etag);
           if (remote && (!(prior && OURS.includes(prior.status)) || replaced)) return 'conflict';
           if (options.dryRun) return 'would-upload';
-          if (!sent) await record(row('uploading', null));
+          // A streamed file's turn to send is already taken: its record must not wait for others to gather.
+          if (!sent) await record(row('uploading', null), streamed);
           sent = true;
           const etag = await inTurn(() => uploadFile(s3, { ...location, file: file.absolute, bytes: small?.bytes, digest: digest!, multipartThreshold: options.multipartThreshold }));
           if (!etagMatches(etag, digest)) {
@@ -155,27 +173,22 @@ export async function uploadFiles(
             const after = await stat(file.absolute, { bigint: true });
             if (after.mtimeNs.toString() !== file.mtimeNs || Number(after.size) !== file.size) throw new FileChangedMeanwhile('the file changed while it was uploaded');
           }
-          await record(row('uploaded', etag ?? null));
+          final = row('uploaded', etag ?? null);
           return 'uploaded';
         },
         { attempts: options.attempts, baseMs: 200, maxMs: 10_000, retryable: (e) => isRetryable(e) || e instanceof FileChangedMeanwhile },
       );
       const outcome = streamed ? await sending(attempts) : await attempts();
-      result.counts[outcome]++;
-      if (outcome === 'uploaded') result.bytesUploaded += digest!.size;
-      if (outcome === 'conflict') {
-        result.problems.push({ path: file.relative, key: location.key, what: 'not uploaded', why: 'the bucket already holds different bytes under this key, not written by markethub; move or delete that object, then re-run' });
-      }
+      const counted = () => {
+        result.counts[outcome]++;
+        if (outcome === 'uploaded') result.bytesUploaded += digest!.size;
+        if (outcome === 'conflict') {
+          result.problems.push({ path: file.relative, key: location.key, what: 'not uploaded', why: 'the bucket already holds different bytes under this key, not written by markethub; move or delete that object, then re-run' });
+        }
+      };
+      return { recorded: final ? record(final).then(counted, failed) : Promise.resolve(counted()) };
     } catch (error) {
-      const stop = bucketError(error, location.bucket);
-      if (stop) {
-        fatal ??= stop;
-        return;
-      }
-      result.counts.failed++;
-      const why = describeFailure(error);
-      result.problems.push({ path: file.relative, key: location.key, what: digest ? 'upload failed' : 'unreadable', why });
-      if (digest && sent) await record(row('failed', null, why)).catch(() => {});
+      return { recorded: failed(error) };
     }
   };
 
@@ -199,16 +212,19 @@ export async function uploadFiles(
     seen.set(id, file.relative);
     result.localPaths.set(file.relative.normalize('NFC'), placed);
     const listPrefix = options.mapping.folders[file.relative.slice(0, file.relative.indexOf('/'))]!.prefix;
-    tasks.push(
-      limit(async () => {
-        if (options.signal.aborted || fatal) {
-          result.interrupted = true;
-          return;
-        }
-        await syncOne(file, placed, listPrefix);
-        progress.add(1, file.size);
-      }),
-    );
+    // The slot is free once the file is sent; its manifest row is awaited outside it.
+    const sent = limit(async () => {
+      if (options.signal.aborted || fatal) {
+        result.interrupted = true;
+        return null;
+      }
+      return syncOne(file, placed, listPrefix);
+    });
+    tasks.push(sent.then(async (synced) => {
+      if (!synced) return;
+      await synced.recorded;
+      progress.add(1, file.size);
+    }));
   }
   await Promise.all(tasks).finally(() => hashing.close());
   if (fatal) throw fatal;
