@@ -119,6 +119,14 @@ export async function applyPlan(ctx: ApplyContext): Promise<ApplyResult> {
     }
   };
 
+  // Two foreign keys added at once could each wait for the other's lock on the same two tables.
+  let adding: Promise<unknown> = Promise.resolve();
+  const addOneAtATime = <T>(add: () => Promise<T>): Promise<T> => {
+    const added = adding.then(add);
+    adding = added.catch(() => {});
+    return added;
+  };
+
   // A resumed run must copy the same columns the first run created.
   for (const step of plan.steps) if (done.get(step.key)?.fallback && step.table) applyFallback(tables.get(step.table)!);
 
@@ -138,6 +146,16 @@ export async function applyPlan(ctx: ApplyContext): Promise<ApplyResult> {
         fail,
         afterTable: (table) => (failedTables.has(table) ? [] : indexSteps.filter((s) => s.table === table)),
         runStep,
+        foreignKeysReady: (ready) => {
+          const steps = plan.steps.filter((s) => s.references && !done.has(s.key) && !attempted.has(s.key) && ready.has(s.table!) && ready.has(s.references));
+          for (const step of steps) attempted.add(step.key);
+          return steps;
+        },
+        runForeignKey: async (c, step) => {
+          if (signal.aborted || !(await addOneAtATime(() => runStep(c, step)))) return;
+          toValidate.splice(toValidate.indexOf(step), 1);
+          await validate(c, step);
+        },
         skippedForeignKeyChecks: () => (foreignKeyChecksSkipped = true),
       });
       if (foreignKeyChecksSkipped) notes.push(...(await orphanNotes(client, plan.schema, runnable.map((s) => s.table!))));

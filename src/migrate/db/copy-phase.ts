@@ -45,6 +45,10 @@ export interface CopyPhaseHooks {
   /** Steps to run as soon as a table's rows are all in (its indexes), while other tables still copy. */
   afterTable(table: string): Step[];
   runStep(client: pg.Client, step: Step): Promise<boolean>;
+  /** Foreign keys whose two tables are `ready` (rows and indexes in), not handed out before. */
+  foreignKeysReady(ready: Set<string>): Step[];
+  /** Adds a foreign key and validates it. */
+  runForeignKey(client: pg.Client, step: Step): Promise<void>;
   /** --data-only loads with the existing foreign keys' checks off: they must be checked afterwards. */
   skippedForeignKeyChecks(): void;
 }
@@ -88,13 +92,35 @@ export async function runCopyPhase(
   const failedTables = new Set<string>();
 
   const queue: (Chunk | Step)[] = [...pending];
+  // A table is ready once its rows and indexes are in: its foreign keys can then be validated while other
+  // tables still copy, instead of all of them at the end.
+  const ready = new Set<string>();
+  const indexesLeft = new Map<string, number>();
+  const markReady = (table: string) => {
+    ready.add(table);
+    queue.unshift(...hooks.foreignKeysReady(ready));
+  };
+  const rowsAllIn = (table: string) => {
+    const indexes = hooks.afterTable(table);
+    if (!indexes.length) return markReady(table);
+    indexesLeft.set(table, indexes.length);
+    // Index builds overlap the copies still running instead of waiting for all of them.
+    queue.unshift(...indexes);
+  };
   // Tables already copied by an earlier run get their indexes now too.
-  for (const step of steps) if (!remaining.has(step.table!)) queue.unshift(...hooks.afterTable(step.table!));
+  for (const step of steps) if (!remaining.has(step.table!)) rowsAllIn(step.table!);
   const stopCollecting = collectDeadBuffers();
   try {
     await runPool(queue, ctx.jobs, () => openWorker(ctx, hooks.skippedForeignKeyChecks), closeWorker, async (task, { client, source }) => {
       if (signal.aborted) return;
-      if (!('where' in task)) return void (await hooks.runStep(client, task));
+      if (!('where' in task)) {
+        if (task.references) return hooks.runForeignKey(client, task);
+        await hooks.runStep(client, task);
+        const left = indexesLeft.get(task.table!)! - 1;
+        indexesLeft.set(task.table!, left);
+        if (left === 0) markReady(task.table!);
+        return;
+      }
       const name = task.table.name;
       if (failedTables.has(name)) return;
       const bar = progress.get(name) ?? progress.set(name, ui.table(name, task.table.rowEstimate)).get(name)!;
@@ -109,8 +135,7 @@ export async function runCopyPhase(
       remaining.set(name, remaining.get(name)! - 1);
       if (remaining.get(name) === 0) {
         bar.done();
-        // Index builds overlap the copies still running instead of waiting for all of them.
-        queue.unshift(...hooks.afterTable(name));
+        rowsAllIn(name);
       }
     });
   } finally {

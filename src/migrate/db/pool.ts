@@ -2,8 +2,9 @@
 
 /**
  * Runs `work` on the items of `queue` with at most `jobs` in flight. Items added to `queue` while it
- * runs are picked up too. The first failure stops the other workers from taking more items; every
- * worker closes its resource before the failure is thrown.
+ * runs are picked up too: a worker that finds the queue empty waits while others still work, since
+ * their work may add items (a table's indexes once its last chunk is in). The first failure stops the
+ * other workers from taking more items; every worker closes its resource before the failure is thrown.
  */
 export async function runPool<T, R>(
   queue: T[],
@@ -13,11 +14,30 @@ export async function runPool<T, R>(
   work: (item: T, resource: R) => Promise<void>,
 ): Promise<void> {
   let failed = false;
+  let busy = 0;
+  let wake = () => {};
+  let itemDone = new Promise<void>((resolve) => (wake = resolve));
   const worker = async () => {
     let resource: R | undefined;
     try {
       resource = await open();
-      for (let item = queue.shift(); item !== undefined && !failed; item = queue.shift()) await work(item, resource);
+      while (!failed) {
+        const item = queue.shift();
+        if (item === undefined) {
+          if (busy === 0) break;
+          await itemDone;
+          continue;
+        }
+        busy++;
+        try {
+          await work(item, resource);
+        } finally {
+          busy--;
+          const woken = wake;
+          itemDone = new Promise<void>((resolve) => (wake = resolve));
+          woken();
+        }
+      }
     } catch (error) {
       failed = true;
       throw error;

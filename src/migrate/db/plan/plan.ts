@@ -48,6 +48,8 @@ export interface Step {
   sql: string[];
   /** For constraints added NOT VALID: validated afterwards; a failure keeps the constraint NOT VALID and is noted. */
   validateSql?: string;
+  /** A foreign key's referenced table. */
+  references?: string;
   /** What happens when the step fails: stop this table's work, or note it and go on. */
   onFailure: 'fail' | 'note';
   /** create-table steps with generated columns: the same table with them as plain columns. */
@@ -122,7 +124,7 @@ export function planMigration(catalog: SourceCatalog, options: PlanOptions): Tar
       const rule = (r: string) => (RULES.has(r.toUpperCase()) ? r.toUpperCase() : 'NO ACTION');
       const body = `FOREIGN KEY (${fk.columns.map(qi).join(', ')}) REFERENCES ${q(refName)} (${fk.referencedColumns.map(qi).join(', ')}) ON DELETE ${rule(fk.onDelete)} ON UPDATE ${rule(fk.onUpdate)}`;
       const constraintName = fitIdentifier(fk.name);
-      constraints.push(addConstraintStep(`foreign-key:${name}:${constraintName}`, name, q(name), constraintName, body));
+      constraints.push({ ...addConstraintStep(`foreign-key:${name}:${constraintName}`, name, q(name), constraintName, body), references: refName });
     }
     const identity = table.columns.find((c) => c.identity);
     if (identity) {
