@@ -95,6 +95,24 @@ test('sync follows 2,000 mixed writes, survives kill -9 mid-stream, and verify f
   assert.equal(JSON.parse(again.stdout).follow.changes, 0);
 });
 
+test('a row that now points at a parent changed after it arrives with that parent, however small the batch', { timeout: 60_000 }, async () => {
+  // Capture is on (installed here when this test runs alone) and nothing is pending.
+  const before = await runCli(['migrate', 'sync', '--source', source.url, '--target', target.url, '--until-caught-up', '--json']);
+  assert.equal(before.code, 0, before.stderr);
+  // An anonymous session, then a new user, then the session logs in: the session's change comes first,
+  // but its row as read now points at the user, whose change lies past a one-change batch.
+  await source.conn.query("INSERT INTO user_sessions (sid, user_id, data) VALUES ('cut-by-the-batch', NULL, '{}')");
+  const [inserted] = await source.conn.query("INSERT INTO users (email, password_hash, first_name) VALUES ('late-parent@example.test', REPEAT('x', 60), 'Late')");
+  const userId = (inserted as { insertId: number }).insertId;
+  await source.conn.query("UPDATE user_sessions SET user_id = ? WHERE sid = 'cut-by-the-batch'", [userId]);
+
+  const synced = await runCli(['migrate', 'sync', '--source', source.url, '--target', target.url, '--until-caught-up', '--batch-size', '1', '--json']);
+  assert.equal(synced.code, 0, synced.stderr);
+  assert.ok(JSON.parse(synced.stdout).follow.retries >= 1, 'the one-change batch broke the foreign key and was taken again, wider');
+  const { rows } = await target.client.query("SELECT s.user_id, u.email FROM user_sessions s JOIN users u ON u.id = s.user_id WHERE s.sid = 'cut-by-the-batch'");
+  assert.deepEqual(rows, [{ user_id: String(userId), email: 'late-parent@example.test' }]);
+});
+
 test('a second follower is refused while one runs', { timeout: 60_000 }, async () => {
   const follower = startFollower();
   await waitFor(async () => {

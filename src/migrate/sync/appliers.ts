@@ -79,9 +79,10 @@ export function createApplier(direction: Direction, options: ApplierOptions): Ap
     await c.pg.end().catch(() => {});
   };
   return {
-    async next() {
+    async next(widen = 1) {
       const { mysql, pg: client } = await open();
-      const common = { mysql, pg: client, database: options.source.database, schema: options.schema, batchSize: options.batchSize };
+      const batchSize = Math.min(options.batchSize * widen, Number.MAX_SAFE_INTEGER);
+      const common = { mysql, pg: client, database: options.source.database, schema: options.schema, batchSize };
       if (direction === 'forward') return applyForwardBatch({ ...common, migrationKey: options.migrationKey, runId: options.runId, tables: bySource }, temps);
       return applyReverseBatch({ ...common, sourceTimezone: options.sourceTimezone, tables: byTarget });
     },

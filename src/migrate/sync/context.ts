@@ -31,7 +31,7 @@ export async function followDirection(ctx: SyncContext, direction: Direction, un
     return await follow(applier, {
       signal: ctx.signal, pollMs: config.pollMs, untilCaughtUp,
       onProgress: (line) => ctx.log(`${direction}: ${line}`),
-      onRetry: (error, attempt) => ctx.log(`${direction}: batch read again (${error.message.split('\n')[0]}), attempt ${attempt}`),
+      onRetry: (error, attempt) => ctx.log(`${direction}: batch taken again with more changes (${error.message.split('\n')[0]}), attempt ${attempt}`),
       onReconnect: (error, attempt) => ctx.log(`${direction}: connection lost (${error.message.split('\n')[0]}); reconnecting, attempt ${attempt}`),
     });
   } finally {

@@ -6,8 +6,8 @@ import type { BatchResult } from './batch.js';
 
 /** One direction's batches over connections it can open again after a failure. */
 export interface Applier {
-  /** Applies the next batch; null when nothing is pending. */
-  next(): Promise<BatchResult | null>;
+  /** Applies the next batch, of `widen` times the usual number of changes; null when nothing is pending. */
+  next(widen?: number): Promise<BatchResult | null>;
   /** Changes captured and not yet applied. */
   pending(): Promise<number>;
   /** Records where this direction stands (lag, pending) where `cutover status` reads it; true when asked to stop. */
@@ -67,6 +67,7 @@ export async function follow(applier: Applier, options: FollowOptions): Promise<
   let lastLag = 0;
   let failures = 0;
   let parentRetries = 0;
+  let widen = 1;
   let sinceProgress = { at: Date.now(), changes: 0 };
 
   const beat = async (force: boolean): Promise<boolean> => {
@@ -82,9 +83,10 @@ export async function follow(applier: Applier, options: FollowOptions): Promise<
 
   while (!options.signal.aborted) {
     try {
-      const batch = await applier.next();
+      const batch = await applier.next(widen);
       failures = 0;
       parentRetries = 0;
+      widen = 1;
       if (batch) {
         stats.batches++;
         stats.changes += batch.changes;
@@ -109,10 +111,13 @@ export async function follow(applier: Applier, options: FollowOptions): Promise<
       if (!batch) await sleep(options.pollMs, undefined, { signal: options.signal }).catch(() => {});
     } catch (error) {
       if (isMissingParent(error) && ++parentRetries <= MISSING_PARENT_RETRIES) {
-        // A row whose parent's change is not yet visible: read the changes again in a newer snapshot.
+        // A batch writes its rows as they are now, and a row may now point at a parent whose own change
+        // lies past the batch's last change (an anonymous session that later logged in as a new user).
+        // That change is visible in the same snapshot: a wider batch brings it along, and one holding
+        // every visible change leaves Postgres equal to that snapshot, so the last try takes them all.
         stats.retries++;
         options.onRetry?.(error as Error, parentRetries);
-        await sleep(options.pollMs * parentRetries, undefined, { signal: options.signal }).catch(() => {});
+        widen = parentRetries === MISSING_PARENT_RETRIES ? Infinity : 4 ** parentRetries;
         continue;
       }
       if (!isConnectionError(error)) throw error;
