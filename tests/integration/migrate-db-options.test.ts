@@ -73,6 +73,18 @@ test('--type-map overrides types per column and per source type, noted in the re
   assert.deepEqual(values.rows, [{ at: '2024-01-01 12:00:00', flag: 1 }, { at: '2024-07-01 00:30:00', flag: 0 }]);
   assert.ok(report.notes.some((n) => n.column === 'flag' && n.why === 'set by --type-map'));
 
+  // verify is not given --type-map: it holds the target to the types the migration recorded.
+  const verify = () => runCli(['migrate', 'verify', '--source', source.url, '--target', target.url, '--schema', 'mapped', '--tables', 'events', '--json']);
+  const verified = await verify();
+  assert.deepEqual(JSON.parse(verified.stdout).schemaProblems, []);
+  assert.equal(verified.code, 0, verified.stdout);
+  // A column changed in the source since is held to what the migration would plan for it now.
+  await source.conn.query('ALTER TABLE events MODIFY flag TINYINT(1) NULL DEFAULT 0');
+  const drifted = await verify();
+  assert.equal(drifted.code, 1);
+  assert.deepEqual(JSON.parse(drifted.stdout).schemaProblems.map((p: { what: string }) => p.what), ['column flag is smallint, planned boolean', 'column flag is NOT NULL, planned nullable', 'column flag defaults to 0, planned false']);
+  await source.conn.query('ALTER TABLE events MODIFY flag TINYINT(1) NOT NULL DEFAULT 0');
+
   await writeFile(file, JSON.stringify({ colums: {} }));
   const bad = await runCli(['migrate', 'db', '--source', source.url, '--target', target.url, '--type-map', file]);
   assert.equal(bad.code, 2);

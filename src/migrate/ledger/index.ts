@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { UserError } from '../../config/errors.js';
+import type { TargetPlan } from '../db/plan/plan.js';
 
 export const LEDGER_SCHEMA = 'markethub_migrate';
 const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../migrations');
@@ -169,6 +170,18 @@ export async function nulledValueCounts(client: pg.Client, migrationKey: string,
 export async function ledgerExists(client: pg.Client): Promise<boolean> {
   const { rows } = await client.query<{ ok: boolean }>(`SELECT to_regclass('${LEDGER_SCHEMA}.steps') IS NOT NULL AS ok`);
   return rows[0].ok;
+}
+
+/**
+ * The plan the target's tables were created from (by the latest `migrate db` that created them), or null.
+ * It holds what the migration decided from the data and the options (--type-map), not only the source.
+ */
+export async function recordedPlan(client: pg.Client, migrationKey: string): Promise<TargetPlan | null> {
+  const { rows } = await client.query<{ plan: TargetPlan }>(
+    `SELECT plan FROM ${LEDGER_SCHEMA}.runs WHERE migration_key = $1 AND command = 'migrate db' AND plan -> 'steps' @> '[{"key": "schema"}]' ORDER BY id DESC LIMIT 1`,
+    [migrationKey],
+  );
+  return rows[0]?.plan ?? null;
 }
 
 /** The outcome of the latest run of `command` for this migration, or null when there was none. */

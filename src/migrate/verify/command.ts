@@ -6,8 +6,9 @@ import type { Ui } from '../../ui/index.js';
 import { migrationKey, readSourcePlan } from '../db/index.js';
 import { orphanNotes } from '../db/orphans.js';
 import { connectPostgres } from '../db/postgres.js';
-import { doneSteps, ensureLedger, finishRun, lastOutcome, ledgerExists, startRun } from '../ledger/index.js';
+import { doneSteps, ensureLedger, finishRun, lastOutcome, ledgerExists, recordedPlan, startRun } from '../ledger/index.js';
 import { verifyData, type Difference, type TableVerification } from './index.js';
+import { withRecordedTypes } from './planned.js';
 import { verifyStructure, type StructureProblem } from './structure.js';
 
 export interface VerifyCommandReport {
@@ -34,11 +35,13 @@ export const VERIFY_EXIT = { parity: 0, differences: 1, couldNotVerify: 2 } as c
 
 export async function migrateVerify(config: MigrateVerifyConfig, ui: Ui): Promise<VerifyCommandReport> {
   const started = Date.now();
-  const { catalog, plan } = await readSourcePlan({ ...config, typeMap: undefined }, ui);
   const client = await connectPostgres(config.target);
   try {
     const key = migrationKey(config);
     const hasLedger = await ledgerExists(client);
+    const derived = await readSourcePlan({ ...config, typeMap: undefined }, ui);
+    const catalog = derived.catalog;
+    const plan = withRecordedTypes(derived.plan, hasLedger ? await recordedPlan(client, key) : null);
     const done = hasLedger ? await doneSteps(client, key) : new Map();
     const finished = hasLedger && (await lastOutcome(client, key, 'migrate db')) === 'success';
 
