@@ -213,14 +213,14 @@ export async function uploadFiles(
     result.localPaths.set(file.relative.normalize('NFC'), placed);
     const listPrefix = options.mapping.folders[file.relative.slice(0, file.relative.indexOf('/'))]!.prefix;
     // The slot is free once the file is sent; its manifest row is awaited outside it.
-    const sent = limit(async () => {
+    const inSlot = limit(async () => {
       if (options.signal.aborted || fatal) {
         result.interrupted = true;
         return null;
       }
       return syncOne(file, placed, listPrefix);
     });
-    tasks.push(sent.then(async (synced) => {
+    tasks.push(inSlot.then(async (synced) => {
       if (!synced) return;
       await synced.recorded;
       progress.add(1, file.size);
