@@ -5,7 +5,7 @@
 // machine one round says little.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, statfsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
@@ -20,9 +20,13 @@ const SMALL_FILES = Number(option('small-files', '5000'));
 const SMALL_BYTES = 20 * 1024;
 const LARGE_FILES = 2;
 const LARGE_BYTES = Number(option('large-mb', '100')) * 1024 * 1024;
-// The server keeps objects in memory where it can: on disk, the writeback of earlier rounds' gigabytes
-// fell on whichever tool ran next and swung the ratios from 0.9x to 2.3x between rounds.
-const STORE = option('store', existsSync('/dev/shm') ? '/dev/shm/markethub-bench-s3' : path.join(WORK, 's3'));
+const ROUNDS = Number(option('rounds', '1'));
+// The server keeps objects in memory where there is room for every round's (both tools, both sizes): on
+// disk, the writeback of earlier rounds' gigabytes fell on whichever tool ran next and swung the ratios
+// from 0.9x to 2.3x between rounds.
+const STORE_BYTES = ROUNDS * 2 * (SMALL_FILES * SMALL_BYTES + LARGE_FILES * LARGE_BYTES) * 1.2;
+const memoryFree = (dir: string) => (existsSync(dir) ? Number(statfsSync(dir).bavail) * Number(statfsSync(dir).bsize) : 0);
+const STORE = option('store', memoryFree('/dev/shm') > STORE_BYTES ? '/dev/shm/markethub-bench-s3' : path.join(WORK, 's3'));
 
 async function makeTree(dir: string, folder: string, count: number, bytes: number): Promise<void> {
   if (existsSync(path.join(dir, '.complete'))) return;
@@ -68,7 +72,6 @@ const ratios = (small: Pair, large: Pair) => ({
 
 async function main(): Promise<void> {
   if (spawnSync('rclone', ['version']).status !== 0) die('rclone not found: apt-get install rclone');
-  const rounds = Number(option('rounds', '1'));
   const small = path.join(WORK, `small-${SMALL_FILES}`);
   const large = path.join(WORK, `large-${LARGE_BYTES >> 20}`);
   await makeTree(small, 'product-images', SMALL_FILES, SMALL_BYTES);
@@ -91,7 +94,7 @@ async function main(): Promise<void> {
   delete process.env.AWS_CA_BUNDLE;
   try {
     const all: ReturnType<typeof ratios>[] = [];
-    for (let round = 1; round <= rounds; round++) {
+    for (let round = 1; round <= ROUNDS; round++) {
       const results: Record<string, Pair> = {};
       for (const [name, dir, files, bytes] of [['small', small, SMALL_FILES, SMALL_FILES * SMALL_BYTES], ['large', large, LARGE_FILES, LARGE_FILES * LARGE_BYTES]] as const) {
         const oursBucket = `bench-ours-${name}-${round}`;
@@ -107,7 +110,7 @@ async function main(): Promise<void> {
       }
       const line = (label: string, run: Measurement, files: number, bytes: number) =>
         `  ${label.padEnd(10)} ${run.seconds.toFixed(2).padStart(7)} s  ${(files / run.seconds).toFixed(0).padStart(6)} files/s  ${(bytes / 1e6 / run.seconds).toFixed(1).padStart(7)} MB/s  peak RSS ${mb(run.peakRssBytes).padStart(4)} MB`;
-      if (rounds > 1) console.log(`round ${round} of ${rounds}`);
+      if (ROUNDS > 1) console.log(`round ${round} of ${ROUNDS}`);
       for (const [name, r] of Object.entries(results)) {
         console.log(`${name}: ${r.files} files, ${(r.bytes / 1e6).toFixed(0)} MB`);
         console.log(line('markethub', r.ours.first, r.files, r.bytes));
@@ -120,14 +123,14 @@ async function main(): Promise<void> {
       console.log(`MB/s on large files, markethub / rclone:    ${r.largeMegabytesPerSecond.toFixed(2)}x (target >= 1x)`);
       console.log(`no-op re-run time, markethub / rclone:      small ${r.smallNoOpTime.toFixed(2)}x, large ${r.largeNoOpTime.toFixed(2)}x (target <= 1x)`);
     }
-    if (rounds > 1) {
+    if (ROUNDS > 1) {
       const summary = (label: string, pick: (r: ReturnType<typeof ratios>) => number) => {
         const values = all.map(pick).sort((a, b) => a - b);
         const middle = values.length / 2;
         const median = values.length % 2 ? values[Math.floor(middle)]! : (values[middle - 1]! + values[middle]!) / 2;
         console.log(`  ${label.padEnd(42)} median ${median.toFixed(2)}x, range ${values[0]!.toFixed(2)}-${values.at(-1)!.toFixed(2)}x`);
       };
-      console.log(`over ${rounds} rounds:`);
+      console.log(`over ${ROUNDS} rounds:`);
       summary('files/s on small files (target >= 1.5x)', (r) => r.smallFilesPerSecond);
       summary('MB/s on large files (target >= 1x)', (r) => r.largeMegabytesPerSecond);
       summary('no-op re-run time, small (target <= 1x)', (r) => r.smallNoOpTime);
