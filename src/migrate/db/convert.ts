@@ -41,25 +41,27 @@ function withoutNul(value: string, changes: ValueChange[], column: string): stri
   return value.replace(/\0/g, '');
 }
 
+/** Why Postgres cannot hold a MySQL date of these numbers, or null when it can. */
+function dateProblem(year: number, month: number, day: number): string | null {
+  if (month === 0 || day === 0 || year === 0) return 'zero or partial date has no Postgres value';
+  // Only days past the 28th can fall outside their month (stored under ALLOW_INVALID_DATES).
+  if (day > 28 && day > daysInMonth(year, month)) return 'the day does not exist in that month';
+  return null;
+}
+
+// Digits as character codes or bytes: on every date of every row, no allocation.
+const twoDigits = (a: number, b: number) => (a - 48) * 10 + b - 48;
+const fourDigits = (a: number, b: number, c: number, d: number) => twoDigits(a, b) * 100 + twoDigits(c, d);
+
 /** Why Postgres cannot hold a MySQL date ('0000-00-00', '2024-00-10', '2023-02-31'), or null when it can. */
 export function invalidDateReason(value: string): string | null {
-  // On every date of every row: compare character codes, no allocation.
-  const month = (value.charCodeAt(5) - 48) * 10 + value.charCodeAt(6) - 48;
-  const day = (value.charCodeAt(8) - 48) * 10 + value.charCodeAt(9) - 48;
-  if (month === 0 || day === 0 || value.startsWith('0000')) return 'zero or partial date has no Postgres value';
-  // Only days past the 28th can fall outside their month (stored under ALLOW_INVALID_DATES).
-  if (day > 28 && day > daysInMonth(Number(value.slice(0, 4)), month)) return 'the day does not exist in that month';
-  return null;
+  const c = (i: number) => value.charCodeAt(i);
+  return dateProblem(fourDigits(c(0), c(1), c(2), c(3)), twoDigits(c(5), c(6)), twoDigits(c(8), c(9)));
 }
 
 /** `invalidDateReason(...) === null`, read from the bytes MySQL sent: true when Postgres takes the date as it is. */
 export function isPlainDate(src: Buffer, at: number): boolean {
-  const month = (src[at + 5] - 48) * 10 + src[at + 6] - 48;
-  const day = (src[at + 8] - 48) * 10 + src[at + 9] - 48;
-  if (month === 0 || day === 0 || (src[at] === 48 && src[at + 1] === 48 && src[at + 2] === 48 && src[at + 3] === 48)) return false;
-  if (day <= 28) return true;
-  const year = (src[at] - 48) * 1000 + (src[at + 1] - 48) * 100 + (src[at + 2] - 48) * 10 + src[at + 3] - 48;
-  return day <= daysInMonth(year, month);
+  return dateProblem(fourDigits(src[at], src[at + 1], src[at + 2], src[at + 3]), twoDigits(src[at + 5], src[at + 6]), twoDigits(src[at + 8], src[at + 9])) === null;
 }
 
 function daysInMonth(year: number, month: number): number {
