@@ -182,7 +182,7 @@ const INTEGER = /^-?\d+$/;
 const IMPRECISE = /\d[\d.]{15}|[eE][+-]?\d{3}/;
 
 /** The same text canonicalJson's parser produces, from a parsed document. */
-function stableJson(value: unknown): string {
+export function stableJson(value: unknown): string {
   if (typeof value === 'string') return quote(value);
   if (typeof value === 'number') {
     // Up to 15 digits read into a double print back as the same digits; only the notation may differ.

@@ -3,20 +3,12 @@
 // came from the data at the time and from options such as --type-map, which verify is not given.
 import type { SourceColumn } from '../db/catalog.js';
 import type { TargetPlan } from '../db/plan/plan.js';
+import { stableJson } from './normalise.js';
 
-/** JSON with keys in one order: the recorded plan comes back from jsonb with its keys reordered. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
-/** A column's definition in MySQL, without what was measured of its values. */
+/** A column's definition in MySQL, without what was measured of its values; keys sorted, since the recorded plan comes back from jsonb with its keys reordered. */
 function definition(column: SourceColumn): string {
   const { profile: _measured, ...rest } = column;
-  return canonical(rest);
+  return stableJson(rest);
 }
 
 export function withRecordedTypes(plan: TargetPlan, recorded: TargetPlan | null): TargetPlan {
