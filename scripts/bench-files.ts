@@ -25,7 +25,11 @@ const ROUNDS = Number(option('rounds', '1'));
 // disk, the writeback of earlier rounds' gigabytes fell on whichever tool ran next and swung the ratios
 // from 0.9x to 2.3x between rounds.
 const STORE_BYTES = ROUNDS * 2 * (SMALL_FILES * SMALL_BYTES + LARGE_FILES * LARGE_BYTES) * 1.2;
-const memoryFree = (dir: string) => (existsSync(dir) ? Number(statfsSync(dir).bavail) * Number(statfsSync(dir).bsize) : 0);
+function memoryFree(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  const { bavail, bsize } = statfsSync(dir);
+  return Number(bavail) * Number(bsize);
+}
 const STORE = option('store', memoryFree('/dev/shm') > STORE_BYTES ? '/dev/shm/markethub-bench-s3' : path.join(WORK, 's3'));
 
 async function makeTree(dir: string, folder: string, count: number, bytes: number): Promise<void> {
