@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_MAPPING, parseFilesMapping } from '../../src/migrate/files/config.js';
-import { digestFile, etagMatches } from '../../src/migrate/files/hash.js';
+import { etagMatches, hashFile } from '../../src/migrate/files/hash.js';
 import { objectLocationOf, publicUrlOf } from '../../src/migrate/files/keys.js';
 import { candidatePaths, rewriteEmbeddedValue, rewriteWholeValue, type Resolution } from '../../src/migrate/files/references.js';
 import { backoffMs, withRetry } from '../../src/migrate/files/retry.js';
@@ -69,13 +69,15 @@ test('embedded values: HTML and Markdown references are rewritten in place, the 
   assert.deepEqual([foreign.references, foreign.absoluteLeft], [[], ['https://other.example/uploads/product-images/a.jpg']]);
 });
 
-test('checksums: SHA-256 and MD5 while streaming, and the ETag a multipart upload gets', async () => {
+test('checksums: SHA-256 and MD5 in one pass or apart, and the ETag a multipart upload gets', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'mh-hash-'));
   try {
     const data = Buffer.alloc(10 * 1024 + 7, 'x');
     const file = path.join(dir, 'f');
     await writeFile(file, data);
-    const digest = await digestFile(file, { partSize: 4096 });
+    const digest = hashFile(file, { sha256: true, etag: { partSize: 4096 } });
+    assert.deepEqual(hashFile(file, { sha256: true }), { size: data.length, sha256: digest.sha256 }, 'the SHA-256 alone');
+    assert.deepEqual(hashFile(file, { etag: {} }), { size: data.length, md5: digest.md5 }, 'the MD5 alone');
     assert.equal(digest.sha256, createHash('sha256').update(data).digest('hex'));
     assert.equal(digest.md5, createHash('md5').update(data).digest('hex'));
     const parts = [data.subarray(0, 4096), data.subarray(4096, 8192), data.subarray(8192)].map((p) => createHash('md5').update(p).digest());

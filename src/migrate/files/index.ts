@@ -11,12 +11,13 @@ import { ensureLedger, finishRun, ledgerExists, lockMigration, markAbandonedRuns
 import type { FilesMapping } from './config.js';
 import { locationId } from './keys.js';
 import { BucketListings } from './listings.js';
+import { HashWorkers } from './hash-workers.js';
 import { loadManifest, ManifestWriter } from './manifest.js';
 import { rewriteUrls } from './rewrite.js';
 import { bucketError } from './s3-errors.js';
 import { S3Http, type S3Options } from './s3-http.js';
 import { scanUploads, type ScanResult } from './scan.js';
-import { uploadFiles } from './upload.js';
+import { hashFirstUploadsAhead, uploadFiles } from './upload.js';
 
 export { DEFAULT_MAPPING, loadFilesMapping, type FilesMapping } from './config.js';
 
@@ -55,7 +56,8 @@ export async function migrateFiles(config: MigrateFilesConfig, ui: Ui, signal: A
   // The bucket checks, the listings and the scan of the tree are under way while Postgres is set up:
   // on a re-run with nothing to send they are most of the work.
   const s3 = new S3Http(config.s3, config.concurrency + 2);
-  const early = startS3AndScan(s3, config, root, buckets);
+  const hashing = new HashWorkers();
+  const early = startS3AndScan(s3, hashing, config, root, buckets);
   try {
     // Loaded once the S3 requests are out: the driver takes a while to load, and the server answers meanwhile.
     const { connectPostgres } = await import('../db/postgres.js');
@@ -83,6 +85,7 @@ export async function migrateFiles(config: MigrateFilesConfig, ui: Ui, signal: A
     }
   } finally {
     s3.destroy();
+    await hashing.close();
   }
 }
 
@@ -90,9 +93,10 @@ interface EarlyWork {
   bucketsChecked: Promise<void>;
   listings: BucketListings;
   scan: Promise<ScanResult>;
+  hashing: HashWorkers;
 }
 
-function startS3AndScan(s3: S3Http, config: MigrateFilesConfig, root: string, buckets: string[]): EarlyWork {
+function startS3AndScan(s3: S3Http, hashing: HashWorkers, config: MigrateFilesConfig, root: string, buckets: string[]): EarlyWork {
   const bucketsChecked = Promise.all(buckets.map((bucket) => s3.headBucket(bucket).catch((error) => Promise.reject(bucketError(error, bucket) ?? error)))).then(() => {});
   // Every destination is listed while the tree is scanned: re-runs compare against it, first runs find what was there.
   const listings = new BucketListings(s3);
@@ -100,10 +104,11 @@ function startS3AndScan(s3: S3Http, config: MigrateFilesConfig, root: string, bu
     if (existsSync(path.join(root, folder))) listings.prefetch(d.bucket ?? config.bucket, d.prefix);
   }
   const scan = scanUploads(root);
+  if (!config.dryRun) void scan.then(({ files }) => hashFirstUploadsAhead(files, listings, hashing, config.mapping, config.bucket)).catch(() => {});
   // Awaited in order later; a failure must not be reported as unhandled before that.
   bucketsChecked.catch(() => {});
   scan.catch(() => {});
-  return { bucketsChecked, listings, scan };
+  return { bucketsChecked, listings, scan, hashing };
 }
 
 interface RunContext {
@@ -129,7 +134,7 @@ async function run(config: MigrateFilesConfig, client: pg.Client, context: RunCo
   const writer = config.dryRun ? null : new ManifestWriter(client, context.migrationKey, context.runId!);
   const progress = ui.transfer(scan.files.length);
   const started = process.hrtime.bigint();
-  const uploaded = await uploadFiles(scan.files, context.s3, context.early.listings, manifest, writer, progress, {
+  const uploaded = await uploadFiles(scan.files, context.s3, context.early.listings, context.early.hashing, manifest, writer, progress, {
     mapping: config.mapping, defaultBucket: config.bucket, concurrency: config.concurrency,
     multipartThreshold: config.multipartThreshold, dryRun: config.dryRun, attempts: config.attempts, signal,
   });

@@ -3,8 +3,8 @@ import { stat } from 'node:fs/promises';
 import pLimit from 'p-limit';
 import type { TransferProgress } from '../../ui/index.js';
 import type { FilesMapping } from './config.js';
-import { bareEtag, etagMatches, readSmallFile, type SmallFile } from './hash.js';
-import { HashWorkers } from './hash-workers.js';
+import { bareEtag, etagMatches, readSmallFile, type FileDigest } from './hash.js';
+import type { HashWorkers } from './hash-workers.js';
 import { locationId, objectLocationOf, type ObjectLocation } from './keys.js';
 import type { BucketListings } from './listings.js';
 import { isConfirmed, OURS, type ManifestRow, type ManifestWriter } from './manifest.js';
@@ -32,6 +32,9 @@ export interface FileProblem {
   why: string;
 }
 
+/** Files up to this size are read once into memory (at most this much per file in flight); larger ones stream. */
+export const SMALL_FILE_BYTES = 1024 * 1024;
+
 export interface UploadOptions {
   mapping: FilesMapping;
   defaultBucket: string;
@@ -53,8 +56,6 @@ export interface UploadResult {
   interrupted: boolean;
 }
 
-/** Files up to this size are read once into memory (at most this much per file in flight); larger ones stream. */
-const SMALL_FILE_BYTES = 1024 * 1024;
 /**
  * Small files read, hashed and recorded ahead of their turn to send, per request in flight: their
  * manifest rows then reach Postgres in batches while earlier files are sent. Memory: at most
@@ -75,6 +76,7 @@ export async function uploadFiles(
   files: LocalFile[],
   s3: S3Http,
   listings: BucketListings,
+  hashing: HashWorkers,
   manifest: Map<string, ManifestRow>,
   writer: ManifestWriter | null,
   progress: TransferProgress,
@@ -96,7 +98,6 @@ export async function uploadFiles(
   };
 
   const sending = pLimit(options.concurrency);
-  const hashing = new HashWorkers();
 
   /**
    * Brings one file to the bucket. What it returns is left to do once the file's slot may go to the next
@@ -115,7 +116,7 @@ export async function uploadFiles(
         return done;
       }
     }
-    let digest: SmallFile['digest'] | undefined;
+    let digest: FileDigest | undefined;
     let sent = false;
     const row = (status: ManifestRow['status'], etag: string | null, error: string | null = null): ManifestRow => ({
       bucket: location.bucket, key: location.key, localPath: file.relative, size: digest!.size, mtimeNs: file.mtimeNs, sha256: digest!.sha256, md5: digest!.md5 ?? null, etag, status, error,
@@ -146,9 +147,18 @@ export async function uploadFiles(
           } else {
             const before = await stat(file.absolute, { bigint: true });
             file = { ...file, size: Number(before.size), mtimeNs: before.mtimeNs.toString() };
-            digest = await hashing.digest(file.absolute, file.size >= options.multipartThreshold ? partSizeFor(file.size) : undefined);
+            const { size, sha256 } = await hashing.sha256(file);
+            digest = { size, sha256: sha256! };
           }
+          // A streamed file's MD5s serve only to compare with an ETag: taken when there is one to compare with.
+          const addEtagDigest = async () => {
+            const partSize = digest!.size >= options.multipartThreshold ? partSizeFor(digest!.size) : undefined;
+            const { size, md5, multipartEtag } = await hashing.hash(file.absolute, { etag: { partSize } });
+            if (size !== digest!.size) throw new FileChangedMeanwhile('the file changed while it was hashed');
+            digest = { ...digest!, md5, multipartEtag };
+          };
           const remote = await remoteObject(location, listPrefix);
+          if (remote && remote.size === digest.size && !digest.md5) await addEtagDigest();
           if (remote && remote.size === digest.size && etagMatches(remote.etag, digest)) {
             const ours = prior !== undefined && OURS.includes(prior.status);
             final = row(ours ? 'uploaded' : 'pre-existing', remote.etag ?? null);
@@ -162,7 +172,11 @@ export async function uploadFiles(
           // A streamed file's turn to send is already taken: its record must not wait for others to gather.
           if (!sent) await record(row('uploading', null), streamed);
           sent = true;
-          const etag = await inTurn(() => uploadFile(s3, { ...location, file: file.absolute, bytes: small?.bytes, digest: digest!, multipartThreshold: options.multipartThreshold }));
+          // ... and for the upload's ETag, taken beside the upload: hashing first would hold the upload back.
+          const [etag] = await Promise.all([
+            inTurn(() => uploadFile(s3, { ...location, file: file.absolute, bytes: small?.bytes, digest: digest!, multipartThreshold: options.multipartThreshold })),
+            digest.md5 === undefined ? addEtagDigest() : undefined,
+          ]);
           if (!etagMatches(etag, digest)) {
             const { remoteSha256 } = await import('./s3.js');
             const back = await inTurn(async () => remoteSha256(await s3.sdk(), location.bucket, location.key));
@@ -211,7 +225,7 @@ export async function uploadFiles(
     }
     seen.set(id, file.relative);
     result.localPaths.set(file.relative.normalize('NFC'), placed);
-    const listPrefix = options.mapping.folders[file.relative.slice(0, file.relative.indexOf('/'))]!.prefix;
+    const listPrefix = listPrefixOf(file, options.mapping);
     // The slot is free once the file is sent; its manifest row is awaited outside it.
     const inSlot = limit(async () => {
       if (options.signal.aborted || fatal) {
@@ -226,9 +240,33 @@ export async function uploadFiles(
       progress.add(1, file.size);
     }));
   }
-  await Promise.all(tasks).finally(() => hashing.close());
+  await Promise.all(tasks);
   if (fatal) throw fatal;
   return result;
+}
+
+/** The mapped prefix a file's folder goes to: the listing its object is found in. */
+function listPrefixOf(file: LocalFile, mapping: FilesMapping): string {
+  return mapping.folders[file.relative.slice(0, file.relative.indexOf('/'))]!.prefix;
+}
+
+/**
+ * Starts the SHA-256 of the first large files missing from the bucket (as many as hash at once), e.g.
+ * while Postgres is set up: their uploads cannot start before it. A file that may be there already is
+ * left for the manifest to decide.
+ */
+export async function hashFirstUploadsAhead(files: LocalFile[], listings: BucketListings, hashing: HashWorkers, mapping: FilesMapping, defaultBucket: string): Promise<void> {
+  let started = 0;
+  for (const file of files) {
+    if (started === hashing.max) return;
+    if (file.size <= SMALL_FILE_BYTES) continue;
+    const placed = objectLocationOf(file.relative, mapping, defaultBucket);
+    if ('skip' in placed) continue;
+    const remote = await listings.object(placed.bucket, listPrefixOf(file, mapping), placed.key);
+    if (remote?.size === file.size) continue;
+    hashing.hashAhead(file);
+    started++;
+  }
 }
 
 function describeFailure(error: unknown): string {
