@@ -3,7 +3,10 @@
 import { createInterface } from 'node:readline/promises';
 import { Command, CommanderError, Option } from 'commander';
 import dotenv from 'dotenv';
-import { dsnFlag, migrateDbConfig, migrateFilesConfig, migrateRollbackConfig, migrateStatusConfig, migrateSyncConfig, migrateVerifyConfig, redactSecrets, USAGE_ERROR, UserError } from '../src/config/index.js';
+import { redactSecrets } from '../src/config/dsn.js';
+import { USAGE_ERROR, UserError } from '../src/config/errors.js';
+import { migrateFilesConfig } from '../src/config/files.js';
+import { dsnFlag } from '../src/config/flags.js';
 import type { DeadLetter } from '../src/jobs/index.js';
 import { renderFilesTerminal, renderJson, renderRollbackTerminal, renderStatusTerminal, renderTerminal, renderVerifyTerminal } from '../src/report/render.js';
 import { createUi } from '../src/ui/index.js';
@@ -12,6 +15,9 @@ import { createUi } from '../src/ui/index.js';
 // most of a second to import, which --help and a no-op `migrate files` should not pay.
 
 dotenv.config({ quiet: true });
+
+// The other commands check their flags with zod, which `migrate files` and --help do not wait for.
+const flagChecks = () => import('../src/config/index.js');
 
 const EXIT_INTERRUPTED = 130;
 // Never printed, whatever an error message quotes.
@@ -78,7 +84,7 @@ migrate
   .action(async (flags: Record<string, unknown>) => {
     const verbose = Boolean(flags.verbose);
     try {
-      const config = migrateDbConfig(flags);
+      const config = (await flagChecks()).migrateDbConfig(flags);
       secrets.push(config.source.password, config.target.password);
       const ui = await createUi({ json: Boolean(flags.json) });
       const { migrateDb } = await import('../src/migrate/db/index.js');
@@ -106,7 +112,7 @@ migrate
   .addOption(new Option('--verbose', 'show stack traces for errors'))
   .action(async (flags: Record<string, unknown>) => {
     try {
-      const config = migrateVerifyConfig(flags);
+      const config = (await flagChecks()).migrateVerifyConfig(flags);
       secrets.push(config.source.password, config.target.password);
       const { migrateVerify, verifyExitCode } = await import('../src/migrate/verify/command.js');
       const report = await migrateVerify(config, await createUi({ json: Boolean(flags.json) }));
@@ -142,7 +148,7 @@ migrate
   .addOption(new Option('--verbose', 'show stack traces for errors'))
   .action(async (flags: Record<string, unknown>) => {
     try {
-      const config = migrateFilesConfig(flags);
+      const config = await migrateFilesConfig(flags);
       secrets.push(config.target.password);
       const { migrateFiles } = await import('../src/migrate/files/index.js');
       const report = await migrateFiles(config, await createUi({ json: Boolean(flags.json) }), onInterrupt('files already uploaded are kept'));
@@ -161,7 +167,7 @@ migrate
   .addOption(new Option('--verbose', 'show stack traces for errors'))
   .action(async (flags: Record<string, unknown>) => {
     try {
-      const { target } = migrateStatusConfig(flags);
+      const { target } = (await flagChecks()).migrateStatusConfig(flags);
       secrets.push(target.password);
       const [{ connectPostgres }, { readStatus }] = await Promise.all([import('../src/migrate/db/postgres.js'), import('../src/migrate/ledger/status.js')]);
       const client = await connectPostgres(target);
@@ -204,7 +210,7 @@ migrate
   .addOption(new Option('--verbose', 'show stack traces for errors'))
   .action(async (flags: Record<string, unknown>) => {
     try {
-      const config = migrateRollbackConfig(flags);
+      const config = (await flagChecks()).migrateRollbackConfig(flags);
       secrets.push(config.target.password);
       const { migrateRollback } = await import('../src/migrate/rollback/index.js');
       const report = await migrateRollback(config, confirmOnTerminal);
@@ -235,7 +241,7 @@ migrate
   .addOption(new Option('--verbose', 'show stack traces for errors'))
   .action(async (flags: Record<string, unknown>) => {
     try {
-      const config = migrateSyncConfig(flags);
+      const config = (await flagChecks()).migrateSyncConfig(flags);
       secrets.push(config.source.password, config.target.password);
       const ui = await createUi({ json: Boolean(flags.json) });
       const { migrateSync } = await import('../src/migrate/sync/index.js');
@@ -253,7 +259,7 @@ const cutover = program.command('cutover').description('move traffic to the new 
 
 /** Opens the flag store in --target (or DATABASE_URL), runs `work`, closes it. */
 async function withCutoverStore<T>(flags: Record<string, unknown>, work: (store: import('../src/cutover/store.js').CutoverStore) => Promise<T>): Promise<T> {
-  const { target } = migrateStatusConfig(flags);
+  const { target } = (await flagChecks()).migrateStatusConfig(flags);
   secrets.push(target.password);
   const { CutoverStore } = await import('../src/cutover/store.js');
   const store = await CutoverStore.open(target.url).catch(async (error: unknown) => {
@@ -337,7 +343,7 @@ cutover
       // Writes moved to Postgres: rolling back the flag alone would leave their rows behind.
       const source = flags.source ?? process.env.MARKETHUB_SOURCE_URL;
       if (!source) throw new UserError('writes are on Postgres since `migrate sync --switch-writes`: give --source so the changes made there reach MySQL before traffic goes back');
-      const config = migrateSyncConfig({ ...flags, source, switchWrites: true, reverse: true });
+      const config = (await flagChecks()).migrateSyncConfig({ ...flags, source, switchWrites: true, reverse: true });
       secrets.push(config.source.password);
       const { migrateSync } = await import('../src/migrate/sync/index.js');
       const { renderSyncTerminal } = await import('../src/report/render.js');

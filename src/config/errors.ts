@@ -1,6 +1,9 @@
 // Errors a user can cause end in one clear line naming the thing and the fix (see cli/index.ts).
 import { maskDsn, type Dsn } from './dsn.js';
 
+/** Exit code for a usage or configuration error. */
+export const USAGE_ERROR = 2;
+
 /** An error whose message is fit to show the user as it is, on one line. */
 export class UserError extends Error {
   constructor(message: string, readonly exitCode = 1) {

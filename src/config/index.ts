@@ -3,18 +3,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { z } from 'zod';
 import type { MigrateDbConfig } from '../migrate/db/index.js';
-import { isValidBucketName, loadFilesMapping } from '../migrate/files/config.js';
-import type { MigrateFilesConfig } from '../migrate/files/index.js';
 import type { RollbackConfig } from '../migrate/rollback/index.js';
 import type { MigrateSyncConfig } from '../migrate/sync/index.js';
-import { DsnError, parseDsn, type Dsn } from './dsn.js';
-import { UserError } from './errors.js';
+import { type Dsn } from './dsn.js';
+import { USAGE_ERROR, UserError } from './errors.js';
+import { dsnFlag } from './flags.js';
 
 export { maskDsn, parseDsn, redactSecrets, type Dsn } from './dsn.js';
-export { UserError } from './errors.js';
-
-/** Exit code for a usage or configuration error. */
-export const USAGE_ERROR = 2;
+export { USAGE_ERROR, UserError } from './errors.js';
+export { dsnFlag } from './flags.js';
+export { migrateFilesConfig } from './files.js';
 
 const list = z
   .string()
@@ -79,16 +77,6 @@ export function migrateVerifyConfig(flags: Record<string, unknown>, env: NodeJS.
   const parsed = MigrateVerifyFlags.safeParse(withEnvironment(flags, env));
   if (!parsed.success) throw new UserError(firstIssue(parsed.error), USAGE_ERROR);
   return { ...parsed.data, source: dsnFlag(parsed.data.source, 'mysql', '--source'), target: dsnFlag(parsed.data.target, 'postgres', '--target') };
-}
-
-/** A DSN given on the command line; a malformed one is a usage error naming the option. */
-export function dsnFlag(raw: string, kind: 'mysql' | 'postgres', flag: string): Dsn {
-  try {
-    return parseDsn(raw, kind, flag);
-  } catch (error) {
-    if (error instanceof DsnError) throw new UserError(error.message, USAGE_ERROR);
-    throw error;
-  }
 }
 
 const FLAG_NAMES: Record<string, string> = { schemaOnly: 'schema-only', dataOnly: 'data-only', dryRun: 'dry-run', sourceTimezone: 'source-timezone', typeMap: 'type-map', maxDifferences: 'max-differences', cdnBase: 'cdn-base', multipartThreshold: 'multipart-threshold', batchSize: 'batch-size', pollMs: 'poll-ms', flagCacheMs: 'flag-cache-ms', switchWrites: 'switch-writes', untilCaughtUp: 'until-caught-up', removeCapture: 'remove-capture' };
@@ -161,48 +149,6 @@ export function migrateSyncConfig(flags: Record<string, unknown>, env: NodeJS.Pr
 }
 
 const httpUrl = (what: string) => z.url({ protocol: /^https?$/, error: `must be an http(s) URL, like ${what}` });
-
-const MigrateFilesFlags = z
-  .object({
-    uploads: z.string({ error: 'is required: the folder holding product-images/, user-avatars/, ...' }).min(1),
-    bucket: z.string({ error: 'is required (or set MARKETHUB_BUCKET)' }).refine(isValidBucketName, 'is not a valid S3 bucket name'),
-    target: z.string({ error: 'is required (or set DATABASE_URL)' }).min(1, 'is required (or set DATABASE_URL)'),
-    schema: z.string().min(1).max(63).default('public'),
-    cdnBase: httpUrl('https://cdn.markethub.com').transform((u) => u.replace(/\/+$/, '')).optional(),
-    rewrite: z.boolean().default(true),
-    endpoint: httpUrl('http://127.0.0.1:4569').optional(),
-    region: z.string().min(1).optional(),
-    checksums: z.enum(['when-supported', 'when-required'], { error: 'must be when-supported or when-required' }).optional(),
-    concurrency: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(256, 'must be at most 256').default(16),
-    dryRun: z.boolean().default(false),
-    config: z.string().optional(),
-    // One PUT streams fastest and S3 takes up to 5 GB in one; parts pay off for the largest files.
-    multipartThreshold: z.coerce.number({ error: 'must be a number of MiB' }).int('must be a whole number of MiB').min(5, 'must be at least 5 (MiB)').max(5120, 'must be at most 5120 (MiB)').default(128),
-  })
-  .refine((f) => !f.rewrite || f.cdnBase !== undefined, { message: '--cdn-base is required to rewrite URLs (or pass --no-rewrite)', path: [] });
-
-const MIB = 1024 * 1024;
-
-/** Builds the migrate files config from commander's options and the environment. */
-export function migrateFilesConfig(flags: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): MigrateFilesConfig {
-  const parsed = MigrateFilesFlags.safeParse({ ...flags, bucket: flags.bucket ?? env.MARKETHUB_BUCKET, target: flags.target ?? env.DATABASE_URL });
-  if (!parsed.success) throw new UserError(firstIssue(parsed.error), USAGE_ERROR);
-  const f = parsed.data;
-  return {
-    uploads: f.uploads,
-    bucket: f.bucket,
-    target: dsnFlag(f.target, 'postgres', '--target'),
-    schema: f.schema,
-    cdnBase: f.rewrite ? f.cdnBase : undefined,
-    // S3-compatible servers (an --endpoint) mostly cannot take the SDK's optional checksum framing.
-    s3: { endpoint: f.endpoint, region: f.region, checksums: f.checksums ?? (f.endpoint ? 'when-required' : 'when-supported') },
-    concurrency: f.concurrency,
-    dryRun: f.dryRun,
-    mapping: loadFilesMapping(f.config),
-    multipartThreshold: f.multipartThreshold * MIB,
-    attempts: 5,
-  };
-}
 
 const TargetOnlyFlags = z.object({ target: z.string({ error: 'is required (or set DATABASE_URL)' }).min(1, 'is required (or set DATABASE_URL)') });
 

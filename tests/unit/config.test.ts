@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { migrateDbConfig, UserError } from '../../src/config/index.js';
+import { migrateDbConfig, migrateFilesConfig, USAGE_ERROR, UserError } from '../../src/config/index.js';
 import { maskDsn, parseDsn, redactSecrets } from '../../src/config/dsn.js';
 
 const base = { source: 'mysql://root:s3cret@db:3306/shop', target: 'postgres://app:pw@pg/shop' };
@@ -36,4 +36,37 @@ test('config: sources from flags or environment, validated with one-line errors'
   assert.match(errorOf(() => migrateDbConfig({ ...base, schemaOnly: true, dataOnly: true }, {})).message, /exclude each other/);
   assert.match(errorOf(() => migrateDbConfig({ ...base, typeMap: '/nonexistent.json' }, {})).message, /--type-map: file \/nonexistent.json not found/);
   for (const e of [errorOf(() => migrateDbConfig({ ...base, target: 'postgres://x:pw@' }, {}))]) assert.doesNotMatch(e.message, /pw|s3cret/);
+});
+
+test('migrate files config: defaults, and one line naming the flag for each bad value', async () => {
+  const flags = { uploads: 'public/Upload', bucket: 'markethub-media', target: 'postgres://app:pw@pg/shop', cdnBase: 'https://cdn.example.com//' };
+  const config = await migrateFilesConfig(flags, {});
+  assert.deepEqual(
+    { schema: config.schema, cdnBase: config.cdnBase, concurrency: config.concurrency, multipartThreshold: config.multipartThreshold, s3: config.s3, dryRun: config.dryRun },
+    { schema: 'public', cdnBase: 'https://cdn.example.com', concurrency: 16, multipartThreshold: 128 * 1024 * 1024, s3: { endpoint: undefined, region: undefined, checksums: 'when-supported' }, dryRun: false },
+  );
+  assert.equal((await migrateFilesConfig({ ...flags, endpoint: 'http://127.0.0.1:4569' }, {})).s3.checksums, 'when-required', 'S3-compatible servers');
+  assert.equal((await migrateFilesConfig({ ...flags, bucket: undefined, rewrite: false, cdnBase: undefined }, { MARKETHUB_BUCKET: 'from-env' })).bucket, 'from-env');
+  const cases: [Record<string, unknown>, RegExp][] = [
+    [{ uploads: undefined }, /^--uploads is required/],
+    [{ bucket: 'Bad_Bucket' }, /^--bucket is not a valid S3 bucket name$/],
+    [{ target: undefined }, /^--target is required \(or set DATABASE_URL\)$/],
+    [{ target: 'mysql://root:s3cret@db/shop' }, /^--target must be a postgres:\/\/ URL/],
+    [{ cdnBase: 'cdn.example.com' }, /^--cdn-base must be an http\(s\) URL, like https:\/\/cdn.markethub.com$/],
+    [{ cdnBase: undefined }, /^--cdn-base is required to rewrite URLs \(or pass --no-rewrite\)$/],
+    [{ endpoint: 'ftp://x' }, /^--endpoint must be an http\(s\) URL/],
+    [{ checksums: 'always' }, /^--checksums must be when-supported or when-required$/],
+    [{ concurrency: 'many' }, /^--concurrency must be a whole number$/],
+    [{ concurrency: '0' }, /^--concurrency must be at least 1$/],
+    [{ concurrency: '1000' }, /^--concurrency must be at most 256$/],
+    [{ multipartThreshold: '4' }, /^--multipart-threshold must be at least 5 \(MiB\)$/],
+    [{ multipartThreshold: '1.5' }, /^--multipart-threshold must be a whole number of MiB$/],
+    [{ config: '/nonexistent.json' }, /^--config: file \/nonexistent.json not found$/],
+  ];
+  for (const [change, message] of cases) {
+    const error = await migrateFilesConfig({ ...flags, ...change }, {}).then(() => assert.fail(`accepted ${JSON.stringify(change)}`), (e: unknown) => e);
+    assert.ok(error instanceof UserError && error.exitCode === USAGE_ERROR, String(error));
+    assert.match(error.message, message);
+    assert.doesNotMatch(error.message, /s3cret|pw@/);
+  }
 });

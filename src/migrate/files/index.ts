@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type pg from 'pg';
-import { maskDsn, UserError, type Dsn } from '../../config/index.js';
+import { maskDsn, type Dsn } from '../../config/dsn.js';
+import { UserError } from '../../config/errors.js';
 import type { FilesReport } from '../../report/model.js';
 import type { Ui } from '../../ui/index.js';
 import { ensureLedger, finishRun, ledgerExists, lockMigration, markAbandonedRuns, startRun } from '../ledger/index.js';
@@ -13,13 +14,12 @@ import { locationId } from './keys.js';
 import { BucketListings } from './listings.js';
 import { HashWorkers } from './hash-workers.js';
 import { loadManifest, ManifestWriter } from './manifest.js';
-import { rewriteUrls } from './rewrite.js';
 import { bucketError } from './s3-errors.js';
 import { S3Http, type S3Options } from './s3-http.js';
 import { scanUploads, type ScanResult } from './scan.js';
 import { hashFirstUploadsAhead, uploadFiles } from './upload.js';
 
-export { DEFAULT_MAPPING, loadFilesMapping, type FilesMapping } from './config.js';
+export { DEFAULT_MAPPING, type FilesMapping } from './config.js';
 
 export interface MigrateFilesConfig {
   uploads: string;
@@ -141,9 +141,11 @@ async function run(config: MigrateFilesConfig, client: pg.Client, context: RunCo
   progress.done();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 
-  let rewrites: Awaited<ReturnType<typeof rewriteUrls>> = { columns: [], problems: [] };
+  let rewrites: Awaited<ReturnType<typeof import('./rewrite.js').rewriteUrls>> = { columns: [], problems: [] };
   if (config.cdnBase !== undefined && !uploaded.interrupted) {
     const rewriting = ui.phase('rewriting upload URLs');
+    // Loaded when needed: the uploads do not wait for it.
+    const { rewriteUrls } = await import('./rewrite.js');
     rewrites = await rewriteUrls(client, {
       schema: config.schema, cdnBase: config.cdnBase, mapping: config.mapping, localPaths: uploaded.localPaths,
       // A dry run previews the rewrite as if every local file had arrived.

@@ -1,7 +1,7 @@
 // Upload URLs in Postgres -> CDN URLs, only for objects confirmed in the bucket, every change journaled
 // in the same transaction as the change itself.
 import type pg from 'pg';
-import { UserError } from '../../config/index.js';
+import { UserError } from '../../config/errors.js';
 import { quoteIdent as qi, quoteLiteral } from '../db/plan/expression.js';
 import { KEEP_TIMESTAMPS_SETTING } from '../db/plan/plan.js';
 import { inTransaction, LEDGER_SCHEMA } from '../ledger/index.js';

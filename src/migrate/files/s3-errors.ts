@@ -1,6 +1,6 @@
 // What an S3 error means for a run: stop with one line, retry, or report the file. Shared by the SDK
 // client and the plain HTTP one, which both give errors a name and $metadata.httpStatusCode.
-import { UserError } from '../../config/index.js';
+import { UserError } from '../../config/errors.js';
 
 interface S3ErrorShape {
   name?: string;
