@@ -22,8 +22,13 @@ export interface ObjectHeaders {
 // mime-types carries the whole MIME database: a re-run with nothing to send never loads it.
 let mimeTypes: Promise<typeof import('mime-types')> | undefined;
 
-export async function objectHeaders(key: string, sha256: string): Promise<ObjectHeaders> {
+/** Starts loading the MIME database now, while the event loop has time for it (about 30 ms). */
+export function loadMimeTypes(): void {
   mimeTypes ??= import('mime-types');
-  const mime = await mimeTypes;
+}
+
+export async function objectHeaders(key: string, sha256: string): Promise<ObjectHeaders> {
+  loadMimeTypes();
+  const mime = await mimeTypes!;
   return { contentType: mime.lookup(key) || 'application/octet-stream', cacheControl: CACHE_CONTROL, metadata: { [SHA256_METADATA]: sha256 } };
 }

@@ -8,7 +8,7 @@ import type { HashWorkers } from './hash-workers.js';
 import { locationId, objectLocationOf, type ObjectLocation } from './keys.js';
 import type { BucketListings } from './listings.js';
 import { isConfirmed, OURS, type ManifestRow, type ManifestWriter } from './manifest.js';
-import { partSizeFor } from './objects.js';
+import { loadMimeTypes, partSizeFor } from './objects.js';
 import { withRetry } from './retry.js';
 import { bucketError, isRetryable } from './s3-errors.js';
 import type { S3Http } from './s3-http.js';
@@ -265,7 +265,7 @@ export async function hashFirstUploadsAhead(files: LocalFile[], listings: Bucket
     const remote = await listings.object(placed.bucket, listPrefixOf(file, mapping), placed.key);
     if (remote?.size === file.size) continue;
     hashing.hashAhead(file);
-    started++;
+    if (started++ === 0) loadMimeTypes();
   }
 }
 
