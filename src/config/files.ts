@@ -13,7 +13,7 @@ export async function migrateFilesConfig(flags: Record<string, unknown>, env: No
   if (!isValidBucketName(bucket)) usageError('--bucket is not a valid S3 bucket name');
   const target = requiredText(flags.target ?? env.DATABASE_URL, '--target', 'is required (or set DATABASE_URL)');
   const schema = optionalText(flags.schema, '--schema') ?? 'public';
-  if (schema.length > 63) usageError('--schema is longer than 63 bytes');
+  if (Buffer.byteLength(schema) > 63) usageError('--schema is longer than 63 bytes');
   const cdnBase = httpUrl(flags.cdnBase, '--cdn-base', 'https://cdn.markethub.com');
   const endpoint = httpUrl(flags.endpoint, '--endpoint', 'http://127.0.0.1:4569');
   const region = optionalText(flags.region, '--region');

@@ -33,7 +33,7 @@ export interface FileProblem {
 }
 
 /** Files up to this size are read once into memory (at most this much per file in flight); larger ones stream. */
-export const SMALL_FILE_BYTES = 1024 * 1024;
+const SMALL_FILE_BYTES = 1024 * 1024;
 
 export interface UploadOptions {
   mapping: FilesMapping;
