@@ -1,13 +1,14 @@
 // Pure parts of migrate files: keys, URL references, checksums, backoff, config.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_MAPPING } from '../../src/migrate/files/config.js';
 import { parseFilesMapping } from '../../src/migrate/files/config-file.js';
 import { etagMatches, hashFile } from '../../src/migrate/files/hash.js';
+import { HashWorkers } from '../../src/migrate/files/hash-workers.js';
 import { objectLocationOf, publicUrlOf } from '../../src/migrate/files/keys.js';
 import { candidatePaths, rewriteEmbeddedValue, rewriteWholeValue, type Resolution } from '../../src/migrate/files/references.js';
 import { backoffMs, withRetry } from '../../src/migrate/files/retry.js';
@@ -88,6 +89,28 @@ test('checksums: SHA-256 and MD5 in one pass or apart, and the ETag a multipart 
     assert.ok(!etagMatches('"0123456789abcdef0123456789abcdef"', digest));
     assert.ok(!etagMatches(undefined, digest));
   } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a SHA-256 hashed ahead is used only while the file is as it was when the hash started', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'mh-ahead-'));
+  const hashing = new HashWorkers(1);
+  try {
+    const file = path.join(dir, 'f');
+    const localFile = async () => {
+      const info = await stat(file, { bigint: true });
+      return { absolute: file, relative: 'product-images/f', size: Number(info.size), mtimeNs: info.mtimeNs.toString() };
+    };
+    const sha256 = (data: string) => createHash('sha256').update(data).digest('hex');
+    await writeFile(file, 'first version');
+    hashing.hashAhead(await localFile());
+    assert.equal((await hashing.sha256(await localFile())).sha256, sha256('first version'));
+    hashing.hashAhead(await localFile());
+    await writeFile(file, 'second, longer version');
+    assert.equal((await hashing.sha256(await localFile())).sha256, sha256('second, longer version'), 'changed since: hashed again');
+  } finally {
+    await hashing.close();
     await rm(dir, { recursive: true, force: true });
   }
 });
