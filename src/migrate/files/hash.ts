@@ -1,6 +1,6 @@
 // Checksums of a local file, read in chunks: memory stays flat whatever the file's size.
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
 
 export interface EtagDigest {
   md5: string;
@@ -68,10 +68,9 @@ export function hashFile(file: string, request: HashRequest): PartialDigest {
   const sha256 = request.sha256 ? createHash('sha256') : undefined;
   const etagDigester = request.etag ? new EtagDigester(request.etag.partSize) : undefined;
   const buffer = Buffer.allocUnsafe(READ_CHUNK);
-  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  const { fd } = openRegularFile(file);
   let size = 0;
   try {
-    if (!fstatSync(fd).isFile()) throw Object.assign(new Error(`${file} is no longer a regular file`), { code: 'EINVAL' });
     for (let read; (read = readSync(fd, buffer, 0, READ_CHUNK, null)) > 0; size += read) {
       const chunk = buffer.subarray(0, read);
       sha256?.update(chunk);
@@ -81,6 +80,20 @@ export function hashFile(file: string, request: HashRequest): PartialDigest {
     closeSync(fd);
   }
   return { size, ...(sha256 && { sha256: sha256.digest('hex') }), ...etagDigester?.digest() };
+}
+
+/** Opens a file for reading, and fails (EINVAL) if it is no longer a regular file. */
+function openRegularFile(file: string): { fd: number; info: BigIntStats } {
+  // Non-blocking: a FIFO put where the file was must fail here, not hang the thread.
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const info = fstatSync(fd, { bigint: true });
+    if (!info.isFile()) throw Object.assign(new Error(`${file} is no longer a regular file`), { code: 'EINVAL' });
+    return { fd, info };
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
 }
 
 /** An ETag as S3 sends it ("\"abc\"") without quotes, lower case. */
@@ -110,11 +123,8 @@ export interface SmallFile {
  * in flight. Returns undefined when the file is larger; it is then streamed.
  */
 export function readSmallFile(file: string, maxBytes: number): SmallFile | undefined {
-  // Non-blocking: a FIFO put where the file was must fail here, not hang the event loop.
-  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  const { fd, info } = openRegularFile(file);
   try {
-    const info = fstatSync(fd, { bigint: true });
-    if (!info.isFile()) throw Object.assign(new Error(`${file} is no longer a regular file`), { code: 'EINVAL' });
     if (info.size > BigInt(maxBytes)) return undefined;
     const bytes = Buffer.allocUnsafe(Number(info.size));
     let filled = 0;
