@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { MigrateDbConfig } from '../migrate/db/index.js';
 import type { RollbackConfig } from '../migrate/rollback/index.js';
 import type { MigrateSyncConfig } from '../migrate/sync/index.js';
-import { type Dsn } from './dsn.js';
+import type { Dsn } from './dsn.js';
 import { USAGE_ERROR, UserError } from './errors.js';
 import { dsnFlag } from './flags.js';
 

@@ -73,7 +73,7 @@ export async function migrateFiles(config: MigrateFilesConfig, ui: Ui, signal: A
           options: { buckets, cdnBase: config.cdnBase ?? null, endpoint: config.s3.endpoint ?? null, concurrency: config.concurrency, rewrite: config.cdnBase !== undefined },
         });
       }
-      const report = await run(config, client, { root, buckets, migrationKey, runId, hasLedger, early, s3 }, ui, signal);
+      const report = await run(config, client, { root, buckets, migrationKey, runId, hasLedger, early, s3, hashing }, ui, signal);
       report.startedAt = startedAt.toISOString();
       if (runId !== null) await finishRun(client, runId, report.outcome === 'dry-run' ? 'success' : report.outcome, null, report);
       return report;
@@ -93,7 +93,6 @@ interface EarlyWork {
   bucketsChecked: Promise<void>;
   listings: BucketListings;
   scan: Promise<ScanResult>;
-  hashing: HashWorkers;
 }
 
 function startS3AndScan(s3: S3Http, hashing: HashWorkers, config: MigrateFilesConfig, root: string, buckets: string[]): EarlyWork {
@@ -108,7 +107,7 @@ function startS3AndScan(s3: S3Http, hashing: HashWorkers, config: MigrateFilesCo
   // Awaited in order later; a failure must not be reported as unhandled before that.
   bucketsChecked.catch(() => {});
   scan.catch(() => {});
-  return { bucketsChecked, listings, scan, hashing };
+  return { bucketsChecked, listings, scan };
 }
 
 interface RunContext {
@@ -119,6 +118,7 @@ interface RunContext {
   hasLedger: boolean;
   early: EarlyWork;
   s3: S3Http;
+  hashing: HashWorkers;
 }
 
 async function run(config: MigrateFilesConfig, client: pg.Client, context: RunContext, ui: Ui, signal: AbortSignal): Promise<FilesReport> {
@@ -134,7 +134,7 @@ async function run(config: MigrateFilesConfig, client: pg.Client, context: RunCo
   const writer = config.dryRun ? null : new ManifestWriter(client, context.migrationKey, context.runId!);
   const progress = ui.transfer(scan.files.length);
   const started = process.hrtime.bigint();
-  const uploaded = await uploadFiles(scan.files, context.s3, context.early.listings, context.early.hashing, manifest, writer, progress, {
+  const uploaded = await uploadFiles(scan.files, context.s3, context.early.listings, context.hashing, manifest, writer, progress, {
     mapping: config.mapping, defaultBucket: config.bucket, concurrency: config.concurrency,
     multipartThreshold: config.multipartThreshold, dryRun: config.dryRun, attempts: config.attempts, signal,
   });

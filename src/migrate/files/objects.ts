@@ -22,13 +22,12 @@ export interface ObjectHeaders {
 // mime-types carries the whole MIME database: a re-run with nothing to send never loads it.
 let mimeTypes: Promise<typeof import('mime-types')> | undefined;
 
-/** Starts loading the MIME database now, while the event loop has time for it (about 30 ms). */
-export function loadMimeTypes(): void {
-  mimeTypes ??= import('mime-types');
+/** The MIME database, loading from the first call on: call early where the event loop has time (about 30 ms). */
+export function loadMimeTypes(): Promise<typeof import('mime-types')> {
+  return (mimeTypes ??= import('mime-types'));
 }
 
 export async function objectHeaders(key: string, sha256: string): Promise<ObjectHeaders> {
-  loadMimeTypes();
-  const mime = await mimeTypes!;
+  const mime = await loadMimeTypes();
   return { contentType: mime.lookup(key) || 'application/octet-stream', cacheControl: CACHE_CONTROL, metadata: { [SHA256_METADATA]: sha256 } };
 }

@@ -158,11 +158,13 @@ export async function uploadFiles(
             digest = { ...digest!, md5, multipartEtag };
           };
           const remote = await remoteObject(location, listPrefix);
-          if (remote && remote.size === digest.size && !digest.md5) await addEtagDigest();
-          if (remote && remote.size === digest.size && etagMatches(remote.etag, digest)) {
-            const ours = prior !== undefined && OURS.includes(prior.status);
-            final = row(ours ? 'uploaded' : 'pre-existing', remote.etag ?? null);
-            return ours ? 'already-there' : 'pre-existing';
+          if (remote && remote.size === digest.size) {
+            if (!digest.md5) await addEtagDigest();
+            if (etagMatches(remote.etag, digest)) {
+              const ours = prior !== undefined && OURS.includes(prior.status);
+              final = row(ours ? 'uploaded' : 'pre-existing', remote.etag ?? null);
+              return ours ? 'already-there' : 'pre-existing';
+            }
           }
           // Bytes we did not write stay untouched: overwriting them would make rollback lossy. That
           // includes an object someone replaced after we uploaded it (its ETag is no longer ours).
@@ -265,7 +267,7 @@ export async function hashFirstUploadsAhead(files: LocalFile[], listings: Bucket
     const remote = await listings.object(placed.bucket, listPrefixOf(file, mapping), placed.key);
     if (remote?.size === file.size) continue;
     hashing.hashAhead(file);
-    if (started++ === 0) loadMimeTypes();
+    if (started++ === 0) void loadMimeTypes();
   }
 }
 
