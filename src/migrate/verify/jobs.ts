@@ -27,14 +27,14 @@ export type Task = { kind: 'range' | 'columns'; job: Job; range: KeyRange } | { 
 
 /** The target's real column types, by table and column. */
 export async function targetColumnTypes(client: pg.Client, schema: string): Promise<Map<string, Map<string, TargetColumnType>>> {
-  const { rows } = await client.query<{ table_name: string; column_name: string; udt_name: string; numeric_scale: number | null }>(
-    'SELECT table_name, column_name, udt_name, numeric_scale FROM information_schema.columns WHERE table_schema = $1',
+  const { rows } = await client.query<{ table_name: string; column_name: string; udt_name: string; numeric_scale: number | null; is_nullable: string }>(
+    'SELECT table_name, column_name, udt_name, numeric_scale, is_nullable FROM information_schema.columns WHERE table_schema = $1',
     [schema],
   );
   const tables = new Map<string, Map<string, TargetColumnType>>();
   for (const r of rows) {
     const columns = tables.get(r.table_name) ?? tables.set(r.table_name, new Map()).get(r.table_name)!;
-    columns.set(r.column_name, { udt: r.udt_name, scale: r.numeric_scale });
+    columns.set(r.column_name, { udt: r.udt_name, scale: r.numeric_scale, nullable: r.is_nullable === 'YES' });
   }
   return tables;
 }

@@ -18,6 +18,8 @@ export interface TargetColumnType {
   udt: string;
   /** numeric_scale, for numeric columns. */
   scale: number | null;
+  /** is_nullable; unknown counts as nullable. */
+  nullable?: boolean;
 }
 
 export interface ColumnRender {
@@ -49,6 +51,8 @@ export interface HashElement {
    * summarised again with `mysql`, which also counts those changes.
    */
   quick?: string;
+  /** The target column is NOT NULL: its Postgres text needs no NULL marker. */
+  targetNotNull?: boolean;
 }
 
 const INTEGER_TYPES = new Set([...MYSQL_INTEGER_TYPES, 'year']);
@@ -74,11 +78,15 @@ function mysqlUtf8(c: string): string {
 const mysqlFramed = (mysql: string) => `CONCAT(LENGTH(${mysql}), ':', ${mysql})`;
 const postgresFramed = (postgres: string) => `(octet_length(${postgres}) || ':' || ${postgres})`;
 
-function hashed(name: string, mysql: string, postgres: string, options: { frame?: boolean; expected?: string; quick?: string; hash?: HashElement } = {}): ColumnRender {
+/**
+ * `value`: a Postgres value whose type prints it as `postgres` reads: the row hash prints it itself,
+ * cheaper than a cast to text.
+ */
+function hashed(name: string, mysql: string, postgres: string, options: { frame?: boolean; expected?: string; quick?: string; hash?: HashElement; value?: string } = {}): ColumnRender {
   const frame = options.frame ? mysqlFramed : (text: string) => text;
   const hash = options.hash ?? {
     mysql: frame(mysql),
-    postgres: options.frame ? postgresFramed(postgres) : postgres,
+    postgres: options.frame ? postgresFramed(postgres) : options.value ?? postgres,
     ...(options.quick ? { quick: frame(options.quick) } : {}),
   };
   return { name, mysql, postgres, hash, loose: null, client: null, mysqlExpected: options.expected ?? null };
@@ -109,11 +117,19 @@ function dateText(name: string, m: string, p: string, withFraction: boolean | nu
   if (withFraction) {
     return hashed(name, `CASE WHEN ${invalid} THEN NULL ELSE DATE_FORMAT(${m}, '%Y-%m-%d %H:%i:%s.%f') END`, `to_char(${local}, 'YYYY-MM-DD HH24:MI:SS.US')`, { expected });
   }
-  return hashed(name, `CASE WHEN ${invalid} THEN NULL ELSE CAST(${m} AS CHAR) END`, `${local}::text`, { expected, quick: m });
+  return hashed(name, `CASE WHEN ${invalid} THEN NULL ELSE CAST(${m} AS CHAR) END`, `${local}::text`, { expected, quick: m, value: local });
 }
 
 /** How to compare one column, given the source column, the plan's value kind and the target's real type. */
 export function renderColumn(column: TargetColumn, target: TargetColumnType, sourceTimezone: string, facts: SourceFacts = NO_SOURCE_FACTS): ColumnRender {
+  const render = renderByType(column, target, sourceTimezone, facts);
+  // Every Postgres rendering is NULL only for NULL. (MySQL's may be NULL for a value the migration made
+  // NULL, such as a zero date in a NOT NULL column: MySQL's texts always mark NULL.)
+  if (target.nullable === false) for (const element of [render.hash, render.loose]) if (element) element.targetNotNull = true;
+  return render;
+}
+
+function renderByType(column: TargetColumn, target: TargetColumnType, sourceTimezone: string, facts: SourceFacts): ColumnRender {
   const name = column.name;
   const source = column.source;
   const m = quoteMysqlIdentifier(source.name);
@@ -139,7 +155,7 @@ export function renderColumn(column: TargetColumn, target: TargetColumnType, sou
     const mysql = type === 'year' || source.columnType.includes('zerofill') ? `(${m} + 0)` : m;
     const scale = type === 'decimal' ? source.numericScale ?? 0 : 0;
     // Equal scales print the same digits on both sides; anything else is compared by value.
-    if (PG_INTEGERS.has(udt) ? scale === 0 : udt === 'numeric' && target.scale === scale) return hashed(name, mysql, `${p}::text`);
+    if (PG_INTEGERS.has(udt) ? scale === 0 : udt === 'numeric' && target.scale === scale) return hashed(name, mysql, `${p}::text`, { value: p });
     return client(name, 'decimal', mysql, `${p}::text`);
   }
   if (type === 'date' && udt === 'date') return dateText(name, m, p, null, null);

@@ -29,13 +29,22 @@ const ALIAS = 't';
 const MYSQL_NULL = "X'5C4E'";
 const POSTGRES_NULL = "E'\\\\N'";
 
-/** A row's text on MySQL: the elements, NULL marked, between unit separators. */
+/**
+ * A row's text on MySQL: the elements, NULL marked, between unit separators. COALESCE with a binary
+ * literal makes every element a binary string without a CAST of its own, which costs a quarter of the
+ * query: the elements are UTF-8 bytes or ASCII already.
+ */
 function mysqlText(elements: string[]): string {
-  return `CONCAT_WS(X'1F', ${elements.map((e) => `COALESCE(CAST(${e} AS BINARY), ${MYSQL_NULL})`).join(', ')})`;
+  return `CONCAT_WS(X'1F', ${elements.map((e) => `COALESCE(${e}, ${MYSQL_NULL})`).join(', ')})`;
 }
 
-function postgresText(elements: string[]): string {
-  return `concat_ws(chr(31), ${elements.map((e) => `coalesce(${e}, ${POSTGRES_NULL})`).join(', ')})`;
+/**
+ * The same text on Postgres. concat_ws prints a value with its type's output function, as a cast to text
+ * would, but without then copying the text through the text type's input: a quarter of the query. A
+ * NULL needs the marker, so a column that may hold one is cast to text for coalesce.
+ */
+function postgresText(elements: HashElement[]): string {
+  return `concat_ws(chr(31), ${elements.map((e) => (e.targetNotNull ? e.postgres : `coalesce(${e.postgres}::text, ${POSTGRES_NULL})`)).join(', ')})`;
 }
 
 const hashed = (renders: ColumnRender[]): HashElement[] => renders.flatMap((r) => (r.hash ? [r.hash] : []));
@@ -48,7 +57,7 @@ export function mysqlRowMd5(renders: ColumnRender[]): string {
 }
 
 export function postgresRowMd5(renders: ColumnRender[]): string {
-  const elements = hashed(renders).map((e) => e.postgres);
+  const elements = hashed(renders);
   return elements.length ? `md5(${postgresText(elements)})` : `md5('')`;
 }
 
@@ -56,14 +65,13 @@ export function postgresRowMd5(renders: ColumnRender[]): string {
  * The MD5 of the rows' texts in read order, or NULL without rows. Each text holds the row's key (the hashed
  * columns include it; `key` leads the others), so rows cannot trade values.
  */
-function mysqlDigest(elements: HashElement[], quick: boolean, key?: string): string {
+function mysqlDigest(elements: HashElement[], quick: boolean, key?: HashElement): string {
   const texts = elements.map((e) => (quick && e.quick) || e.mysql);
-  return elements.length ? `MD5(GROUP_CONCAT(${mysqlText(key ? [key, ...texts] : texts)} SEPARATOR X'1E'))` : 'NULL';
+  return elements.length ? `MD5(GROUP_CONCAT(${mysqlText(key ? [key.mysql, ...texts] : texts)} SEPARATOR X'1E'))` : 'NULL';
 }
 
-function postgresDigest(elements: HashElement[], key?: string): string {
-  const texts = elements.map((e) => e.postgres);
-  return elements.length ? `md5(string_agg(${postgresText(key ? [key, ...texts] : texts)}, chr(30)))` : 'NULL';
+function postgresDigest(elements: HashElement[], key?: HashElement): string {
+  return elements.length ? `md5(string_agg(${postgresText(key ? [key, ...elements] : elements)}, chr(30)))` : 'NULL';
 }
 
 /** How many values of the row the migration changed on purpose. */
@@ -93,16 +101,17 @@ export interface SummaryQueries {
  */
 export function summaryQueries(names: TableNames, key: { source: string; target: string }, renders: ColumnRender[], range: KeyRange, quick = false): SummaryQueries {
   const mk = quoteMysqlIdentifier(key.source);
-  const pk = `${quoteIdent(key.target)}::text`;
+  // The key is never NULL: the Postgres query reads only rows that have one.
+  const keyElement: HashElement = { mysql: mk, postgres: quoteIdent(key.target), targetNotNull: true };
   const expected = quick ? '0' : `COALESCE(SUM(${mysqlExpectedCount(renders)}), 0)`;
   const keyHashed = renders.some((r) => r.name === key.target && r.hash);
   return {
     mysql:
-      `SELECT COUNT(*), ${mysqlDigest(hashed(renders), quick, keyHashed ? undefined : mk)}, ${mysqlDigest(loose(renders), quick, mk)}, ${expected}` +
+      `SELECT COUNT(*), ${mysqlDigest(hashed(renders), quick, keyHashed ? undefined : keyElement)}, ${mysqlDigest(loose(renders), quick, keyElement)}, ${expected}` +
       ` FROM ${names.mysql} FORCE INDEX (PRIMARY)${mysqlWhere(key.source, range)}`,
     // Without a bound, the key's index is used only for a condition on the key.
     postgres:
-      `SELECT count(*), ${postgresDigest(hashed(renders), keyHashed ? undefined : pk)}, ${postgresDigest(loose(renders), pk)}` +
+      `SELECT count(*), ${postgresDigest(hashed(renders), keyHashed ? undefined : keyElement)}, ${postgresDigest(loose(renders), keyElement)}` +
       ` FROM ${names.postgres}${postgresWhere(key.target, range) || ` WHERE ${quoteIdent(key.target)} IS NOT NULL`}`,
   };
 }
