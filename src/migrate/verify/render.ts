@@ -53,6 +53,11 @@ export interface HashElement {
   quick?: string;
   /** The target column is NOT NULL: its Postgres text needs no NULL marker. */
   targetNotNull?: boolean;
+  /**
+   * Text of any bytes: it goes into the row text after its byte length, so that no value can pose as
+   * NULL or swallow a separator.
+   */
+  framed?: boolean;
 }
 
 const INTEGER_TYPES = new Set([...MYSQL_INTEGER_TYPES, 'year']);
@@ -74,20 +79,16 @@ function mysqlUtf8(c: string): string {
   return `CAST(CONVERT(${c} USING utf8mb4) AS BINARY)`;
 }
 
-/** Text elements carry their byte length, so no value can pose as NULL or swallow a separator. */
-const mysqlFramed = (mysql: string) => `CONCAT(LENGTH(${mysql}), ':', ${mysql})`;
-const postgresFramed = (postgres: string) => `(octet_length(${postgres}) || ':' || ${postgres})`;
-
 /**
- * `value`: a Postgres value whose type prints it as `postgres` reads: the row hash prints it itself,
- * cheaper than a cast to text.
+ * `frame`: the value is text, hashed after its byte length (see HashElement.framed). `value`: a Postgres
+ * value whose type prints it as `postgres` reads: the row hash prints it itself, cheaper than a cast.
  */
 function hashed(name: string, mysql: string, postgres: string, options: { frame?: boolean; expected?: string; quick?: string; hash?: HashElement; value?: string } = {}): ColumnRender {
-  const frame = options.frame ? mysqlFramed : (text: string) => text;
   const hash = options.hash ?? {
-    mysql: frame(mysql),
-    postgres: options.frame ? postgresFramed(postgres) : options.value ?? postgres,
-    ...(options.quick ? { quick: frame(options.quick) } : {}),
+    mysql,
+    postgres: options.value ?? postgres,
+    ...(options.quick ? { quick: options.quick } : {}),
+    ...(options.frame ? { framed: true } : {}),
   };
   return { name, mysql, postgres, hash, loose: null, client: null, mysqlExpected: options.expected ?? null };
 }

@@ -30,12 +30,17 @@ const MYSQL_NULL = "X'5C4E'";
 const POSTGRES_NULL = "E'\\\\N'";
 
 /**
- * A row's text on MySQL: the elements, NULL marked, between unit separators. COALESCE with a binary
+ * A row's text on MySQL: the elements, NULL marked, between unit separators; a framed element is two,
+ * its length and its bytes (NULL: one marker, as CONCAT_WS skips the NULL bytes). COALESCE with a binary
  * literal makes every element a binary string without a CAST of its own, which costs a quarter of the
  * query: the elements are UTF-8 bytes or ASCII already.
  */
-function mysqlText(elements: string[]): string {
-  return `CONCAT_WS(X'1F', ${elements.map((e) => `COALESCE(${e}, ${MYSQL_NULL})`).join(', ')})`;
+function mysqlText(elements: HashElement[], quick = false): string {
+  const args = elements.map((e) => {
+    const text = (quick && e.quick) || e.mysql;
+    return e.framed ? `COALESCE(LENGTH(${text}), ${MYSQL_NULL}), ${text}` : `COALESCE(${text}, ${MYSQL_NULL})`;
+  });
+  return `CONCAT_WS(X'1F', ${args.join(', ')})`;
 }
 
 /**
@@ -44,7 +49,11 @@ function mysqlText(elements: string[]): string {
  * NULL needs the marker, so a column that may hold one is cast to text for coalesce.
  */
 function postgresText(elements: HashElement[]): string {
-  return `concat_ws(chr(31), ${elements.map((e) => (e.targetNotNull ? e.postgres : `coalesce(${e.postgres}::text, ${POSTGRES_NULL})`)).join(', ')})`;
+  const args = elements.map((e) => {
+    const marked = (value: string) => (e.targetNotNull ? value : `coalesce(${value}::text, ${POSTGRES_NULL})`);
+    return e.framed ? `${marked(`octet_length(${e.postgres})`)}, ${e.postgres}` : marked(e.postgres);
+  });
+  return `concat_ws(chr(31), ${args.join(', ')})`;
 }
 
 const hashed = (renders: ColumnRender[]): HashElement[] => renders.flatMap((r) => (r.hash ? [r.hash] : []));
@@ -52,7 +61,7 @@ const loose = (renders: ColumnRender[]): HashElement[] => renders.flatMap((r) =>
 
 /** The MD5 (hex) of a row's canonical text on MySQL. */
 export function mysqlRowMd5(renders: ColumnRender[]): string {
-  const elements = hashed(renders).map((e) => e.mysql);
+  const elements = hashed(renders);
   return elements.length ? `MD5(${mysqlText(elements)})` : `MD5('')`;
 }
 
@@ -66,8 +75,7 @@ export function postgresRowMd5(renders: ColumnRender[]): string {
  * columns include it; `key` leads the others), so rows cannot trade values.
  */
 function mysqlDigest(elements: HashElement[], quick: boolean, key?: HashElement): string {
-  const texts = elements.map((e) => (quick && e.quick) || e.mysql);
-  return elements.length ? `MD5(GROUP_CONCAT(${mysqlText(key ? [key.mysql, ...texts] : texts)} SEPARATOR X'1E'))` : 'NULL';
+  return elements.length ? `MD5(GROUP_CONCAT(${mysqlText(key ? [key, ...elements] : elements, quick)} SEPARATOR X'1E'))` : 'NULL';
 }
 
 function postgresDigest(elements: HashElement[], key?: HashElement): string {
