@@ -11,22 +11,87 @@ const WORKER_SCRIPT = new URL('./hash-worker.js', import.meta.url);
 
 type Answer = { digest: PartialDigest; error?: undefined } | { error: { message: string; code?: string } };
 
-export class HashWorkers {
+/**
+ * 'urgent': an upload waits for it. 'background': only a check after the upload needs it (the MD5 to
+ * compare with the ETag); its workers run at the lowest CPU priority, so that while a file is sent they
+ * take only CPU time nobody else wants, such as a local S3 server's.
+ */
+export type HashPriority = 'urgent' | 'background';
+
+/** Worker threads started on demand, up to `max`, and kept idle between jobs. */
+class WorkerPool {
   private readonly idle: Worker[] = [];
-  private readonly all = new Set<Worker>();
+  readonly all = new Set<Worker>();
   private readonly queue: ((worker: Worker) => void)[] = [];
+
+  constructor(
+    private readonly max: number,
+    private readonly priority: HashPriority,
+  ) {}
+
+  /** Starts a worker now, if there is room, so that it is ready when work comes. */
+  prestart(): void {
+    if (this.all.size >= this.max) return;
+    const worker = this.spawn();
+    worker.unref();
+    this.idle.push(worker);
+  }
+
+  acquire(): Promise<Worker> {
+    const worker = this.idle.pop();
+    if (worker) {
+      worker.ref();
+      return Promise.resolve(worker);
+    }
+    if (this.all.size < this.max) return Promise.resolve(this.spawn());
+    return new Promise((resolve) => this.queue.push(resolve));
+  }
+
+  private spawn(): Worker {
+    const worker = new Worker(WORKER_SCRIPT, { workerData: { priority: this.priority } });
+    this.all.add(worker);
+    return worker;
+  }
+
+  release(worker: Worker): void {
+    // A worker that failed is gone; its place goes to the next job.
+    if (!this.all.has(worker)) {
+      const next = this.queue.shift();
+      if (next) void this.acquire().then(next);
+      return;
+    }
+    const next = this.queue.shift();
+    if (next) return next(worker);
+    // An idle worker must not keep the process alive.
+    worker.unref();
+    this.idle.push(worker);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.all].map((worker) => worker.terminate()));
+    this.all.clear();
+    this.idle.length = 0;
+  }
+}
+
+export class HashWorkers {
+  private readonly pools: Record<HashPriority, WorkerPool>;
   /** SHA-256s started before the file's turn, by path, with the size and mtime the file had then. */
   private readonly ahead = new Map<string, { size: number; mtimeNs: string; digest: Promise<PartialDigest> }>();
 
-  constructor(readonly max = os.availableParallelism()) {}
+  /** `max`: workers of each priority. */
+  constructor(readonly max = os.availableParallelism()) {
+    this.pools = { urgent: new WorkerPool(max, 'urgent'), background: new WorkerPool(max, 'background') };
+  }
 
   /** The digests `request` asks for, and the size read. */
-  async hash(file: string, request: HashRequest): Promise<PartialDigest> {
-    const worker = await this.acquire();
+  async hash(file: string, request: HashRequest, priority: HashPriority = 'urgent'): Promise<PartialDigest> {
+    const pool = this.pools[priority];
+    const worker = await pool.acquire();
     try {
       const answer = await new Promise<Answer>((resolve, reject) => {
         const failed = (error: Error) => {
-          this.all.delete(worker);
+          pool.all.delete(worker);
           reject(error);
         };
         worker.once('error', failed);
@@ -39,7 +104,7 @@ export class HashWorkers {
       if (answer.error) throw Object.assign(new Error(answer.error.message), { code: answer.error.code });
       return answer.digest;
     } finally {
-      this.release(worker);
+      pool.release(worker);
     }
   }
 
@@ -49,6 +114,8 @@ export class HashWorkers {
    */
   hashAhead(file: LocalFile): void {
     const digest = this.hash(file.absolute, { sha256: true });
+    // Its MD5 follows beside its upload: the worker for it starts now, not when the upload needs the CPU.
+    this.pools.background.prestart();
     digest.catch(() => {}); // surfaces when taken
     this.ahead.set(file.absolute, { size: file.size, mtimeNs: file.mtimeNs, digest });
   }
@@ -62,36 +129,6 @@ export class HashWorkers {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.all].map((worker) => worker.terminate()));
-    this.all.clear();
-    this.idle.length = 0;
-  }
-
-  private acquire(): Promise<Worker> {
-    const worker = this.idle.pop();
-    if (worker) {
-      worker.ref();
-      return Promise.resolve(worker);
-    }
-    if (this.all.size < this.max) {
-      const fresh = new Worker(WORKER_SCRIPT);
-      this.all.add(fresh);
-      return Promise.resolve(fresh);
-    }
-    return new Promise((resolve) => this.queue.push(resolve));
-  }
-
-  private release(worker: Worker): void {
-    // A worker that failed is gone; its place goes to the next job.
-    if (!this.all.has(worker)) {
-      const next = this.queue.shift();
-      if (next) void this.acquire().then(next);
-      return;
-    }
-    const next = this.queue.shift();
-    if (next) return next(worker);
-    // An idle worker must not keep the process alive.
-    worker.unref();
-    this.idle.push(worker);
+    await Promise.all([this.pools.urgent.close(), this.pools.background.close()]);
   }
 }
