@@ -109,6 +109,14 @@ test('a SHA-256 hashed ahead is used only while the file is as it was when the h
     hashing.hashAhead(await localFile());
     await writeFile(file, 'second, longer version');
     assert.equal((await hashing.sha256(await localFile())).sha256, sha256('second, longer version'), 'changed since: hashed again');
+    // Several ahead at once: the later ones wait for the first, and each gets its own file's digest.
+    const other = path.join(dir, 'g');
+    await writeFile(other, 'another file');
+    const otherFile = { absolute: other, relative: 'product-images/g', size: 12, mtimeNs: (await stat(other, { bigint: true })).mtimeNs.toString() };
+    hashing.hashAhead(otherFile);
+    hashing.hashAhead(await localFile());
+    assert.equal((await hashing.sha256(await localFile())).sha256, sha256('second, longer version'));
+    assert.equal((await hashing.sha256(otherFile)).sha256, sha256('another file'));
   } finally {
     await hashing.close();
     await rm(dir, { recursive: true, force: true });

@@ -78,6 +78,8 @@ export class HashWorkers {
   private readonly pools: Record<HashPriority, WorkerPool>;
   /** SHA-256s started before the file's turn, by path, with the size and mtime the file had then. */
   private readonly ahead = new Map<string, { size: number; mtimeNs: string; digest: Promise<PartialDigest> }>();
+  /** The first SHA-256 started ahead, settled or not: the later ones wait for it. */
+  private firstAhead: Promise<unknown> | undefined;
 
   /** `max`: workers of each priority. */
   constructor(readonly max = os.availableParallelism()) {
@@ -113,7 +115,10 @@ export class HashWorkers {
    * file's upload cannot start before it, since the SHA-256 goes in the object's metadata.
    */
   hashAhead(file: LocalFile): void {
-    const digest = this.hash(file.absolute, { sha256: true });
+    // The first file has a CPU to itself, so that its upload starts as soon as it can; the others follow it.
+    const hashed = () => this.hash(file.absolute, { sha256: true });
+    const digest = this.firstAhead ? this.firstAhead.then(hashed) : hashed();
+    this.firstAhead ??= digest.catch(() => {});
     // Its MD5 follows beside its upload: the worker for it starts now, not when the upload needs the CPU.
     this.pools.background.prestart();
     digest.catch(() => {}); // surfaces when taken
