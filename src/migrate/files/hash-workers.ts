@@ -21,7 +21,7 @@ export type HashPriority = 'urgent' | 'background';
 /** Worker threads started on demand, up to `max`, and kept idle between jobs. */
 class WorkerPool {
   private readonly idle: Worker[] = [];
-  readonly all = new Set<Worker>();
+  private readonly all = new Set<Worker>();
   private readonly queue: ((worker: Worker) => void)[] = [];
 
   constructor(
@@ -51,6 +51,11 @@ class WorkerPool {
     const worker = new Worker(WORKER_SCRIPT, { workerData: { priority: this.priority } });
     this.all.add(worker);
     return worker;
+  }
+
+  /** A worker that failed: it is not given out again. */
+  discard(worker: Worker): void {
+    this.all.delete(worker);
   }
 
   release(worker: Worker): void {
@@ -93,7 +98,7 @@ export class HashWorkers {
     try {
       const answer = await new Promise<Answer>((resolve, reject) => {
         const failed = (error: Error) => {
-          pool.all.delete(worker);
+          pool.discard(worker);
           reject(error);
         };
         worker.once('error', failed);
