@@ -1,5 +1,6 @@
 // Postgres connections for the target.
-import pg from 'pg';
+import type pg from 'pg';
+import { Client } from './pg-driver.js';
 import { connectionError } from '../../config/errors.js';
 import type { Dsn } from '../../config/dsn.js';
 
@@ -8,7 +9,7 @@ export const MAINTENANCE_WORK_MEM = '256MB';
 
 /** A connected client with the given session settings applied; closed again if any of them fails. */
 export async function connectPostgres(dsn: Dsn, role: 'source' | 'target' = 'target', settings: string[] = []): Promise<pg.Client> {
-  const client = new pg.Client({
+  const client = new Client({
     host: dsn.host,
     port: dsn.port,
     user: dsn.user,
