@@ -46,7 +46,7 @@ interface Setup {
   uploads: string;
   bucket: string;
   targetUrl: string;
-  manifest(): Promise<{ key: string; status: string; sha256: string; local_path: string; parts: number }[]>;
+  manifest(): Promise<{ key: string; status: string; sha256: string; md5: string; etag: string | null; local_path: string; parts: number }[]>;
   /** Resolves once no markethub connection is left on the target: a killed run's last statement has ended. */
   runsSettled(): Promise<void>;
 }
@@ -63,7 +63,7 @@ async function setup(label: string): Promise<Setup> {
     manifest: async () => {
       const exists = await target.client.query(`SELECT to_regclass('markethub_migrate.file_manifest') IS NOT NULL AS ok`);
       if (!exists.rows[0].ok) return [];
-      const { rows } = await target.client.query('SELECT key, status, sha256, local_path, parts FROM markethub_migrate.file_manifest WHERE bucket = $1 ORDER BY key', [bucket]);
+      const { rows } = await target.client.query('SELECT key, status, sha256, md5, etag, local_path, parts FROM markethub_migrate.file_manifest WHERE bucket = $1 ORDER BY key', [bucket]);
       return rows;
     },
     runsSettled: async () => {
@@ -138,6 +138,10 @@ test('a tricky tree arrives byte for byte: nested folders, spaces, Unicode, +&=;
 
   const manifest = await s.manifest();
   assert.deepEqual(manifest.filter((m) => m.parts > 1).map((m) => [m.key, m.parts]), [['journals/big.bin', 4]]);
+  // Its MD5, taken of the bytes on their way out, is the file's, and the ETag s3rver gave (a plain MD5, even in parts).
+  const bigRow = manifest.find((m) => m.key === 'journals/big.bin')!;
+  assert.equal(bigRow.md5, createHash('md5').update(big).digest('hex'));
+  assert.equal(bigRow.etag?.replace(/"/g, ''), bigRow.md5);
   assert.deepEqual(manifest.map((m) => [m.key, m.status, m.sha256]), Object.entries(expected).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, h]) => [k, 'uploaded', h]));
 
   // A file changed between runs goes up again; the others are not touched.

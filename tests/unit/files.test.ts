@@ -1,7 +1,7 @@
 // Pure parts of migrate files: keys, URL references, checksums, backoff, config.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -109,7 +109,7 @@ test('a SHA-256 hashed ahead is used only while the file is as it was when the h
     hashing.hashAhead(await localFile());
     await writeFile(file, 'second, longer version');
     assert.equal((await hashing.sha256(await localFile())).sha256, sha256('second, longer version'), 'changed since: hashed again');
-    // Several ahead at once: the later ones wait for the first, and each gets its own file's digest.
+    // Several ahead at once: the first on this thread, the others on workers; each gets its own file's digest.
     const other = path.join(dir, 'g');
     await writeFile(other, 'another file');
     const otherFile = { absolute: other, relative: 'product-images/g', size: 12, mtimeNs: (await stat(other, { bigint: true })).mtimeNs.toString() };
@@ -117,30 +117,6 @@ test('a SHA-256 hashed ahead is used only while the file is as it was when the h
     hashing.hashAhead(await localFile());
     assert.equal((await hashing.sha256(await localFile())).sha256, sha256('second, longer version'));
     assert.equal((await hashing.sha256(otherFile)).sha256, sha256('another file'));
-  } finally {
-    await hashing.close();
-    await rm(dir, { recursive: true, force: true });
-  }
-});
-
-/** The nice value of each of this process's threads (Linux). */
-async function threadNiceValues(): Promise<number[]> {
-  const tasks = await readdir('/proc/self/task');
-  // Field 19 of stat, counted after the command name, which may hold spaces but ends with ')'.
-  return Promise.all(tasks.map(async (task) => Number((await readFile(`/proc/self/task/${task}/stat`, 'utf8')).split(') ')[1]!.split(' ')[16])));
-}
-
-test('background hashing runs on threads of the lowest priority; urgent hashing does not', { skip: process.platform !== 'linux' }, async () => {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'mh-nice-'));
-  const hashing = new HashWorkers(1);
-  try {
-    const file = path.join(dir, 'f');
-    await writeFile(file, 'some bytes');
-    const md5 = createHash('md5').update('some bytes').digest('hex');
-    assert.equal((await hashing.hash(file, { etag: {} })).md5, md5);
-    assert.ok(!(await threadNiceValues()).includes(19), 'urgent: normal priority');
-    assert.equal((await hashing.hash(file, { etag: {} }, 'background')).md5, md5);
-    assert.equal((await threadNiceValues()).filter((nice) => nice === 19).length, 1, 'one background worker, at the lowest priority');
   } finally {
     await hashing.close();
     await rm(dir, { recursive: true, force: true });

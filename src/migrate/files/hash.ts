@@ -1,6 +1,6 @@
 // Checksums of a local file, read in chunks: memory stays flat whatever the file's size.
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, read, readSync, type BigIntStats } from 'node:fs';
 
 export interface EtagDigest {
   md5: string;
@@ -60,26 +60,60 @@ export type PartialDigest = { size: number; sha256?: string } & Partial<EtagDige
 /** Bytes read at a time: the buffer is reused, so memory stays flat whatever the file's size. */
 const READ_CHUNK = 1024 * 1024;
 
+/** The digests a request asks for, fed chunk by chunk. */
+class RequestDigester {
+  private readonly sha256: Hash | undefined;
+  private readonly etag: EtagDigester | undefined;
+  size = 0;
+
+  constructor(request: HashRequest) {
+    this.sha256 = request.sha256 ? createHash('sha256') : undefined;
+    this.etag = request.etag ? new EtagDigester(request.etag.partSize) : undefined;
+  }
+
+  update(chunk: Buffer): void {
+    this.sha256?.update(chunk);
+    this.etag?.update(chunk);
+    this.size += chunk.length;
+  }
+
+  digest(): PartialDigest {
+    return { size: this.size, ...(this.sha256 && { sha256: this.sha256.digest('hex') }), ...this.etag?.digest() };
+  }
+}
+
 /**
  * Hashes the file in one pass with blocking reads (for a worker thread, where blocking holds up
  * nothing): about a quarter faster than a stream, which allocates every chunk and hops threads.
  */
 export function hashFile(file: string, request: HashRequest): PartialDigest {
-  const sha256 = request.sha256 ? createHash('sha256') : undefined;
-  const etagDigester = request.etag ? new EtagDigester(request.etag.partSize) : undefined;
+  const digester = new RequestDigester(request);
   const buffer = Buffer.allocUnsafe(READ_CHUNK);
   const { fd } = openRegularFile(file);
-  let size = 0;
   try {
-    for (let read; (read = readSync(fd, buffer, 0, READ_CHUNK, null)) > 0; size += read) {
-      const chunk = buffer.subarray(0, read);
-      sha256?.update(chunk);
-      etagDigester?.update(chunk);
-    }
+    for (let read; (read = readSync(fd, buffer, 0, READ_CHUNK, null)) > 0; ) digester.update(buffer.subarray(0, read));
   } finally {
     closeSync(fd);
   }
-  return { size, ...(sha256 && { sha256: sha256.digest('hex') }), ...etagDigester?.digest() };
+  return digester.digest();
+}
+
+/**
+ * The same, with reads that leave the event loop free: for this thread, when a worker would take
+ * longer to start than the hash takes (a worker thread takes 50-150 ms to come up on a busy machine;
+ * SHA-256 with CPU instructions for it reads 100 MB in about 80 ms).
+ */
+export async function hashFileHere(file: string, request: HashRequest): Promise<PartialDigest> {
+  const digester = new RequestDigester(request);
+  const buffer = Buffer.allocUnsafe(READ_CHUNK);
+  const { fd } = openRegularFile(file);
+  const readChunk = () => new Promise<number>((resolve, reject) => read(fd, buffer, 0, READ_CHUNK, null, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead))));
+  try {
+    for (let bytesRead; (bytesRead = await readChunk()) > 0; ) digester.update(buffer.subarray(0, bytesRead));
+  } finally {
+    closeSync(fd);
+  }
+  return digester.digest();
 }
 
 /** Opens a file for reading, and fails (EINVAL) if it is no longer a regular file. */

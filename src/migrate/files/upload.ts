@@ -4,7 +4,7 @@ import pLimit from 'p-limit';
 import type { TransferProgress } from '../../ui/index.js';
 import type { FilesMapping } from './config.js';
 import { bareEtag, etagMatches, readSmallFile, type FileDigest } from './hash.js';
-import type { HashPriority, HashWorkers } from './hash-workers.js';
+import type { HashWorkers } from './hash-workers.js';
 import { locationId, objectLocationOf, type ObjectLocation } from './keys.js';
 import type { BucketListings } from './listings.js';
 import { isConfirmed, OURS, type ManifestRow, type ManifestWriter } from './manifest.js';
@@ -151,15 +151,15 @@ export async function uploadFiles(
             digest = { size, sha256: sha256! };
           }
           // A streamed file's MD5s serve only to compare with an ETag: taken when there is one to compare with.
-          const addEtagDigest = async (priority: HashPriority) => {
+          const addEtagDigest = async () => {
             const partSize = digest!.size >= options.multipartThreshold ? partSizeFor(digest!.size) : undefined;
-            const { size, md5, multipartEtag } = await hashing.hash(file.absolute, { etag: { partSize } }, priority);
+            const { size, md5, multipartEtag } = await hashing.hash(file.absolute, { etag: { partSize } });
             if (size !== digest!.size) throw new FileChangedMeanwhile('the file changed while it was hashed');
             digest = { ...digest!, md5, multipartEtag };
           };
           const remote = await remoteObject(location, listPrefix);
           if (remote && remote.size === digest.size) {
-            if (!digest.md5) await addEtagDigest('urgent');
+            if (!digest.md5) await addEtagDigest();
             if (etagMatches(remote.etag, digest)) {
               const ours = prior !== undefined && OURS.includes(prior.status);
               final = row(ours ? 'uploaded' : 'pre-existing', remote.etag ?? null);
@@ -174,12 +174,13 @@ export async function uploadFiles(
           // A streamed file's turn to send is already taken: its record must not wait for others to gather.
           if (!sent) await record(row('uploading', null), streamed);
           sent = true;
-          // ... and for the upload's ETag, taken beside the upload, with CPU time the upload does not need:
-          // hashing first would hold the upload back.
-          const [etag] = await Promise.all([
-            inTurn(() => uploadFile(s3, { ...location, file: file.absolute, bytes: small?.bytes, digest: digest!, multipartThreshold: options.multipartThreshold })),
-            digest.md5 === undefined ? addEtagDigest('background') : undefined,
-          ]);
+          const uploaded = await inTurn(() => uploadFile(s3, { ...location, file: file.absolute, bytes: small?.bytes, digest: digest!, multipartThreshold: options.multipartThreshold }));
+          const etag = uploaded.etag;
+          if (uploaded.sent) {
+            const { size, md5, multipartEtag } = uploaded.sent;
+            if (size !== digest.size) throw new FileChangedMeanwhile('the file changed while it was uploaded');
+            digest = { ...digest, md5, multipartEtag };
+          }
           if (!etagMatches(etag, digest)) {
             const { remoteSha256 } = await import('./s3.js');
             const back = await inTurn(async () => remoteSha256(await s3.sdk(), location.bucket, location.key));
