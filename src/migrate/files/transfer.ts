@@ -7,6 +7,13 @@ import { EtagDigester, type EtagDigest, type FileDigest } from './hash.js';
 import { objectHeaders, partSizeFor } from './objects.js';
 import type { S3Http } from './s3-http.js';
 
+/**
+ * Bytes read at a time from a streamed file. Each chunk is a new buffer: at 1 MiB the allocator
+ * hands out fresh pages for most of them, and the page faults cost about 0.2 s of kernel time per
+ * 200 MB (on a 2-core machine, CPU a local S3 server needs); at 256 KiB freed memory is reused.
+ */
+const STREAM_CHUNK = 256 * 1024;
+
 export interface UploadRequest {
   bucket: string;
   key: string;
@@ -28,7 +35,7 @@ export async function uploadFile(s3: S3Http, request: UploadRequest): Promise<Up
   const headers = await objectHeaders(request.key, request.digest.sha256);
   const object = { bucket: request.bucket, key: request.key, headers, sha256: request.digest.sha256 };
   if (request.bytes) return { etag: await s3.putObject({ ...object, body: request.bytes, length: request.bytes.length, md5: request.digest.md5 }) };
-  const file = createReadStream(request.file, { highWaterMark: 1024 * 1024 });
+  const file = createReadStream(request.file, { highWaterMark: STREAM_CHUNK });
   const multipart = request.digest.size >= request.multipartThreshold;
   // The ETag's MD5s are taken of the chunks on their way to the socket, on this thread: the server
   // takes them in slower than MD5 runs, and the file is read once instead of twice.
