@@ -204,7 +204,9 @@ export async function uploadFiles(
           result.problems.push({ path: file.relative, key: location.key, what: 'not uploaded', why: 'the bucket already holds different bytes under this key, not written by markethub; move or delete that object, then re-run' });
         }
       };
-      return { recorded: final ? record(final).then(counted, failed) : Promise.resolve(counted()) };
+      // A streamed file's row does not wait for others to gather either: few come together, and the
+      // last one's wait would be the run's.
+      return { recorded: final ? record(final, streamed).then(counted, failed) : Promise.resolve(counted()) };
     } catch (error) {
       return { recorded: failed(error) };
     }
