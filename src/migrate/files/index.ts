@@ -140,6 +140,8 @@ async function run(config: MigrateFilesConfig, client: pg.Client, context: RunCo
   });
   progress.done();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  // Every file is hashed: the workers stop while the URLs and the run are recorded.
+  void context.hashing.close();
 
   let rewrites: Awaited<ReturnType<typeof import('./rewrite.js').rewriteUrls>> = { columns: [], problems: [] };
   if (config.cdnBase !== undefined && !uploaded.interrupted) {
