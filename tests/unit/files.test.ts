@@ -1,11 +1,13 @@
 // Pure parts of migrate files: keys, URL references, checksums, backoff, config.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { DEFAULT_MAPPING } from '../../src/migrate/files/config.js';
+import { FileChangedMeanwhile, fileBody } from '../../src/migrate/files/file-body.js';
 import { parseFilesMapping } from '../../src/migrate/files/config-file.js';
 import { etagMatches, hashFile } from '../../src/migrate/files/hash.js';
 import { HashWorkers } from '../../src/migrate/files/hash-workers.js';
@@ -119,6 +121,50 @@ test('a SHA-256 hashed ahead is used only while the file is as it was when the h
     assert.equal((await hashing.sha256(otherFile)).sha256, sha256('another file'));
   } finally {
     await hashing.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+/** A destination that looks at each chunk only some time after it was written, as a busy socket does. */
+function slowDestination(): { destination: Writable; received: () => Buffer } {
+  const copies: Buffer[] = [];
+  const destination = new Writable({
+    highWaterMark: 1,
+    write(chunk: Buffer, _encoding, done) {
+      setTimeout(() => {
+        copies.push(Buffer.from(chunk));
+        done();
+      }, 5);
+    },
+  });
+  return { destination, received: () => Buffer.concat(copies) };
+}
+
+test('a file body reuses its buffers only once the destination is done with them, and sends exactly the file', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'mh-body-'));
+  try {
+    const file = path.join(dir, 'f');
+    const bytes = randomBytes(3 * 1024 * 1024 + 12_345);
+    await writeFile(file, bytes);
+    const { destination, received } = slowDestination();
+    const seen: Buffer[] = [];
+    const finished = new Promise((resolve) => destination.on('finish', resolve));
+    await fileBody(file, bytes.length, (chunk) => seen.push(Buffer.from(chunk)))(destination);
+    await finished;
+    assert.ok(received().equals(bytes), 'the bytes sent are the file');
+    assert.ok(Buffer.concat(seen).equals(bytes), 'onChunk saw every byte, in order');
+
+    const shrunk = slowDestination();
+    const failed = new Promise<Error>((resolve) => shrunk.destination.on('error', resolve));
+    await fileBody(file, bytes.length + 1)(shrunk.destination);
+    assert.ok((await failed) instanceof FileChangedMeanwhile, 'a file shorter than announced fails the request');
+
+    const dropped = slowDestination();
+    dropped.destination.on('error', () => {});
+    dropped.destination.write(Buffer.alloc(1), () => dropped.destination.destroy(new Error('connection reset')));
+    await fileBody(file, bytes.length)(dropped.destination);
+    assert.ok(dropped.received().length < bytes.length, 'a request given up stops the reading');
+  } finally {
     await rm(dir, { recursive: true, force: true });
   }
 });

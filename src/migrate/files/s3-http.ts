@@ -4,8 +4,8 @@
 // loaded only for multipart uploads, read-backs, and credentials that are not in the environment.
 import http from 'node:http';
 import https from 'node:https';
-import type { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { BodyWriter } from './file-body.js';
 import type { ObjectHeaders } from './objects.js';
 import { isRetryable, S3RequestError } from './s3-errors.js';
 import { withRetry } from './retry.js';
@@ -30,7 +30,7 @@ export interface RemoteObject {
 export interface PutRequest {
   bucket: string;
   key: string;
-  body: Buffer | Readable;
+  body: Buffer | BodyWriter;
   length: number;
   /** Hex SHA-256 of the body: signed, so S3 refuses a body that does not hash to it. */
   sha256: string;
@@ -172,12 +172,12 @@ export class S3Http {
    * A request without a body is retried here on a network error or throttling: a kept-alive socket the server closed
    * meanwhile fails the next request on it ("socket hang up"). Uploads are retried by their caller.
    */
-  private async send(method: string, bucket: string, key: string | undefined, query: Record<string, string> = {}, headers: Record<string, string> = {}, body?: Buffer | Readable, payloadSha256 = EMPTY_SHA256): Promise<Answer> {
+  private async send(method: string, bucket: string, key: string | undefined, query: Record<string, string> = {}, headers: Record<string, string> = {}, body?: Buffer | BodyWriter, payloadSha256 = EMPTY_SHA256): Promise<Answer> {
     if (body !== undefined) return this.sendOnce(method, bucket, key, query, headers, body, payloadSha256);
     return withRetry(() => this.sendOnce(method, bucket, key, query, headers), { attempts: 4, baseMs: 100, maxMs: 2000, retryable: isRetryable });
   }
 
-  private async sendOnce(method: string, bucket: string, key: string | undefined, query: Record<string, string>, headers: Record<string, string>, body?: Buffer | Readable, payloadSha256 = EMPTY_SHA256): Promise<Answer> {
+  private async sendOnce(method: string, bucket: string, key: string | undefined, query: Record<string, string>, headers: Record<string, string>, body?: Buffer | BodyWriter, payloadSha256 = EMPTY_SHA256): Promise<Answer> {
     const { url, path } = this.target(bucket, key);
     const credentials = await this.credentials();
     const signed = signRequest({ method, host: url.host, path, query, headers, payloadSha256, region: this.region, credentials, date: new Date() });
@@ -201,14 +201,9 @@ export class S3Http {
       );
       request.setTimeout(IDLE_TIMEOUT_MS, () => request.destroy(Object.assign(new Error(`no answer from S3 for ${IDLE_TIMEOUT_MS / 1000} s`), { code: 'ETIMEDOUT' })));
       request.on('error', reject);
-      if (body === undefined || Buffer.isBuffer(body)) {
-        request.end(body);
-      } else {
-        // A read error fails the request instead of leaving it waiting for the rest of the body.
-        body.once('error', (error) => request.destroy(error));
-        body.pipe(request);
-        request.once('close', () => body.destroy());
-      }
+      if (body === undefined || Buffer.isBuffer(body)) request.end(body);
+      // It ends the request, or destroys it with a read error instead of leaving it waiting for the rest.
+      else void body(request);
     });
     if (answer.status >= 300) throw errorOf(answer);
     return answer;

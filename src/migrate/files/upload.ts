@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import pLimit from 'p-limit';
 import type { TransferProgress } from '../../ui/index.js';
 import type { FilesMapping } from './config.js';
+import { FileChangedMeanwhile } from './file-body.js';
 import { bareEtag, etagMatches, readSmallFile, type FileDigest } from './hash.js';
 import type { HashWorkers } from './hash-workers.js';
 import { locationId, objectLocationOf, type ObjectLocation } from './keys.js';
@@ -65,11 +66,6 @@ const PREPARED_PER_REQUEST = 4;
 
 class ChecksumMismatch extends Error {
   override readonly name = 'BadDigest';
-}
-
-/** The file changed while it was being read or sent: what arrived may be neither version. */
-class FileChangedMeanwhile extends Error {
-  override readonly name = 'FileChangedMeanwhile';
 }
 
 export async function uploadFiles(
