@@ -72,13 +72,21 @@ function check(run: Measurement, label: string): Measurement {
   return run;
 }
 
-/** Both tools' first runs, then both re-runs, back to back: a burst of load elsewhere falls on both. */
-async function runPair(ours: () => Promise<Measurement>, rclone: () => Promise<Measurement>, name: string): Promise<Pick<Pair, 'ours' | 'rclone'>> {
-  const oursFirst = check(await ours(), `markethub (${name})`);
-  const rcloneFirst = check(await rclone(), `rclone (${name})`);
-  const oursAgain = check(await ours(), `markethub re-run (${name})`);
-  const rcloneAgain = check(await rclone(), `rclone re-run (${name})`);
-  return { ours: { first: oursFirst, again: oursAgain }, rclone: { first: rcloneFirst, again: rcloneAgain } };
+/**
+ * Both tools' first runs, then both re-runs, back to back: a burst of load elsewhere falls on both.
+ * Which tool goes first alternates between rounds: the first run of a pair follows the previous pair's
+ * work on the same server (thousands of small objects just stored and listed), the second does not.
+ */
+async function runPair(ours: () => Promise<Measurement>, rclone: () => Promise<Measurement>, name: string, oursFirst: boolean): Promise<Pick<Pair, 'ours' | 'rclone'>> {
+  const both = async (again: string) => {
+    const tools = [['markethub', ours], ['rclone', rclone]] as const;
+    const runs: Record<string, Measurement> = {};
+    for (const [label, run] of oursFirst ? tools : [...tools].reverse()) runs[label] = check(await run(), `${label}${again} (${name})`);
+    return runs as Record<'markethub' | 'rclone', Measurement>;
+  };
+  const first = await both('');
+  const again = await both(' re-run');
+  return { ours: { first: first.markethub, again: again.markethub }, rclone: { first: first.rclone, again: again.rclone } };
 }
 
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
@@ -128,12 +136,13 @@ async function main(): Promise<void> {
           () => measure(process.execPath, [CLI, 'migrate', 'files', '--uploads', dir, '--bucket', oursBucket, '--target', target, '--endpoint', server.endpoint, '--no-rewrite', '--concurrency', '16', '--json']),
           () => measure('rclone', ['copy', '--checksum', '--transfers', '16', dir, `bench:${rcloneBucket}`, '--exclude', '.complete']),
           name,
+          round % 2 === 1,
         );
         results[name] = { ...pair, files, bytes };
       }
       const line = (label: string, run: Measurement, files: number, bytes: number) =>
         `  ${label.padEnd(10)} ${run.seconds.toFixed(2).padStart(7)} s  ${(files / run.seconds).toFixed(0).padStart(6)} files/s  ${(bytes / 1e6 / run.seconds).toFixed(1).padStart(7)} MB/s  peak RSS ${mb(run.peakRssBytes).padStart(4)} MB`;
-      if (ROUNDS > 1) console.log(`round ${round} of ${ROUNDS}`);
+      if (ROUNDS > 1) console.log(`round ${round} of ${ROUNDS}, ${round % 2 === 1 ? 'markethub' : 'rclone'} first in each pair`);
       for (const [name, r] of Object.entries(results)) {
         console.log(`${name}: ${r.files} files, ${(r.bytes / 1e6).toFixed(0)} MB`);
         console.log(line('markethub', r.ours.first, r.files, r.bytes));

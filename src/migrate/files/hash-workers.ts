@@ -18,7 +18,7 @@ export class HashWorkers {
   private readonly queue: ((worker: Worker) => void)[] = [];
   /** SHA-256s started before the file's turn, by path, with the size and mtime the file had then. */
   private readonly ahead = new Map<string, { size: number; mtimeNs: string; digest: Promise<PartialDigest> }>();
-  private hashingHere = false;
+  private hashedOneHere = false;
 
   constructor(readonly max = os.availableParallelism()) {}
 
@@ -54,8 +54,8 @@ export class HashWorkers {
     // The first is hashed on this thread, which is idle then: a worker would take longer to start
     // than the hash takes. Workers start meanwhile for the others.
     const request = { sha256: true };
-    const digest = this.hashingHere ? this.hash(file.absolute, request) : hashFileHere(file.absolute, request);
-    this.hashingHere = true;
+    const digest = this.hashedOneHere ? this.hash(file.absolute, request) : hashFileHere(file.absolute, request);
+    this.hashedOneHere = true;
     digest.catch(() => {}); // surfaces when taken
     this.ahead.set(file.absolute, { size: file.size, mtimeNs: file.mtimeNs, digest });
   }
