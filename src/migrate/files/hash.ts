@@ -91,7 +91,7 @@ export function hashFile(file: string, request: HashRequest): PartialDigest {
   const buffer = Buffer.allocUnsafe(READ_CHUNK);
   const { fd } = openRegularFile(file);
   try {
-    for (let read; (read = readSync(fd, buffer, 0, READ_CHUNK, null)) > 0; ) digester.update(buffer.subarray(0, read));
+    for (let bytesRead; (bytesRead = readSync(fd, buffer, 0, READ_CHUNK, null)) > 0; ) digester.update(buffer.subarray(0, bytesRead));
   } finally {
     closeSync(fd);
   }
