@@ -3,6 +3,7 @@
 // except through the few helpers in src/app/models/dialect.ts.
 import { Sequelize, type Options } from 'sequelize';
 import { defineModels } from '../app/models/index.js';
+import { pgModule } from './pg-driver.js';
 
 export { defineModels } from '../app/models/index.js';
 export type { Models } from '../app/models/index.js';
@@ -49,6 +50,7 @@ export function createServerlessSequelize(url: string, overrides: SequelizeOverr
   const sequelize = new Sequelize(url, {
     ...COMMON,
     dialect: 'postgres',
+    dialectModule: pgModule,
     logging: overrides.logging ?? false,
     pool: overrides.pool ?? { max: 1, min: 0, idle: 1_000, acquire: 30_000, evict: 1_000 },
     ...(overrides.dialectOptions ? { dialectOptions: overrides.dialectOptions } : {}),

@@ -1,6 +1,6 @@
 // Postgres connections for the target.
 import type pg from 'pg';
-import { Client } from './pg-driver.js';
+import { Client } from '../../db/pg-driver.js';
 import { connectionError } from '../../config/errors.js';
 import type { Dsn } from '../../config/dsn.js';
 
