@@ -3,7 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import type pg from 'pg';
+import { pgModule } from '../db/pg-driver.js';
 
 // dist/src/cutover -> the project root
 const SCHEMA_SQL = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../migrations/cutover/001_cutover.sql');
@@ -96,7 +97,7 @@ export class CutoverStore {
   ) {}
 
   static async open(url: string, options: { cacheMs?: number } = {}): Promise<CutoverStore> {
-    const pool = new pg.Pool({ connectionString: url, max: 2, application_name: 'markethub-cutover' });
+    const pool = new pgModule.Pool({ connectionString: url, max: 2, application_name: 'markethub-cutover' });
     pool.on('error', () => {});
     // Created where cutover is first used, not by every migration: a target that never cuts over has none.
     const sql = await readFile(SCHEMA_SQL, 'utf8');

@@ -1,6 +1,6 @@
 // Background work for serverless: a Postgres job queue with retries and a dead-letter queue, the
 // job handlers, the worker and cron routes, and the legacy node-cron wiring.
-import pg from 'pg';
+import { pgModule } from '../db/pg-driver.js';
 import { smtpMailer, unconfiguredMailer } from './mailer.js';
 import { PostgresJobQueue } from './postgres-queue.js';
 import type { EnqueueOptions, EnqueueResult } from './types.js';
@@ -19,7 +19,7 @@ export { scheduleLegacyJobs } from './schedule.js';
 /** Deps from the environment: DATABASE_URL (Postgres), SMTP_URL, ALERT_EMAIL. One small pool per instance. */
 export function jobDepsFromEnv(env: NodeJS.ProcessEnv = process.env): JobDeps {
   if (!env.DATABASE_URL) throw new Error('DATABASE_URL is not set');
-  const db = new pg.Pool({ connectionString: env.DATABASE_URL, max: 2, idleTimeoutMillis: 1_000 });
+  const db = new pgModule.Pool({ connectionString: env.DATABASE_URL, max: 2, idleTimeoutMillis: 1_000 });
   // An idle connection the server closes must not crash the function; the next query reconnects.
   db.on('error', () => {});
   return {

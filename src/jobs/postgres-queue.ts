@@ -1,7 +1,8 @@
 // The job queue in Postgres: claims with FOR UPDATE SKIP LOCKED, so any number of workers take
 // disjoint batches without a broker, and each claim carries a token that fences late writers.
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
+import { pgModule } from '../db/pg-driver.js';
 import { backoffDelay, type Backoff, type DeadLetter, type EnqueueOptions, type EnqueueResult, type FailOutcome, type Job, type JobQueue, type QueueStats } from './types.js';
 
 const T = 'markethub_jobs.jobs';
@@ -37,7 +38,7 @@ export class PostgresJobQueue implements JobQueue {
       this.pool = options.pool;
       this.ownsPool = false;
     } else if (options.url) {
-      this.pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 2, idleTimeoutMillis: 1_000 });
+      this.pool = new pgModule.Pool({ connectionString: options.url, max: options.poolSize ?? 2, idleTimeoutMillis: 1_000 });
       // An idle connection the server closes must not crash the process; the next query reconnects.
       this.pool.on('error', () => {});
       this.ownsPool = true;
