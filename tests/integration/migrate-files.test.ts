@@ -332,22 +332,25 @@ async function throttlingProxy(target: string): Promise<{ endpoint: string; clos
 
 test('throttled uploads are retried with backoff; a file refused every time is reported and the rest carry on', async () => {
   const s = await setup('throttled');
-  await writeTree(s.uploads, { 'product-images/ok.jpg': 'one', 'product-images/twice.jpg': 'two', 'product-images/always.jpg': 'never' });
+  // A file over 1 MiB is streamed from disk: each attempt reads it again.
+  const large = randomBytes(3 * 1024 * 1024 + 7);
+  await writeTree(s.uploads, { 'product-images/ok.jpg': 'one', 'product-images/twice.jpg': 'two', 'product-images/twice-large.bin': large, 'product-images/always.jpg': 'never' });
   const proxy = await throttlingProxy(s3.endpoint);
   try {
     const result = await runCli(filesArgs(s).map((a) => (a === s3.endpoint ? proxy.endpoint : a)), { env: S3_ENV });
     assert.equal(result.code, 1, result.stderr);
     const report = JSON.parse(result.stdout) as FilesReport;
     assert.equal(report.outcome, 'failed');
-    assert.equal(report.files.uploaded, 2);
+    assert.equal(report.files.uploaded, 3);
     assert.equal(report.files.failed, 1);
     assert.deepEqual(report.fileProblems.map((p) => [p.path, p.what]), [['product-images/always.jpg', 'upload failed']]);
     assert.match(report.fileProblems[0]!.why, /SlowDown \(HTTP 503\)/);
   } finally {
     await proxy.close();
   }
-  assert.deepEqual(await listKeys(s3.client, s.bucket), ['products/ok.jpg', 'products/twice.jpg']);
+  assert.deepEqual(await listKeys(s3.client, s.bucket), ['products/ok.jpg', 'products/twice-large.bin', 'products/twice.jpg']);
   assert.equal(await objectSha256(s3.client, s.bucket, 'products/twice.jpg'), sha256('two'));
+  assert.equal(await objectSha256(s3.client, s.bucket, 'products/twice-large.bin'), sha256(large));
   const statuses = Object.fromEntries((await s.manifest()).map((m) => [m.key, m.status]));
-  assert.deepEqual(statuses, { 'products/always.jpg': 'failed', 'products/ok.jpg': 'uploaded', 'products/twice.jpg': 'uploaded' });
+  assert.deepEqual(statuses, { 'products/always.jpg': 'failed', 'products/ok.jpg': 'uploaded', 'products/twice-large.bin': 'uploaded', 'products/twice.jpg': 'uploaded' });
 });
