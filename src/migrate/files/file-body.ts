@@ -2,9 +2,9 @@
 // new buffer per chunk, and the kernel zeroes the fresh pages behind each one: on a virtual machine
 // that took about 3 ms of CPU per MB, ten times the reading itself, and on a machine that also runs
 // the S3 server that CPU is the server's.
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
+import { openRegularFile, readNext } from './hash.js';
 
 /** Writes a request's body, then ends the request; or destroys it with the error that stopped it. */
 export type BodyWriter = (destination: Writable) => Promise<void>;
@@ -26,14 +26,13 @@ export function fileBody(file: string, size: number, onChunk: (chunk: Buffer) =>
     const buffers = Array.from({ length: BUFFERS }, () => Buffer.allocUnsafe(CHUNK));
     const written = buffers.map(() => Promise.resolve());
     try {
-      // Non-blocking: a FIFO put where the file was must fail here, not hang.
-      const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+      const { fd } = openRegularFile(file);
       try {
         for (let sent = 0, i = 0; sent < size; i = (i + 1) % BUFFERS) {
           // A buffer is read into again only once the socket has taken its last chunk.
           await Promise.race([written[i], closed]);
           if (destination.destroyed) return;
-          const { bytesRead } = await handle.read(buffers[i]!, 0, Math.min(CHUNK, size - sent), null);
+          const bytesRead = await readNext(fd, buffers[i]!, Math.min(CHUNK, size - sent));
           if (bytesRead === 0) throw new FileChangedMeanwhile('the file became shorter while it was uploaded');
           const chunk = buffers[i]!.subarray(0, bytesRead);
           onChunk(chunk);
@@ -41,7 +40,7 @@ export function fileBody(file: string, size: number, onChunk: (chunk: Buffer) =>
           sent += bytesRead;
         }
       } finally {
-        await handle.close();
+        closeSync(fd);
       }
       destination.end();
     } catch (error) {

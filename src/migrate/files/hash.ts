@@ -107,17 +107,21 @@ export async function hashFileHere(file: string, request: HashRequest): Promise<
   const digester = new RequestDigester(request);
   const buffer = Buffer.allocUnsafe(READ_CHUNK);
   const { fd } = openRegularFile(file);
-  const readChunk = () => new Promise<number>((resolve, reject) => read(fd, buffer, 0, READ_CHUNK, null, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead))));
   try {
-    for (let bytesRead; (bytesRead = await readChunk()) > 0; ) digester.update(buffer.subarray(0, bytesRead));
+    for (let bytesRead; (bytesRead = await readNext(fd, buffer, READ_CHUNK)) > 0; ) digester.update(buffer.subarray(0, bytesRead));
   } finally {
     closeSync(fd);
   }
   return digester.digest();
 }
 
+/** Reads up to `length` bytes from the file's position into the start of `buffer`, off the event loop. */
+export function readNext(fd: number, buffer: Buffer, length: number): Promise<number> {
+  return new Promise((resolve, reject) => read(fd, buffer, 0, length, null, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead))));
+}
+
 /** Opens a file for reading, and fails (EINVAL) if it is no longer a regular file. */
-function openRegularFile(file: string): { fd: number; info: BigIntStats } {
+export function openRegularFile(file: string): { fd: number; info: BigIntStats } {
   // Non-blocking: a FIFO put where the file was must fail here, not hang the thread.
   const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   try {

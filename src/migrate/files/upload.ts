@@ -4,7 +4,7 @@ import pLimit from 'p-limit';
 import type { TransferProgress } from '../../ui/index.js';
 import type { FilesMapping } from './config.js';
 import { FileChangedMeanwhile } from './file-body.js';
-import { bareEtag, etagMatches, readSmallFile, type FileDigest } from './hash.js';
+import { bareEtag, etagMatches, readSmallFile, type EtagDigest, type FileDigest } from './hash.js';
 import type { HashWorkers } from './hash-workers.js';
 import { locationId, objectLocationOf, type ObjectLocation } from './keys.js';
 import type { BucketListings } from './listings.js';
@@ -146,12 +146,15 @@ export async function uploadFiles(
             const { size, sha256 } = await hashing.sha256(file);
             digest = { size, sha256: sha256! };
           }
+          /** The ETag's MD5s, taken of `size` bytes: from another version of the file if the size differs. */
+          const takeEtagDigest = ({ size, md5, multipartEtag }: Partial<EtagDigest> & { size: number }, when: string) => {
+            if (size !== digest!.size) throw new FileChangedMeanwhile(`the file changed while it was ${when}`);
+            digest = { ...digest!, md5, multipartEtag };
+          };
           // A streamed file's MD5s serve only to compare with an ETag: taken when there is one to compare with.
           const addEtagDigest = async () => {
             const partSize = digest!.size >= options.multipartThreshold ? partSizeFor(digest!.size) : undefined;
-            const { size, md5, multipartEtag } = await hashing.hash(file.absolute, { etag: { partSize } });
-            if (size !== digest!.size) throw new FileChangedMeanwhile('the file changed while it was hashed');
-            digest = { ...digest!, md5, multipartEtag };
+            takeEtagDigest(await hashing.hash(file.absolute, { etag: { partSize } }), 'hashed');
           };
           const remote = await remoteObject(location, listPrefix);
           if (remote && remote.size === digest.size) {
@@ -170,13 +173,8 @@ export async function uploadFiles(
           // A streamed file's turn to send is already taken: its record must not wait for others to gather.
           if (!sent) await record(row('uploading', null), streamed);
           sent = true;
-          const uploaded = await inTurn(() => uploadFile(s3, { ...location, file: file.absolute, bytes: small?.bytes, digest: digest!, multipartThreshold: options.multipartThreshold }));
-          const etag = uploaded.etag;
-          if (uploaded.sent) {
-            const { size, md5, multipartEtag } = uploaded.sent;
-            if (size !== digest.size) throw new FileChangedMeanwhile('the file changed while it was uploaded');
-            digest = { ...digest, md5, multipartEtag };
-          }
+          const { etag, sent: sentDigest } = await inTurn(() => uploadFile(s3, { ...location, file: file.absolute, bytes: small?.bytes, digest: digest!, multipartThreshold: options.multipartThreshold }));
+          if (sentDigest) takeEtagDigest(sentDigest, 'uploaded');
           if (!etagMatches(etag, digest)) {
             const { remoteSha256 } = await import('./s3.js');
             const back = await inTurn(async () => remoteSha256(await s3.sdk(), location.bucket, location.key));
