@@ -3,6 +3,7 @@
 import path from 'node:path';
 import pg from 'pg';
 import { measure } from './bench/measure.js';
+import { cpuDuring, describeCpu } from './bench/server-cpu.js';
 import { die, freshPostgres, prepareBenchDatabase, ROOT } from './bench/common.js';
 
 const CLI = path.join(ROOT, 'dist/cli/index.js');
@@ -10,7 +11,7 @@ const CLI = path.join(ROOT, 'dist/cli/index.js');
 async function main(): Promise<void> {
   const { source } = prepareBenchDatabase();
   const target = await freshPostgres('mh_bench_verify');
-  const migrated = await measure(process.execPath, [CLI, 'migrate', 'db', '--source', source, '--target', target, '--json']);
+  const { result: migrated, cpu: migrateCpu } = await cpuDuring(() => measure(process.execPath, [CLI, 'migrate', 'db', '--source', source, '--target', target, '--json']));
   if (migrated.code !== 0) die(`migrate db failed: ${migrated.stderr.trim()}`);
 
   const client = new pg.Client({ connectionString: target });
@@ -19,13 +20,15 @@ async function main(): Promise<void> {
   const { rows: [changed] } = await client.query<{ id: string }>('SELECT (424242 % max(id) + 1)::text AS id FROM public.order_items');
   await client.end();
 
-  const verified = await measure(process.execPath, [CLI, 'migrate', 'verify', '--source', source, '--target', target, '--json']);
+  const { result: verified, cpu: verifyCpu } = await cpuDuring(() => measure(process.execPath, [CLI, 'migrate', 'verify', '--source', source, '--target', target, '--json']));
   if (verified.code === 2) die(`migrate verify could not verify: ${verified.stderr.trim()}`);
   const report = JSON.parse(verified.stdout) as { differences: { table: string; key: Record<string, string>; kind: string; columns: string[] }[] };
   const found = report.differences.map((d) => `${d.table} ${JSON.stringify(d.key)} ${d.kind} ${d.columns.join(',')}`);
   console.log(`migrate db:     ${migrated.seconds.toFixed(2)} s, peak RSS ${(migrated.peakRssBytes / 2 ** 20).toFixed(0)} MB`);
   console.log(`migrate verify: ${verified.seconds.toFixed(2)} s, peak RSS ${(verified.peakRssBytes / 2 ** 20).toFixed(0)} MB`);
   console.log(`verify / migrate: ${(verified.seconds / migrated.seconds).toFixed(2)}x`);
+  console.log(`migrate db     ${describeCpu(migrateCpu)}`);
+  console.log(`migrate verify ${describeCpu(verifyCpu)}`);
   console.log(`differences found: ${found.join('; ') || 'none'}`);
   const expected = `order_items {"id":"${changed.id}"} changed quantity`;
   if (found.length !== 1 || found[0] !== expected) die(`expected exactly: ${expected}`);
