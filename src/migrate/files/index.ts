@@ -8,7 +8,7 @@ import { maskDsn, type Dsn } from '../../config/dsn.js';
 import { UserError } from '../../config/errors.js';
 import type { FilesReport } from '../../report/model.js';
 import type { Ui } from '../../ui/index.js';
-import { ensureLedger, finishRun, ledgerExists, lockMigration, markAbandonedRuns, startRun } from '../ledger/index.js';
+import { ensureLedger, finishRun, ledgerExists, lockMigration, markAbandonedRuns, recordFailure, startRun } from '../ledger/index.js';
 import type { FilesMapping } from './config.js';
 import { HashWorkers } from './hash-workers.js';
 import { locationId } from './keys.js';
@@ -78,7 +78,7 @@ export async function migrateFiles(config: MigrateFilesConfig, ui: Ui, signal: A
       if (runId !== null) await finishRun(client, runId, report.outcome === 'dry-run' ? 'success' : report.outcome, null, report);
       return report;
     } catch (error) {
-      if (runId !== null) await finishRun(client, runId, 'failed', null, { error: (error as Error).message }).catch(() => {});
+      await recordFailure(client, runId, error);
       throw error;
     } finally {
       await client.end().catch(() => {});

@@ -84,6 +84,12 @@ export async function finishRun(client: pg.Client, runId: number, outcome: 'succ
   ]);
 }
 
+/** Marks the run failed, with the error's message; a ledger that cannot take it must not hide the error itself. */
+export async function recordFailure(client: pg.Client, runId: number | null, error: unknown): Promise<void> {
+  if (runId === null) return;
+  await finishRun(client, runId, 'failed', null, { error: error instanceof Error ? error.message : String(error) }).catch(() => {});
+}
+
 export type StepDetail = Record<string, unknown>;
 
 export async function doneSteps(client: pg.Client, migrationKey: string): Promise<Map<string, StepDetail>> {

@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { maskDsn, USAGE_ERROR, UserError, type Dsn } from '../../config/index.js';
 import { connectPostgres } from '../db/postgres.js';
 import { createS3Client, type S3Options } from '../files/s3.js';
-import { finishRun, LEDGER_SCHEMA, ledgerExists, lockMigration, startRun } from '../ledger/index.js';
+import { finishRun, LEDGER_SCHEMA, ledgerExists, lockMigration, recordFailure, startRun } from '../ledger/index.js';
 import { resetCutover } from '../../cutover/store.js';
 import { appWritesSince, dbMigrations, dropMigration, type AppWrites, type DbMigration } from './database.js';
 import { deleteUploadedObjects, objectsToDelete, type FilesUndoResult } from './files.js';
@@ -118,7 +118,7 @@ export async function migrateRollback(config: RollbackConfig, confirm: (question
     if (runId !== null) await finishRun(client, runId, 'success', null, report);
     return report;
   } catch (error) {
-    if (runId !== null) await finishRun(client, runId, 'failed', null, { error: (error as Error).message }).catch(() => {});
+    await recordFailure(client, runId, error);
     throw error;
   } finally {
     await client.end().catch(() => {});
