@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 
+/** USER_HZ, the unit of the times in /proc/PID/stat: 100 on common Linux builds (`getconf CLK_TCK`). */
 const TICKS_PER_SECOND = 100;
 
 interface ProcessTimes {
