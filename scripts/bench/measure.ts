@@ -1,24 +1,17 @@
 // Runs a command and measures what a person would: wall time and peak resident memory of its whole
 // process tree (sampled from /proc), with its output captured.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { allProcesses } from './proc.js';
 
 const PAGE_BYTES = 4096;
 
 function childrenByParent(): Map<number, number[]> {
   const map = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      // The command name may hold spaces or parentheses: the parent pid is the 2nd field after the last ')'.
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const list = map.get(ppid) ?? [];
-      list.push(Number(entry));
-      map.set(ppid, list);
-    } catch {
-      // the process ended while we looked
-    }
+  for (const { pid, ppid } of allProcesses()) {
+    const list = map.get(ppid) ?? [];
+    list.push(pid);
+    map.set(ppid, list);
   }
   return map;
 }

@@ -1,32 +1,10 @@
 // CPU seconds spent while a command runs, by the local database servers and by the command itself. On a
 // machine with few cores their sum, divided by the cores, is the least wall time that work can take.
-import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { allProcesses, processStat, type ProcessStat } from './proc.js';
 
 /** USER_HZ, the unit of the times in /proc/PID/stat: 100 on common Linux builds (`getconf CLK_TCK`). */
 const TICKS_PER_SECOND = 100;
-
-interface ProcessTimes {
-  pid: number;
-  ppid: number;
-  name: string;
-  /** utime + stime of the process itself. */
-  own: number;
-  /** cutime + cstime: the children it has reaped. */
-  reaped: number;
-}
-
-function readTimes(pid: string): ProcessTimes | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The name may hold spaces or parentheses: the fields after it follow the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    return { pid: Number(pid), ppid: Number(fields[1]), name, own: Number(fields[11]) + Number(fields[12]), reaped: Number(fields[13]) + Number(fields[14]) };
-  } catch {
-    return null; // ended while we looked
-  }
-}
 
 interface Snapshot {
   mariadb: number;
@@ -37,14 +15,14 @@ interface Snapshot {
 }
 
 function snapshot(): Snapshot {
-  const all = readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map(readTimes).filter((p): p is ProcessTimes => p !== null);
-  const sum = (list: ProcessTimes[], f: (p: ProcessTimes) => number) => list.reduce((n, p) => n + f(p), 0);
+  const all = allProcesses();
+  const sum = (list: ProcessStat[], f: (p: ProcessStat) => number) => list.reduce((n, p) => n + f(p), 0);
   const postgres = all.filter((p) => p.name === 'postgres');
   const postmasters = postgres.filter((p) => !postgres.some((q) => q.pid === p.ppid));
   return {
     mariadb: sum(all.filter((p) => p.name === 'mariadbd' || p.name === 'mysqld'), (p) => p.own),
     postgres: sum(postgres, (p) => p.own) + sum(postmasters, (p) => p.reaped),
-    command: readTimes('self')!.reaped,
+    command: processStat('self')!.reaped,
   };
 }
 
