@@ -13,7 +13,8 @@ import mysql from 'mysql2/promise';
 import { redactSecrets } from '../src/config/dsn.js';
 import { writeSampleUploads } from './sample-uploads.js';
 
-const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { PROJECT_ROOT } from '../src/project-paths.js';
+
 export const SAMPLE_SQL_PATH = path.join(PROJECT_ROOT, 'scripts', 'sample', 'markethub-legacy.sql');
 export const DEFAULT_URL = 'mysql://root@127.0.0.1:3306';
 export const DEFAULT_DATABASE = 'markethub_legacy';

@@ -1,13 +1,11 @@
 // The cutover flag, in one place both backends read (the target Postgres), its history, and the
 // counters the routing middleware reports.
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { pgModule } from '../db/pg-driver.js';
+import { fromProjectRoot } from '../project-paths.js';
 
-// dist/src/cutover -> the project root
-const SCHEMA_SQL = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../migrations/cutover/001_cutover.sql');
+const SCHEMA_SQL = fromProjectRoot('migrations', 'cutover', '001_cutover.sql');
 /** Serialises the (idempotent) creation of the cutover schema between processes. */
 const SCHEMA_LOCK = 0x6d68_6375;
 

@@ -2,10 +2,10 @@
 // advisory lock so concurrent cold starts do not race.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
+import { fromProjectRoot } from '../project-paths.js';
 
-const APP_MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../migrations/app');
+const APP_MIGRATIONS_DIR = fromProjectRoot('migrations', 'app');
 const UPGRADE_LOCK = 4_815_162_343;
 
 type Queryable = Pick<pg.Pool, 'connect'>;

@@ -1,10 +1,9 @@
 // A local S3-compatible server (s3rver) on loopback, for tests, the demo and `markethub s3 serve`.
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { runnableScript } from '../project-paths.js';
 
-const SERVER_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'server-process.js');
+const SERVER_SCRIPT = runnableScript(import.meta.url, 'server-process.js');
 
 /** The access key s3rver accepts (its secret is the same). */
 export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;

@@ -4,11 +4,11 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { test } from 'node:test';
+import { test } from 'vitest';
+import { fromProjectRoot } from '../../src/project-paths.js';
 import { freshMysql } from '../helpers/databases.js';
 
-const SERVER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/app/server.js');
+const SERVER = fromProjectRoot('dist', 'src', 'app', 'server.js');
 
 function start(env: Record<string, string | undefined>) {
   const clean = { ...process.env };

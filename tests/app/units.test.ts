@@ -1,6 +1,6 @@
 // The app's pure helpers: value normalisation across dialects, money, IP bytes, log redaction.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { createLogger, redact } from '../../src/app/logger.js';
 import { formatDecimal, sortKeys, toBoolean, toInteger } from '../../src/app/models/dialect.js';
 import { amountToCents, centsToAmount, iso } from '../../src/app/services/serialize.js';

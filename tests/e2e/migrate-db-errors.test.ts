@@ -1,6 +1,6 @@
 // Errors a user can cause: one clear line on stderr, a meaningful exit code, no stack trace, no password.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { runCli, type CliResult } from '../helpers/cli.js';
@@ -10,14 +10,14 @@ const SECRET = 'Sup3r-s3cret!';
 let source: MysqlDatabase;
 let target: PostgresDatabase;
 
-before(async () => {
+beforeAll(async () => {
   source = await freshMysql('errors');
   target = await freshPostgres('errors');
   await source.conn.query('CREATE TABLE users (id INT PRIMARY KEY, email VARCHAR(50) NOT NULL)');
   await source.conn.query("INSERT INTO users VALUES (1, 'a@example.com'), (2, 'b@example.com')");
 });
 
-after(async () => {
+afterAll(async () => {
   await source?.drop();
   await target?.drop();
 });

@@ -1,7 +1,7 @@
 // `markethub migrate verify` as a user runs it: exit 0 on parity, 1 with every difference listed, 2 when
 // it cannot verify; schema and integrity differences count too; the migration's own changes do not.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { freshMysql, freshPostgres, MYSQL_ADMIN_URL, type MysqlDatabase, type PostgresDatabase } from '../helpers/databases.js';
 import { loadSqlFile } from '../helpers/sql-file.js';
@@ -9,7 +9,7 @@ import { loadSqlFile } from '../helpers/sql-file.js';
 let source: MysqlDatabase;
 let target: PostgresDatabase;
 
-before(async () => {
+beforeAll(async () => {
   source = await freshMysql('verify_cli');
   target = await freshPostgres('verify_cli');
   await loadSqlFile(source.conn, 'tests/integration/fixtures/odd-values.sql');
@@ -17,7 +17,7 @@ before(async () => {
   assert.equal(migrated.code, 0, migrated.stderr);
 });
 
-after(async () => {
+afterAll(async () => {
   await source?.drop();
   await target?.drop();
 });

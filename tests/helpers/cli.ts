@@ -1,10 +1,8 @@
 // Runs the built `markethub` command as a user would, capturing output and exit code.
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
+import { fromProjectRoot } from '../../src/project-paths.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-export const CLI_PATH = path.resolve(here, '../../cli/index.js');
+export const CLI_PATH = fromProjectRoot('dist', 'cli', 'index.js');
 
 export interface CliResult {
   code: number | null;

@@ -1,7 +1,7 @@
 // The MarketHub app over HTTP, on the seeded legacy MySQL database and on the Postgres database
 // `migrateDb` makes from the same seed: the same journeys, the same answers.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import type { Express } from 'express';
 import request from 'supertest';
 import { checkBadInput, BAD_INPUT_CASES } from '../app/bad-input.js';
@@ -14,11 +14,11 @@ let backends: Backends;
 const transcripts: Partial<Record<(typeof DIALECTS)[number], Entry[]>> = {};
 const badInput: Partial<Record<(typeof DIALECTS)[number], string[]>> = {};
 
-before(async () => {
+beforeAll(async () => {
   backends = await prepareBackends('app');
 });
 
-after(async () => {
+afterAll(async () => {
   await backends?.close();
 });
 

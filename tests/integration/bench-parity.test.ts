@@ -1,11 +1,11 @@
 // Loads the shared MarketHub benchmark into a fresh MariaDB database, runs `migrate db` into a fresh
 // Postgres database, and checks that every foreign key, NOT NULL, default and row made it across.
 // MARKETHUB_BENCH_SCALE sets the size (default 0.02, ~30k rows; 1 is ~1.4M rows).
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
+import { PROJECT_ROOT } from '../../src/project-paths.js';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { freshMysql, freshPostgres, type MysqlDatabase, type PostgresDatabase } from '../helpers/databases.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import {
@@ -18,9 +18,7 @@ import {
   type SchemaDescription,
 } from '../helpers/compare.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-// dist/tests/integration -> project root
-const projectRoot = path.resolve(here, '../../..');
+const projectRoot = PROJECT_ROOT;
 const benchSqlPath = process.env.MARKETHUB_BENCH_SQL ?? path.resolve(projectRoot, '../shared/bench/markethub-mysql.sql');
 const scale = Number(process.env.MARKETHUB_BENCH_SCALE ?? '0.02');
 
@@ -32,7 +30,7 @@ let migration: CliResult | undefined;
 let source: SchemaDescription;
 let target: SchemaDescription;
 
-before(async () => {
+beforeAll(async () => {
   assert.ok(Number.isFinite(scale) && scale > 0, `MARKETHUB_BENCH_SCALE must be a positive number, got ${process.env.MARKETHUB_BENCH_SCALE}`);
   assert.ok(existsSync(benchSqlPath), `benchmark SQL not found at ${benchSqlPath} (set MARKETHUB_BENCH_SQL)`);
   mysqlDb = await freshMysql('bench_parity');
@@ -43,7 +41,7 @@ before(async () => {
   target = await describeTarget(pgDb.url, 'public');
 });
 
-after(async () => {
+afterAll(async () => {
   await mysqlDb?.drop();
   await pgDb?.drop();
 });

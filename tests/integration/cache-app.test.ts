@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import type { Express } from 'express';
 import type { Sequelize } from 'sequelize';
 import request from 'supertest';
@@ -35,14 +35,14 @@ function newCache(url = REDIS_URL, timeoutMs = 75): RedisCache {
   return cache;
 }
 
-before(async () => {
+beforeAll(async () => {
   db = await freshMysql('cache');
   await seedLegacyDatabase(MYSQL_ADMIN_URL, db.name);
   sequelize = createLegacySequelize(db.url);
   uploadsRoot = await mkdtemp(path.join(tmpdir(), 'mh-cache-'));
 });
 
-after(async () => {
+afterAll(async () => {
   await Promise.all(caches.map((c) => c.close()));
   await sequelize?.close();
   await db?.drop();

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import express from 'express';
 import { toVercel } from '../../shim/index.js';
 import { cutoverMiddleware, SIDE_HEADER, type CutoverMiddleware } from '../../src/cutover/middleware.js';
@@ -33,7 +33,7 @@ async function listen(server: http.Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-before(async () => {
+beforeAll(async () => {
   backends = await prepareBackends('cutover');
   const handler = toVercel(backends.postgres.app);
   newUrl = await listen(
@@ -47,7 +47,7 @@ before(async () => {
   routingStore = await CutoverStore.open(backends.postgres.url, { cacheMs: FLAG_CACHE_MS });
 });
 
-after(async () => {
+afterAll(async () => {
   for (const s of servers) {
     s.closeAllConnections();
     await new Promise((resolve) => s.close(resolve));

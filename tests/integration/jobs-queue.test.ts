@@ -2,7 +2,7 @@
 // idempotency keys, the handlers against real tables and a real SMTP sink, the cron routes'
 // Bearer check, and `markethub jobs dlq`.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import express from 'express';
 import pg from 'pg';
 import request from 'supertest';
@@ -24,7 +24,7 @@ let mailer: Mailer;
 
 const deps = (): JobDeps => ({ db: pool, queue, mailer, alertEmail: 'ops@markethub.example' });
 
-before(async () => {
+beforeAll(async () => {
   db = await freshPostgres('jobs');
   pool = new pg.Pool({ connectionString: db.url, max: 4 });
   assert.deepEqual(await applyAppMigrations(pool), ['001_jobs.sql']);
@@ -55,7 +55,7 @@ before(async () => {
   mailer = smtpMailer(`smtp://127.0.0.1:${smtpPort}`);
 });
 
-after(async () => {
+afterAll(async () => {
   mailer?.close?.();
   await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
   await pool?.end();

@@ -1,6 +1,6 @@
 // Every fidelity promise of `migrate db`, against the real MariaDB and Postgres.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import type { MigrationReport } from '../../src/report/model.js';
 import { runCli } from '../helpers/cli.js';
 import { freshMysql, freshPostgres, type MysqlDatabase, type PostgresDatabase } from '../helpers/databases.js';
@@ -24,7 +24,7 @@ async function columnType(table: string, column: string): Promise<{ type: string
   );
 }
 
-before(async () => {
+beforeAll(async () => {
   source = await freshMysql('fidelity');
   target = await freshPostgres('fidelity');
   await loadSqlFile(source.conn, 'tests/integration/fixtures/odd-values.sql');
@@ -34,7 +34,7 @@ before(async () => {
   await target.client.query("SET TIME ZONE 'UTC'");
 });
 
-after(async () => {
+afterAll(async () => {
   await source?.drop();
   await target?.drop();
 });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import type { MigrationReport } from '../../src/report/model.js';
 import { runCli } from '../helpers/cli.js';
 import { freshMysql, freshPostgres, type MysqlDatabase, type PostgresDatabase } from '../helpers/databases.js';
@@ -12,7 +12,7 @@ import { freshMysql, freshPostgres, type MysqlDatabase, type PostgresDatabase } 
 let source: MysqlDatabase;
 let target: PostgresDatabase;
 
-before(async () => {
+beforeAll(async () => {
   source = await freshMysql('options');
   target = await freshPostgres('options');
   await source.conn.query(`CREATE TABLE events (id INT PRIMARY KEY, at DATETIME NOT NULL, stamp TIMESTAMP NULL, flag TINYINT(1) NOT NULL DEFAULT 0)`);
@@ -27,7 +27,7 @@ before(async () => {
   await source.conn.query('SET FOREIGN_KEY_CHECKS = 1');
 });
 
-after(async () => {
+afterAll(async () => {
   await source?.drop();
   await target?.drop();
 });

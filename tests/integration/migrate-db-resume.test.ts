@@ -2,7 +2,7 @@
 // the rest is copied once, and the result matches the source row for row.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MigrationReport } from '../../src/report/model.js';
 import { CLI_PATH, runCli } from '../helpers/cli.js';
@@ -15,7 +15,7 @@ const NO_KEY_ROWS = 300_000;
 let source: MysqlDatabase;
 let target: PostgresDatabase;
 
-before(async () => {
+beforeAll(async () => {
   source = await freshMysql('resume');
   target = await freshPostgres('resume');
   await source.conn.query('CREATE TABLE a_small (id INT PRIMARY KEY, name VARCHAR(20) NOT NULL)');
@@ -31,7 +31,7 @@ before(async () => {
   await source.conn.query('ANALYZE TABLE a_small, b_big, c_second, d_no_key');
 });
 
-after(async () => {
+afterAll(async () => {
   await source?.drop();
   await target?.drop();
 });

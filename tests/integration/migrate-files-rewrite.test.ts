@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import { MISSING_SAMPLE_FILES, writeSampleUploads } from '../../scripts/sample-uploads.js';
 import { SAMPLE_SQL_PATH, seedLegacyDatabase } from '../../scripts/seed-mysql.js';
 import type { FilesReport } from '../../src/report/model.js';
@@ -41,7 +41,7 @@ function runFiles() {
   return runCli(['migrate', 'files', '--uploads', uploads, '--bucket', bucket, '--target', target.url, '--cdn-base', CDN, '--endpoint', s3.endpoint, '--config', SAMPLE_CONFIG, '--json'], { env: S3_ENV });
 }
 
-before(async () => {
+beforeAll(async () => {
   s3 = await startTestS3();
   source = await freshMysql('files_sample');
   target = await freshPostgres('files_sample');
@@ -58,7 +58,7 @@ before(async () => {
   report = JSON.parse(result.stdout);
 });
 
-after(async () => {
+afterAll(async () => {
   await source?.drop();
   await target?.drop();
   await s3?.stop();

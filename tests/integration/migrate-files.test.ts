@@ -7,7 +7,7 @@ import http from 'node:http';
 import { chmod, mkdir, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { FilesReport } from '../../src/report/model.js';
 import { CLI_PATH, runCli } from '../helpers/cli.js';
@@ -17,11 +17,11 @@ import { headObject, listKeys, objectSha256, S3_ENV, startTestS3, type TestS3 } 
 let s3: TestS3;
 const cleanups: (() => Promise<void>)[] = [];
 
-before(async () => {
+beforeAll(async () => {
   s3 = await startTestS3();
 });
 
-after(async () => {
+afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
   await s3?.stop();
 });
@@ -284,7 +284,8 @@ test('wrong input ends in one clear line and a meaningful exit code', async () =
   }
 });
 
-test('at a terminal, progress shows files/s, MB/s and ETA', { skip: spawnSync('script', ['--version']).status !== 0 && 'needs script(1) for a pseudo-terminal' }, async () => {
+// Needs script(1) for a pseudo-terminal.
+test.skipIf(spawnSync('script', ['--version']).status !== 0)('at a terminal, progress shows files/s, MB/s and ETA', async () => {
   const s = await setup('progress');
   const files: Record<string, Buffer> = {};
   for (let i = 0; i < 50; i++) files[`product-images/p-${i}.jpg`] = randomBytes(4096);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { writeSampleUploads } from '../../scripts/sample-uploads.js';
 import { SAMPLE_SQL_PATH, seedLegacyDatabase } from '../../scripts/seed-mysql.js';
@@ -19,7 +19,7 @@ let source: MysqlDatabase;
 let uploads: string;
 const cleanups: (() => Promise<void>)[] = [];
 
-before(async () => {
+beforeAll(async () => {
   s3 = await startTestS3();
   source = await freshMysql('rollback');
   await seedLegacyDatabase(MYSQL_ADMIN_URL, source.name);
@@ -27,7 +27,7 @@ before(async () => {
   await writeSampleUploads(await readFile(SAMPLE_SQL_PATH, 'utf8'), uploads);
 });
 
-after(async () => {
+afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
   await source?.drop();
   await s3?.stop();

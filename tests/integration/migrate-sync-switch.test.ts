@@ -3,7 +3,7 @@
 // none is lost, the way back carries Postgres writes to MySQL, and rollback ends in parity.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import mysql from 'mysql2/promise';
 import { startShoppers, startSwitchRig, type SwitchRig } from '../../scripts/bench/switch-rig.js';
 import { prepareBackends, type Backends } from '../app/fixture.js';
@@ -13,12 +13,12 @@ const FLAG_CACHE_MS = 200;
 let backends: Backends;
 let rig: SwitchRig;
 
-before(async () => {
+beforeAll(async () => {
   backends = await prepareBackends('sync-switch');
   rig = await startSwitchRig({ mysqlUrl: backends.mysql.url, postgresUrl: backends.postgres.url, flagCacheMs: FLAG_CACHE_MS });
 });
 
-after(async () => {
+afterAll(async () => {
   await rig?.close();
   const conn = await mysql.createConnection({ uri: backends.mysql.url });
   // The change table is shared by every database on the server: only this one's rows go.

@@ -2,7 +2,7 @@
 // rows changed between the copy and the start of capture, a follower killed mid-stream, and bad input.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import { runShopWriter } from '../../scripts/bench/shop-writer.js';
 import { seedLegacyDatabase } from '../../scripts/seed-mysql.js';
 import { CLI_PATH, runCli } from '../helpers/cli.js';
@@ -11,7 +11,7 @@ import { freshMysql, freshPostgres, MYSQL_ADMIN_URL, type MysqlDatabase, type Po
 let source: MysqlDatabase;
 let target: PostgresDatabase;
 
-before(async () => {
+beforeAll(async () => {
   source = await freshMysql('sync');
   target = await freshPostgres('sync');
   await seedLegacyDatabase(MYSQL_ADMIN_URL, source.name);
@@ -19,7 +19,7 @@ before(async () => {
   assert.equal(migrated.code, 0, migrated.stderr);
 });
 
-after(async () => {
+afterAll(async () => {
   // The change table is shared by every database on the server: only this one's rows go.
   await source?.conn.query('DELETE FROM markethub_sync.changes WHERE db = ?', [source.name]).catch(() => {});
   await source?.drop();

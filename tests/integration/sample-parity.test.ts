@@ -1,7 +1,7 @@
 // The bundled legacy shop, with every odd value it holds, migrates and then matches MySQL row for row;
 // the only differences are the values the report lists as changed.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import { seedLegacyDatabase } from '../../scripts/seed-mysql.js';
 import type { MigrationReport } from '../../src/report/model.js';
 import { runCli } from '../helpers/cli.js';
@@ -12,7 +12,7 @@ let source: MysqlDatabase;
 let target: PostgresDatabase;
 let report: MigrationReport;
 
-before(async () => {
+beforeAll(async () => {
   source = await freshMysql('sample');
   target = await freshPostgres('sample');
   await seedLegacyDatabase(MYSQL_ADMIN_URL, source.name);
@@ -21,7 +21,7 @@ before(async () => {
   report = JSON.parse(result.stdout);
 });
 
-after(async () => {
+afterAll(async () => {
   await source?.drop();
   await target?.drop();
 });

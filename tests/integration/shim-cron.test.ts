@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
+import { PROJECT_ROOT } from '../../src/project-paths.js';
 import pg from 'pg';
 import { cronAuthorized, CRON_JOBS, markethubCronHandler, type CronJobName } from '../../shim/index.js';
 import { instanceDatabase } from '../../shim/markethub.js';
@@ -13,14 +13,14 @@ import { CRON_SCHEDULES } from '../../src/jobs/index.js';
 import { prepareMigratedTemplate, type MigratedTemplate } from '../shim/fixture.js';
 import { vercelServer, type RunningServer } from '../shim/transports.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const ROOT = PROJECT_ROOT;
 const SECRET = 'cron-secret-0123456789';
 let template: MigratedTemplate;
 let client: pg.Client;
 let env: Record<string, string>;
 const servers: RunningServer[] = [];
 
-before(async () => {
+beforeAll(async () => {
   template = await prepareMigratedTemplate('shim_cron');
   const copy = await template.copy('shim_cron');
   client = new pg.Client({ connectionString: copy.url });
@@ -28,7 +28,7 @@ before(async () => {
   env = { DATABASE_URL: copy.url, CRON_SECRET: SECRET, DB_APPLICATION_NAME: 'mh-cron' };
 });
 
-after(async () => {
+afterAll(async () => {
   for (const s of servers) await s.close();
   await instanceDatabase(env).close();
   await client?.end();

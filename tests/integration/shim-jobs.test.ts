@@ -1,7 +1,7 @@
 // The job queue's serverless entry points (api/worker, api/cron/check-dlq) through the Vercel shim:
 // refused without the cron secret, and with it the worker runs what was queued.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import pg from 'pg';
 import { markethubJobsHandler } from '../../shim/markethub.js';
 import { applyAppMigrations, PostgresJobQueue } from '../../src/jobs/index.js';
@@ -13,7 +13,7 @@ let db: PostgresDatabase;
 let pool: pg.Pool;
 let server: RunningServer;
 
-before(async () => {
+beforeAll(async () => {
   db = await freshPostgres('shim_jobs');
   await db.client.query(`CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL); INSERT INTO users VALUES (1, 'zoe@example.com')`);
   pool = new pg.Pool({ connectionString: db.url, max: 2 });
@@ -24,7 +24,7 @@ before(async () => {
   server = await vercelServer(markethubJobsHandler());
 });
 
-after(async () => {
+afterAll(async () => {
   await server?.close();
   await pool?.end();
   await db?.drop();

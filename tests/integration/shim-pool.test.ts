@@ -2,7 +2,7 @@
 // is replaced before the request needs it, no more than one connection however many invocations,
 // none after the idle timeout, and a query that forgets its transaction neither hangs nor deadlocks.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import express from 'express';
 import pg from 'pg';
 import { serverlessDatabase, toLambda, type ServerlessDatabase, type ServerlessDatabaseOptions } from '../../shim/index.js';
@@ -13,14 +13,14 @@ let db: PostgresDatabase;
 let proxy: SilentProxy;
 const opened: ServerlessDatabase[] = [];
 
-before(async () => {
+beforeAll(async () => {
   db = await freshPostgres('shim_pool');
   await db.client.query('CREATE TABLE items (id serial PRIMARY KEY, name text NOT NULL)');
   await db.client.query(`INSERT INTO items (name) SELECT 'item ' || g FROM generate_series(1, 10) g`);
   proxy = await silentProxy(5432);
 });
 
-after(async () => {
+afterAll(async () => {
   for (const d of opened) await d.close().catch(() => {});
   await proxy?.close();
   await db?.drop();

@@ -1,7 +1,7 @@
 // verifyData against a real migration: no false positives on the odd values, and exactly the rows
 // changed in the target afterwards, with the right kinds and columns.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import { parseDsn } from '../../src/config/dsn.js';
 import { connectMysql } from '../../src/migrate/db/mysql.js';
 import { introspectMysql, profileTables } from '../../src/migrate/db/introspect.js';
@@ -18,7 +18,7 @@ let source: MysqlDatabase;
 let target: PostgresDatabase;
 let options: VerifyOptions;
 
-before(async () => {
+beforeAll(async () => {
   source = await freshMysql('verify');
   target = await freshPostgres('verify');
   await loadSqlFile(source.conn, 'tests/integration/fixtures/odd-values.sql');
@@ -44,7 +44,7 @@ before(async () => {
   };
 });
 
-after(async () => {
+afterAll(async () => {
   await source?.drop();
   await target?.drop();
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { migrateDbConfig, migrateFilesConfig, USAGE_ERROR, UserError } from '../../src/config/index.js';
 import { maskDsn, parseDsn, redactSecrets } from '../../src/config/dsn.js';
 

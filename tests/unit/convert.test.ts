@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { escapeCopyText, invalidDateReason, NullNeeded, rowEncoder, type SourceValue, type ValueChange } from '../../src/migrate/db/convert.js';
 import type { TargetColumn } from '../../src/migrate/db/plan/plan.js';
 import type { ValueKind } from '../../src/migrate/db/plan/types.js';

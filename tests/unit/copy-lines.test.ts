@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { CopyLineBuffer } from '../../src/migrate/db/copy-lines.js';
 
 function line(write: (out: CopyLineBuffer) => void): string {

@@ -1,6 +1,6 @@
 // Pure parts of the cutover: sticky buckets, route names, response comparison, the guard's window.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { bucketOf, goesToNew, routeOf, userIdOfToken } from '../../src/cutover/bucket.js';
 import { differingFields, ErrorWindow } from '../../src/cutover/compare.js';
 

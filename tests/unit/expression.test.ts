@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { translateMysqlExpression } from '../../src/migrate/db/plan/expression.js';
 
 const ok = (sql: string) => {

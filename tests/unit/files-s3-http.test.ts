@@ -1,7 +1,7 @@
 // The plain HTTP S3 requests sign exactly as the AWS SDK does (s3rver does not check SigV4 signatures,
 // so the integration tests cannot), and read listings whatever characters the keys hold.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { parseListPage } from '../../src/migrate/files/s3-http.js';
 import { encodeKeyPath, signRequest, type Credentials } from '../../src/migrate/files/sigv4.js';

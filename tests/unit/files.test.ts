@@ -5,7 +5,7 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { DEFAULT_MAPPING } from '../../src/migrate/files/config.js';
 import { FileChangedMeanwhile, fileBody } from '../../src/migrate/files/file-body.js';
 import { parseFilesMapping } from '../../src/migrate/files/config-file.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { NullNeeded, rowEncoder, type ValueChange } from '../../src/migrate/db/convert.js';
 import { CopyLineBuffer } from '../../src/migrate/db/copy-lines.js';
 import { packetRowWriter } from '../../src/migrate/db/packet-rows.js';

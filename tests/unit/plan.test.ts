@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { planMigration, translateViewSql } from '../../src/migrate/db/plan/plan.js';
 import { catalog, column, table } from '../helpers/catalog.js';
 

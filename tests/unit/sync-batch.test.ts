@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { groupedSegments, needsExactOrder, percentile, segmentsOf, touchedRows, type CapturedChange } from '../../src/migrate/sync/batch.js';
 import { triggerName } from '../../src/migrate/sync/mysql-capture.js';
 import { mysqlTimeOf } from '../../src/migrate/sync/reverse.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { defaultTypeFor, mapColumnType } from '../../src/migrate/db/plan/types.js';
 import { column } from '../helpers/catalog.js';
 

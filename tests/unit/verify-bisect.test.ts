@@ -1,6 +1,6 @@
 // Bisection against an in-memory pair of tables: it finds every differing key and reads few rows.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import type { KeyRange } from '../../src/migrate/db/chunks.js';
 import { bisect, LEAF_ROWS, midpoint, sameSummary, type BisectOps, type RangeSummary } from '../../src/migrate/verify/bisect.js';
 

@@ -1,6 +1,6 @@
 // Merging row streams and normalising values compared outside the databases.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { differingColumns, mergeByHash, mergeByKey } from '../../src/migrate/verify/merge.js';
 import { canonicalJson, canonicalSource, canonicalTarget } from '../../src/migrate/verify/normalise.js';
 import type { ColumnRender } from '../../src/migrate/verify/render.js';

@@ -1,6 +1,6 @@
 // Which columns go into the in-database row hash, and the SQL both sides render them with.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { planMigration } from '../../src/migrate/db/plan/plan.js';
 import { renderColumn, type TargetColumnType } from '../../src/migrate/verify/render.js';
 import { multisetQueries, mysqlRowMd5, postgresRowMd5, rowQueries, summaryQueries, tableNames } from '../../src/migrate/verify/sql.js';

@@ -6,8 +6,9 @@ import { Worker } from 'node:worker_threads';
 import { hashFileHere, type HashRequest, type PartialDigest } from './hash.js';
 import type { HashJob } from './hash-worker.js';
 import type { LocalFile } from './scan.js';
+import { runnableScript } from '../../project-paths.js';
 
-const WORKER_SCRIPT = new URL('./hash-worker.js', import.meta.url);
+const WORKER_SCRIPT = runnableScript(import.meta.url, 'hash-worker.js');
 
 type Answer = { digest: PartialDigest; error?: undefined } | { error: { message: string; code?: string } };
 

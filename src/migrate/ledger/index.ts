@@ -2,13 +2,13 @@
 // Every step's record is written in the same transaction as the step's work.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { UserError } from '../../config/errors.js';
 import type { TargetPlan } from '../db/plan/plan.js';
+import { fromProjectRoot } from '../../project-paths.js';
 
 export const LEDGER_SCHEMA = 'markethub_migrate';
-const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../migrations');
+const MIGRATIONS_DIR = fromProjectRoot('migrations');
 // Any fixed number: serialises ledger upgrades between concurrent runs.
 const LEDGER_UPGRADE_LOCK = 4_815_162_342;
 
