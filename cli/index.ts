@@ -6,6 +6,7 @@ import dotenv from 'dotenv';
 import { redactSecrets } from '../src/config/dsn.js';
 import { USAGE_ERROR, UserError } from '../src/config/errors.js';
 import { migrateFilesConfig } from '../src/config/files.js';
+import { registerMigrateCheck } from '../src/migrate/check/index.js';
 import { dsnFlag } from '../src/config/flags.js';
 import type { DeadLetter } from '../src/jobs/index.js';
 import { renderFilesTerminal, renderJson, renderRollbackTerminal, renderStatusTerminal, renderTerminal, renderVerifyTerminal } from '../src/report/render.js';
@@ -254,6 +255,8 @@ migrate
       fail(error, Boolean(flags.verbose));
     }
   });
+
+registerMigrateCheck(migrate, { secrets, fail });
 
 const cutover = program.command('cutover').description('move traffic to the new backend in stages, and back');
 
