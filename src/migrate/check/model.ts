@@ -45,7 +45,9 @@ export function blockedCommands(checks: CheckItem[]): CheckReport['blocked'] {
   const byCommand = new Map<CheckedCommand, string[]>();
   for (const item of checks) {
     if (item.status !== 'blocked') continue;
-    for (const command of item.commands) byCommand.set(command, [...(byCommand.get(command) ?? []), `${item.area}: ${item.check}`]);
+    // The way back runs on everything the way there needs.
+    const commands = item.commands.includes('migrate sync') ? [...item.commands, 'migrate sync --reverse' as const] : item.commands;
+    for (const command of new Set(commands)) byCommand.set(command, [...(byCommand.get(command) ?? []), `${item.area}: ${item.check}`]);
   }
   return [...byCommand.entries()].map(([command, list]) => ({ command, checks: list }));
 }

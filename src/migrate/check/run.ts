@@ -15,6 +15,7 @@ import { checkSourcePrivileges } from './source-privileges.js';
 import { reportedObjectItems, sizeItem, tableSizes } from './source-objects.js';
 import { checkTargetPrivileges, readTargetRole } from './target-privileges.js';
 import { checkTargetState } from './target-state.js';
+import { trySchemaOnTarget } from './trial.js';
 import { checkUploads } from './uploads.js';
 import { countZeroDates } from './zero-dates.js';
 
@@ -57,7 +58,9 @@ export async function migrateCheck(config: CheckConfig, ui: Ui): Promise<CheckRe
     });
     checks.push(...(await checkTargetPrivileges(target, config.schema)));
     checks.push(await checkTargetState(target, config, plan));
-    checks.push(...(await checkExtensions(target, plan, await readTargetRole(target))));
+    const role = await readTargetRole(target);
+    checks.push(...(await trySchemaOnTarget(target, catalog, { sourceTimezone: config.sourceTimezone, typeMap: config.typeMap, temp: role.temp })));
+    checks.push(...(await checkExtensions(target, plan, role)));
     checks.push(await checkTargetDisk(target, config.target, sizes.reduce((n, t) => n + t.bytes, 0)));
 
     if (config.uploads !== undefined) checks.push(await checkUploads(config.uploads));

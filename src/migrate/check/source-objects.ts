@@ -58,7 +58,7 @@ export function reportedObjectItems({ catalog, plan }: SourcePlan, zeroDates: Ze
   }
   const other = countByKind(plan.notes.filter((n) => n.kind !== 'not-migrated' && !(n.kind === 'type' && /unsigned/.test(n.what))));
   if (other) items.push(row('other changes', 'info', `${other} (each listed with --json and in the migrate db report)`));
-  items.push(row('views', 'info', catalog.views.length ? `${catalog.views.length} translated and created after the data (${catalog.views.map((v) => v.name).join(', ')}); any Postgres rejects are reported` : 'none'));
+  if (catalog.views.length) items.push(row('views', 'info', `${catalog.views.length} translated and created after the data (${catalog.views.map((v) => v.name).join(', ')}): see the DDL trial`));
   return items;
 }
 

@@ -5,7 +5,8 @@ import { LEDGER_SCHEMA } from '../ledger/index.js';
 import { PG_SYNC_SCHEMA } from '../sync/postgres-capture.js';
 import type { CheckedCommand, CheckItem } from './model.js';
 
-const LEDGER_COMMANDS: CheckedCommand[] = ['migrate db', 'migrate verify', 'migrate files', 'migrate sync', 'migrate rollback'];
+/** The commands that run CREATE SCHEMA IF NOT EXISTS for the ledger; rollback only reads and updates it. */
+const LEDGER_WRITERS: CheckedCommand[] = ['migrate db', 'migrate verify', 'migrate files', 'migrate sync'];
 
 export interface TargetRole {
   user: string;
@@ -34,35 +35,28 @@ export async function checkTargetPrivileges(client: pg.Client, schema: string): 
     [[schema, LEDGER_SCHEMA, PG_SYNC_SCHEMA]],
   );
   const existing = new Map(rows.map((r) => [r.name, r]));
-  const items: CheckItem[] = [];
-  const needDatabase = new Set<CheckedCommand>();
-  const schemaNeed = (name: string, commands: CheckedCommand[], why: string) => {
+  const fix = (what: string) => `GRANT ${what} TO ${ident(role.user)}`;
+  // Postgres checks CREATE on the database before it looks whether the schema of a CREATE SCHEMA IF NOT
+  // EXISTS is there: every command that makes sure of its schemas needs it, on every run.
+  const items: CheckItem[] = [{
+    area: 'target', check: `CREATE on database ${role.database}`, status: role.createOnDatabase ? 'ok' : 'blocked', commands: LEDGER_WRITERS,
+    detail: `${role.createOnDatabase ? '' : `${role.user} lacks it: `}CREATE SCHEMA IF NOT EXISTS for ${[...new Set([LEDGER_SCHEMA, schema, PG_SYNC_SCHEMA])].join(', ')}${role.createOnDatabase ? '' : `: ${fix(`CREATE ON DATABASE ${ident(role.database)}`)}`}`,
+  }];
+  const schemaNeed = (name: string, commands: CheckedCommand[], why: string, readers: CheckedCommand[] = []) => {
     const found = existing.get(name);
-    if (!found) {
-      for (const c of commands) needDatabase.add(c);
-      return;
-    }
+    if (!found) return;
     const held = found.create && found.usage;
     items.push({
-      area: 'target', check: `CREATE on schema ${name}`, status: held ? 'ok' : 'blocked', commands,
-      detail: held ? why : `${role.user} lacks ${found.usage ? 'CREATE' : 'USAGE and CREATE'} (${why}): GRANT USAGE, CREATE ON SCHEMA ${ident(name)} TO ${ident(role.user)}`,
+      area: 'target', check: `USAGE, CREATE on schema ${name}`, status: held ? 'ok' : 'blocked', commands: found.usage ? commands : [...commands, ...readers],
+      detail: held ? why : `${role.user} lacks ${found.usage ? 'CREATE' : 'USAGE and CREATE'} (${why}): ${fix(`USAGE, CREATE ON SCHEMA ${ident(name)}`)}`,
     });
   };
   schemaNeed(schema, ['migrate db'], 'creates the tables, views and functions');
-  schemaNeed(LEDGER_SCHEMA, LEDGER_COMMANDS, 'the ledger: runs, steps, file manifest, URL journal');
+  schemaNeed(LEDGER_SCHEMA, LEDGER_WRITERS, 'the ledger: runs, steps, file manifest, URL journal', ['migrate rollback']);
   schemaNeed(PG_SYNC_SCHEMA, ['migrate sync'], 'the change table and capture function of the way back');
-  const missingSchemas = [schema, LEDGER_SCHEMA, PG_SYNC_SCHEMA].filter((s) => !existing.has(s));
-  if (needDatabase.size) {
-    const commands = LEDGER_COMMANDS.filter((c) => needDatabase.has(c));
-    const why = `creates schema${missingSchemas.length > 1 ? 's' : ''} ${missingSchemas.join(', ')}`;
-    items.unshift({
-      area: 'target', check: `CREATE on database ${role.database}`, status: role.createOnDatabase ? 'ok' : 'blocked', commands,
-      detail: role.createOnDatabase ? why : `${role.user} lacks it (${why}): GRANT CREATE ON DATABASE ${ident(role.database)} TO ${ident(role.user)}`,
-    });
-  }
   items.push({
     area: 'target', check: `TEMPORARY on database ${role.database}`, status: role.temp ? 'ok' : 'blocked', commands: ['migrate sync'],
-    detail: role.temp ? 'stages each batch of changes in a temporary table' : `${role.user} lacks it (stages each batch of changes in a temporary table): GRANT TEMPORARY ON DATABASE ${ident(role.database)} TO ${ident(role.user)}`,
+    detail: role.temp ? 'stages each batch of changes in a temporary table' : `${role.user} lacks it (stages each batch of changes in a temporary table): ${fix(`TEMPORARY ON DATABASE ${ident(role.database)}`)}`,
   });
   return items;
 }

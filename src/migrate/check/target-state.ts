@@ -30,5 +30,5 @@ export async function checkTargetState(client: pg.Client, config: CheckConfig, p
     if (error instanceof UserError) return item('blocked', error.message);
     throw error;
   }
-  return item('ok', earlier ? 'an earlier migrate db run of this source is recorded: the next run resumes it' : 'no table of the plan is in the way');
+  return item('ok', earlier ? 'migrate db ran here before: the next run picks up where it stopped (or finds the work done)' : 'no table of the plan is in the way');
 }
