@@ -2,7 +2,7 @@
 // report names the command, the privilege and the GRANT; a wrong password is one line without it.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
@@ -158,6 +158,25 @@ test('a wrong password: exit 1 and one line naming the server and user, never th
   assert.equal(lines.length, 1, result.stderr);
   assert.match(lines[0], new RegExp(`^markethub: cannot log in to source MySQL mysql://${mysqlUser}:\\*\\*\\*@.*: wrong password or user "${mysqlUser}" not allowed$`));
   assert.ok(!result.stderr.includes(wrong));
+});
+
+test('a type map to citext names the extension, whether this user may create it, and the table it stops', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'mh-check-typemap-'));
+  try {
+    const typeMap = path.join(dir, 'types.json');
+    await writeFile(typeMap, JSON.stringify({ columns: { 'users.email': 'citext' } }));
+    const { code, report } = await check(['--source', source.url, '--target', target.url, '--type-map', typeMap]);
+    assert.equal(code, 3);
+    const citext = row(report, 'target', 'extension citext');
+    assert.equal(citext.status, 'blocked');
+    assert.match(citext.detail, /^available, not installed \(used by users\.email\): run CREATE EXTENSION citext before migrate db$/);
+    assert.match(row(report, 'target', 'create table users').detail, /type "citext" does not exist/);
+
+    const unprivileged = await check(['--source', source.url, '--target', withUser(target.url, pgRole), '--type-map', typeMap]);
+    assert.match(row(unprivileged.report, 'target', 'extension citext').detail, new RegExp(`${pgRole} may not create it`));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('a bucket that does not exist blocks migrate files and names it', async () => {
