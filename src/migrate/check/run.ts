@@ -50,16 +50,21 @@ export async function migrateCheck(config: CheckConfig, ui: Ui): Promise<CheckRe
     const zeroDates = await countZeroDates(mysql, catalog.tables).finally(() => scan.done());
     checks.push(...reportedObjectItems(source, zeroDates));
 
-    const { rows } = await target.query<{ version: string; num: string }>("SELECT current_setting('server_version') AS version, current_setting('server_version_num') AS num");
+    const { rows } = await target.query<{ version: string; num: string; standby: boolean }>(
+      "SELECT current_setting('server_version') AS version, current_setting('server_version_num') AS num, pg_is_in_recovery() AS standby",
+    );
     const major = Math.floor(Number(rows[0].num) / 10000);
     checks.push({
       area: 'target', check: 'server version', status: major >= OLDEST_POSTGRES ? 'info' : 'blocked', commands: major >= OLDEST_POSTGRES ? [] : ['migrate db'],
       detail: `PostgreSQL ${rows[0].version}${major >= OLDEST_POSTGRES ? '' : `: migrate db needs ${OLDEST_POSTGRES} or later`}`,
     });
+    if (rows[0].standby) {
+      checks.push({ area: 'target', check: 'standby', status: 'blocked', commands: ['migrate db', 'migrate verify', 'migrate files', 'migrate sync'], detail: 'the target is a read-only standby: point --target at the primary' });
+    }
     checks.push(...(await checkTargetPrivileges(target, config.schema)));
     checks.push(await checkTargetState(target, config, plan));
     const role = await readTargetRole(target);
-    checks.push(...(await trySchemaOnTarget(target, catalog, { sourceTimezone: config.sourceTimezone, typeMap: config.typeMap, temp: role.temp })));
+    checks.push(...(await trySchemaOnTarget(target, catalog, { sourceTimezone: config.sourceTimezone, typeMap: config.typeMap, temp: role.temp && !rows[0].standby })));
     checks.push(...(await checkExtensions(target, plan, role)));
     checks.push(await checkTargetDisk(target, config.target, sizes.reduce((n, t) => n + t.bytes, 0)));
 

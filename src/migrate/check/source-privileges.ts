@@ -72,7 +72,7 @@ export async function checkSourcePrivileges(conn: MysqlConnection, scope: Source
   const grants = await readGrants(conn, scope.database);
   const db = scope.database;
   const [[state]] = await conn.query<RowDataPacket[]>(
-    `SELECT @@log_bin AS logBin, @@log_bin_trust_function_creators AS trusted,
+    `SELECT @@log_bin AS logBin, @@log_bin_trust_function_creators AS trusted, @@read_only AS readOnly,
             EXISTS (SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?) AS syncDatabase`,
     [MYSQL_SYNC_DATABASE],
   );
@@ -108,6 +108,14 @@ export async function checkSourcePrivileges(conn: MysqlConnection, scope: Source
     items.push({
       area: 'source', check: 'binary log and triggers', status: superUser ? 'ok' : 'warn', commands: ['migrate sync'],
       detail: superUser ? 'binary logging is on; SUPER lets this user create triggers' : 'binary logging is on: creating triggers needs SUPER, or SET GLOBAL log_bin_trust_function_creators = 1',
+    });
+  }
+  // A read-only server (a replica) takes no triggers and no change rows from an ordinary user.
+  if (Number(state.readOnly)) {
+    const exempt = grants.global.has('SUPER') || grants.global.has('READ_ONLY ADMIN');
+    items.push({
+      area: 'source', check: 'read_only', status: exempt ? 'warn' : 'blocked', commands: ['migrate sync'],
+      detail: `the source server is read-only (a replica?)${exempt ? `; ${grants.user} may write anyway, but` : ':'} migrate sync installs triggers where the app writes: point --source at the primary`,
     });
   }
   return items;
