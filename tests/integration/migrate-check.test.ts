@@ -116,7 +116,7 @@ test('the terminal report is one table and says every command can run', async ()
 
 test('a MySQL user without TRIGGER: migrate sync is blocked, the privilege and the GRANT named', async () => {
   const { code, report } = await check(['--source', withUser(source.url, mysqlUser, mysqlPassword), '--target', target.url]);
-  assert.equal(code, 3);
+  assert.equal(code, 5);
   assert.equal(report.ok, false);
   const trigger = row(report, 'source', `TRIGGER on ${source.name}`);
   assert.equal(trigger.status, 'blocked');
@@ -130,13 +130,13 @@ test('a MySQL user without TRIGGER: migrate sync is blocked, the privilege and t
   assert.ok(!JSON.stringify(report).includes(mysqlPassword));
 
   const terminal = await runCli(['migrate', 'check', '--source', withUser(source.url, mysqlUser, mysqlPassword), '--target', target.url]);
-  assert.equal(terminal.code, 3);
+  assert.equal(terminal.code, 5);
   assert.match(terminal.stdout, new RegExp(`migrate sync cannot run: .*source: TRIGGER on ${source.name}`));
 });
 
 test('a Postgres user without CREATE on the database and the schema: migrate db is blocked, both named', async () => {
   const { code, report } = await check(['--source', source.url, '--target', withUser(target.url, pgRole)]);
-  assert.equal(code, 3);
+  assert.equal(code, 5);
   const database = row(report, 'target', `CREATE on database ${target.name}`);
   assert.equal(database.status, 'blocked');
   assert.ok(database.detail.includes(`GRANT CREATE ON DATABASE "${target.name}" TO "${pgRole}"`), database.detail);
@@ -149,15 +149,22 @@ test('a Postgres user without CREATE on the database and the schema: migrate db 
   assert.equal(report.checks.filter((c) => c.area === 'source' && c.status === 'blocked').length, 0);
 });
 
-test('a wrong password: exit 1 and one line naming the server and user, never the password', async () => {
+test('a wrong password: exit 3 (could not run) and one line naming the server and user, never the password', async () => {
   const wrong = `Wrong-${randomBytes(6).toString('hex')}`;
   const result = await runCli(['migrate', 'check', '--source', withUser(source.url, mysqlUser, wrong), '--target', target.url]);
-  assert.equal(result.code, 1);
+  assert.equal(result.code, 3);
   assert.equal(result.stdout, '');
   const lines = result.stderr.trim().split('\n');
   assert.equal(lines.length, 1, result.stderr);
   assert.match(lines[0], new RegExp(`^markethub: cannot log in to source MySQL mysql://${mysqlUser}:\\*\\*\\*@.*: wrong password or user "${mysqlUser}" not allowed$`));
   assert.ok(!result.stderr.includes(wrong));
+
+  const json = await runCli(['migrate', 'check', '--source', withUser(source.url, mysqlUser, wrong), '--target', target.url, '--json']);
+  assert.equal(json.code, 3);
+  const failure = JSON.parse(json.stdout);
+  assert.deepEqual({ ...failure, error: { ...failure.error, message: '' } }, { schemaVersion: 1, ok: false, command: 'migrate check', error: { code: 'could-not-run', message: '' } });
+  assert.equal(`markethub: ${failure.error.message}`, lines[0]);
+  assert.ok(!json.stdout.includes(wrong) && !json.stderr.includes(wrong));
 });
 
 test('a type map to citext names the extension, whether this user may create it, and the table it stops', async () => {
@@ -166,7 +173,7 @@ test('a type map to citext names the extension, whether this user may create it,
     const typeMap = path.join(dir, 'types.json');
     await writeFile(typeMap, JSON.stringify({ columns: { 'users.email': 'citext' } }));
     const { code, report } = await check(['--source', source.url, '--target', target.url, '--type-map', typeMap]);
-    assert.equal(code, 3);
+    assert.equal(code, 5);
     const citext = row(report, 'target', 'extension citext');
     assert.equal(citext.status, 'blocked');
     assert.match(citext.detail, /^available, not installed \(used by users\.email\): run CREATE EXTENSION citext before migrate db$/);
@@ -182,7 +189,7 @@ test('a type map to citext names the extension, whether this user may create it,
 test('a bucket that does not exist blocks migrate files and names it', async () => {
   const missing = `mh-missing-${randomBytes(4).toString('hex')}`;
   const { code, report } = await check(['--source', source.url, '--target', target.url, '--bucket', missing, '--endpoint', s3.endpoint]);
-  assert.equal(code, 3);
+  assert.equal(code, 5);
   const b = row(report, 'bucket', `bucket ${missing}`);
   assert.equal(b.status, 'blocked');
   assert.match(b.detail, /does not exist/);

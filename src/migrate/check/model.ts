@@ -38,9 +38,6 @@ export interface CheckReport {
   notes: Note[];
 }
 
-/** Exit codes: 0 every command can run; 3 something blocks one (the report says which). */
-export const CHECK_EXIT = { ready: 0, couldNotCheck: 1, usage: 2, blocked: 3 } as const;
-
 export function blockedCommands(checks: CheckItem[]): CheckReport['blocked'] {
   const byCommand = new Map<CheckedCommand, string[]>();
   for (const item of checks) {
