@@ -86,6 +86,8 @@ test('the demo setup passes: exit 0, every privilege in place, and nothing writt
   assert.match(row(report, 'source', 'server version').detail, /MariaDB|\d+\.\d+/);
   assert.match(row(report, 'target', 'server version').detail, /^PostgreSQL \d+/);
   assert.match(row(report, 'source', 'size').detail, /^3\d tables, ~\d+ rows/);
+  assert.equal(report.sourceTables.length, 30);
+  assert.ok(report.sourceTables.find((t) => t.table === 'products')!.rowEstimate > 0);
   assert.match(row(report, 'target', 'extensions').detail, /none needed by this plan/);
 
   // What migrate db will report: the sample's zero dates, its unsigned overflow, its routines, and its

@@ -77,7 +77,7 @@ export async function migrateCheck(config: CheckConfig, ui: Ui): Promise<CheckRe
       source: maskDsn(config.source.url), target: maskDsn(config.target.url), schema: config.schema,
       bucket: config.bucket ?? null, uploads: config.uploads ?? null,
       startedAt: started.toISOString(), seconds: Math.round(Date.now() - started.getTime()) / 1000,
-      checks, blocked, notes: plan.notes,
+      checks, blocked, sourceTables: sizes, notes: plan.notes,
     };
   } finally {
     await mysql.end().catch(() => {});
