@@ -136,6 +136,24 @@ test('a MySQL user without TRIGGER: migrate sync is blocked, the privilege and t
   assert.match(terminal.stdout, new RegExp(`migrate sync cannot run: .*source: TRIGGER on ${source.name}`));
 });
 
+test('privileges held through a default role count (MariaDB lists them in SHOW GRANTS only)', async () => {
+  const role = `mh_chk_r_${randomBytes(4).toString('hex')}`;
+  const user = `mh_chk_u_${randomBytes(4).toString('hex')}`;
+  try {
+    await source.conn.query(`CREATE ROLE ${role}`);
+    await source.conn.query(`GRANT SELECT, SHOW VIEW, TRIGGER ON \`${source.name}\`.* TO ${role}`);
+    await source.conn.query(`CREATE USER '${user}'@'%' IDENTIFIED BY '${mysqlPassword}'`);
+    await source.conn.query(`GRANT ${role} TO '${user}'@'%'`);
+    await source.conn.query(`SET DEFAULT ROLE ${role} FOR '${user}'@'%'`);
+    const { report } = await check(['--source', withUser(source.url, user, mysqlPassword), '--target', target.url]);
+    for (const privilege of ['SELECT', 'SHOW VIEW', 'TRIGGER']) assert.equal(row(report, 'source', `${privilege} on ${source.name}`).status, 'ok', privilege);
+    assert.equal(row(report, 'source', `UPDATE on ${source.name}`).status, 'blocked', 'and only those');
+  } finally {
+    await source.conn.query(`DROP USER IF EXISTS '${user}'@'%'`);
+    await source.conn.query(`DROP ROLE IF EXISTS ${role}`);
+  }
+});
+
 test('a Postgres user without CREATE on the database and the schema: migrate db is blocked, both named', async () => {
   const { code, report } = await check(['--source', source.url, '--target', withUser(target.url, pgRole)]);
   assert.equal(code, 5);
