@@ -169,6 +169,35 @@ test('a Postgres user without CREATE on the database and the schema: migrate db 
   assert.equal(report.checks.filter((c) => c.area === 'source' && c.status === 'blocked').length, 0);
 });
 
+test('after migrate db, a role without grants on the ledger and the migrated tables: the commands that write there are blocked', async () => {
+  const migrated = await freshPostgres('check_migrated');
+  try {
+    const run = await runCli(['migrate', 'db', '--source', source.url, '--target', migrated.url, '--json']);
+    assert.equal(run.code, 0, run.stderr);
+    const owner = await check(['--source', source.url, '--target', migrated.url]);
+    assert.equal(owner.code, 0, JSON.stringify(owner.report.blocked));
+    assert.match(row(owner.report, 'target', 'migrated tables in public').detail, /^30 table\(s\)/);
+    assert.equal(row(owner.report, 'target', 'schema public').status, 'ok', 'the tables are the migration\'s own');
+
+    await migrated.client.query(`GRANT CREATE ON DATABASE "${migrated.name}" TO ${pgRole}`);
+    await migrated.client.query(`GRANT USAGE, CREATE ON SCHEMA public, markethub_migrate TO ${pgRole}`);
+    const { code, report } = await check(['--source', source.url, '--target', withUser(migrated.url, pgRole)]);
+    assert.equal(code, 5);
+    const ledger = row(report, 'target', 'tables of markethub_migrate');
+    assert.equal(ledger.status, 'blocked');
+    assert.match(ledger.detail, new RegExp(`^${pgRole} lacks DELETE on .*; INSERT on .*GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA markethub_migrate TO "${pgRole}"$`));
+    const tables = row(report, 'target', 'migrated tables in public');
+    assert.equal(tables.status, 'blocked');
+    assert.deepEqual(tables.commands, ['migrate sync', 'migrate files']);
+    assert.ok(report.blocked.find((b) => b.command === 'migrate rollback')?.checks.includes('target: tables of markethub_migrate'));
+  } finally {
+    await migrated.client.query(`REVOKE ALL ON ALL TABLES IN SCHEMA public, markethub_migrate FROM ${pgRole}`).catch(() => {});
+    await migrated.client.query(`REVOKE ALL ON SCHEMA public, markethub_migrate FROM ${pgRole}`).catch(() => {});
+    await migrated.client.query(`REVOKE ALL ON DATABASE "${migrated.name}" FROM ${pgRole}`).catch(() => {});
+    await migrated.drop();
+  }
+});
+
 test('a wrong password: exit 3 (could not run) and one line naming the server and user, never the password', async () => {
   const wrong = `Wrong-${randomBytes(6).toString('hex')}`;
   const result = await runCli(['migrate', 'check', '--source', withUser(source.url, mysqlUser, wrong), '--target', target.url]);

@@ -15,6 +15,7 @@ import { checkSourcePrivileges } from './source-privileges.js';
 import { reportedObjectItems, sizeItem, tableSizes } from './source-objects.js';
 import { checkTargetPrivileges, readTargetRole } from './target-privileges.js';
 import { checkTargetState } from './target-state.js';
+import { checkTargetTables } from './target-tables.js';
 import { trySchemaOnTarget } from './trial.js';
 import { checkUploads } from './uploads.js';
 import { countZeroDates } from './zero-dates.js';
@@ -61,9 +62,10 @@ export async function migrateCheck(config: CheckConfig, ui: Ui): Promise<CheckRe
     if (rows[0].standby) {
       checks.push({ area: 'target', check: 'standby', status: 'blocked', commands: ['migrate db', 'migrate verify', 'migrate files', 'migrate sync'], detail: 'the target is a read-only standby: point --target at the primary' });
     }
+    const role = await readTargetRole(target);
     checks.push(...(await checkTargetPrivileges(target, config.schema)));
     checks.push(await checkTargetState(target, config, plan));
-    const role = await readTargetRole(target);
+    checks.push(...(await checkTargetTables(target, plan, role.user)));
     checks.push(...(await trySchemaOnTarget(target, catalog, { sourceTimezone: config.sourceTimezone, typeMap: config.typeMap, temp: role.temp && !rows[0].standby })));
     checks.push(...(await checkExtensions(target, plan, role)));
     checks.push(await checkTargetDisk(target, config.target, sizes.reduce((n, t) => n + t.bytes, 0)));
