@@ -1,8 +1,8 @@
 // One cold start, run in a fresh process by bench-shim: from the first import of the app and the
 // shim to the first answer of GET /api/products through toLambda. Prints the milliseconds as JSON.
 const started = performance.now();
-const [{ createApp }, { serverlessDatabase, toLambda }] = await Promise.all([import('../src/app/index.js'), import('../shim/index.js')]);
-const db = serverlessDatabase({ url: process.argv[2]!, applicationName: 'mh-bench-cold' });
+const [{ createApp }, { toLambda }, { markethubDatabase }] = await Promise.all([import('../src/app/index.js'), import('../shim/index.js'), import('../shim/app/index.js')]);
+const db = markethubDatabase({ url: process.argv[2]!, applicationName: 'mh-bench-cold' });
 const app = createApp({ sequelize: db.sequelize, config: { jwtSecret: 'bench-secret-0123456789', logSink: () => {} } });
 const handler = toLambda(app, db.hooks);
 const result = await handler({

@@ -17,7 +17,8 @@ import { parseDsn } from '../src/config/dsn.js';
 import { createServerlessSequelize } from '../src/db/index.js';
 import { migrateDb } from '../src/migrate/db/index.js';
 import { createUi } from '../src/ui/index.js';
-import { serverlessDatabase, toLambda } from '../shim/index.js';
+import { markethubDatabase } from '../shim/app/index.js';
+import { toLambda } from '../shim/index.js';
 import { seedLegacyDatabase } from './seed-mysql.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
   const closers: (() => Promise<unknown>)[] = [];
   try {
     // toLambda with the pool-of-one lifecycle.
-    const shimDb = serverlessDatabase({ url: db.url, applicationName: 'mh-bench-shim' });
+    const shimDb = markethubDatabase({ url: db.url, applicationName: 'mh-bench-shim' });
     const shim = toLambda(createApp({ sequelize: shimDb.sequelize, config: CONFIG }), shimDb.hooks);
     closers.push(() => shimDb.close());
     // Plain serverless-http over the same kind of Sequelize (pool of one).

@@ -3,13 +3,13 @@
 // so a cold start that never reaches the app (a cron call refused) opens nothing.
 import express from 'express';
 import type { Sequelize } from 'sequelize';
-import { createApp, s3Storage, type AppConfig } from '../src/app/index.js';
-import { cacheFromEnv } from '../src/cache/index.js';
-import { defaultHandlers, defaultJobDeps, jobRoutes } from '../src/jobs/index.js';
-import { createS3Client } from '../src/migrate/files/s3.js';
+import { createApp, s3Storage, type AppConfig } from '../../src/app/index.js';
+import { cacheFromEnv } from '../../src/cache/index.js';
+import { createServerlessSequelize } from '../../src/db/index.js';
+import { defaultHandlers, defaultJobDeps, jobRoutes } from '../../src/jobs/index.js';
+import { createS3Client } from '../../src/migrate/files/s3.js';
+import { serverlessDatabase, toVercel, type ServerlessDatabase, type ServerlessDatabaseOptions, type VercelHandler } from '../index.js';
 import { cronHandler, type CronJobName } from './cron.js';
-import { serverlessDatabase, type ServerlessDatabase } from './database.js';
-import { toVercel, type VercelHandler } from './vercel.js';
 
 export class ConfigurationError extends Error {}
 
@@ -35,10 +35,15 @@ export function serverlessAppConfig(env: NodeJS.ProcessEnv = process.env): AppCo
   };
 }
 
+/** serverlessDatabase with the app's own Sequelize: its models, and int8 read as numbers where they fit. */
+export function markethubDatabase(options: Omit<ServerlessDatabaseOptions, 'create'>): ServerlessDatabase {
+  return serverlessDatabase({ ...options, create: createServerlessSequelize });
+}
+
 let database: ServerlessDatabase | undefined;
 /** The instance's database, shared by the app and the cron routes of the same function instance. */
 export function instanceDatabase(env: NodeJS.ProcessEnv = process.env): ServerlessDatabase {
-  database ??= serverlessDatabase({ url: required(env, 'DATABASE_URL', 'set it to the postgres:// URL of the migrated database'), applicationName: env.DB_APPLICATION_NAME || 'markethub-fn' });
+  database ??= markethubDatabase({ url: required(env, 'DATABASE_URL', 'set it to the postgres:// URL of the migrated database'), applicationName: env.DB_APPLICATION_NAME || 'markethub-fn' });
   return database;
 }
 
