@@ -3,5 +3,5 @@
 // The MarketHub app's own functions are markethub/shim/app.
 export { toLambda, type LambdaContext, type LambdaEvent, type LambdaHandler, type LambdaResult } from './lambda.js';
 export { BodyUnavailableError, toVercel, type VercelHandler } from './vercel.js';
-export { currentInvocation, DEFAULT_BINARY_TYPES, type BinaryOption, type Invocation, type Settled, type ShimOptions } from './options.js';
+export { currentInvocation, DEFAULT_BINARY_TYPES, type BinaryOption, type Invocation, type LambdaOptions, type Settled, type ShimOptions, type Transform } from './options.js';
 export { enableTransactionContext, PoolOfOneDeadlockError, serverlessDatabase, type SequelizeFactory, type SequelizeSettings, type ServerlessDatabase, type ServerlessDatabaseOptions } from './database.js';

@@ -9,7 +9,7 @@
 // is refused with a 500 naming the fix, never re-serialised from what a parser made of it.
 import { IncomingMessage, type ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
-import { runInvocation, stripBasePath, type ShimOptions } from './options.js';
+import { removeBasePathAnywhere, runInvocation, stripBasePath, type ShimOptions } from './options.js';
 
 export type VercelHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 type AppFunction = ((req: IncomingMessage, res: ServerResponse) => unknown) & { set?: (name: string, value: unknown) => unknown };
@@ -104,7 +104,10 @@ export function toVercel(app: AppFunction, options: ShimOptions = {}): VercelHan
       res.once('finish', done);
       res.once('close', done);
       requestFor(incoming).then((req) => {
-        if (options.basePath && req.url) req.url = stripBasePath(req.url, options.basePath);
+        if (options.basePath && req.url) {
+          const [pathname = '', ...query] = req.url.split('?');
+          req.url = options.basePathMatch === 'front' ? stripBasePath(req.url, options.basePath) : [removeBasePathAnywhere(pathname, options.basePath), ...query].join('?');
+        }
         app(req, res);
       }).catch((error: unknown) => {
         if (error instanceof BodyUnavailableError) refuse(res, error);

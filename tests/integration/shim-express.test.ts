@@ -144,8 +144,8 @@ for (const [expressName, expressModule] of EXPRESSES) {
   }
 }
 
-test('basePath is removed from the front of the path only', async () => {
-  const handler = toLambda(behaviourApp(express4), { basePath: '/prod' });
+test('basePath with basePathMatch front is removed from the front of the path only', async () => {
+  const handler = toLambda(behaviourApp(express4), { basePath: '/prod', basePathMatch: 'front' });
   const event = (path: string) => ({ version: '2.0', rawPath: path, rawQueryString: 'x=1', headers: {}, requestContext: { http: { method: 'GET', path, sourceIp: '198.51.100.1' } }, isBase64Encoded: false });
   const res = await handler(event('/prod/query'));
   assert.equal(res.statusCode, 200);
