@@ -2,6 +2,7 @@
 // entry point passes its own storage (S3) and health checks.
 import path from 'node:path';
 import { createLogger, type Logger, type LogSink } from './logger.js';
+import { DEFAULT_LOGIN_LIMITS, type LoginAttemptStore, type LoginLimits } from './services/login-attempts.js';
 import { localDiskStorage, type FileStorage } from './services/storage.js';
 
 export interface AppConfig {
@@ -22,6 +23,13 @@ export interface AppConfig {
   /** Extra health checks (cache, ...) next to database and storage; each throws when unhealthy. */
   healthChecks?: Record<string, () => Promise<void>>;
   trustProxy?: boolean | number | string;
+  /**
+   * Where login attempts are counted. Default: a table in the app's database when it is Postgres
+   * (shared by every function instance), else this process's memory (one legacy server process).
+   */
+  loginAttempts?: LoginAttemptStore;
+  /** Login attempts allowed per account and per client address in a window; see DEFAULT_LOGIN_LIMITS. */
+  loginLimits?: Partial<LoginLimits>;
   /** Reads the cutover flag's freeze: while it holds, /api writes are answered 503 + Retry-After. */
   writesFrozen?: () => Promise<boolean>;
 }
@@ -39,6 +47,7 @@ export interface ResolvedConfig {
   logger: Logger;
   healthChecks: Record<string, () => Promise<void>>;
   trustProxy: boolean | number | string;
+  loginLimits: LoginLimits;
 }
 
 export const DEFAULT_UPLOADS_ROOT = path.join('public', 'Upload');
@@ -58,5 +67,14 @@ export function resolveConfig(config: AppConfig): ResolvedConfig {
     logger: createLogger(config.logSink),
     healthChecks: config.healthChecks ?? {},
     trustProxy: config.trustProxy ?? false,
+    loginLimits: loginLimitsOf(config.loginLimits),
   };
+}
+
+function loginLimitsOf(given: Partial<LoginLimits> = {}): LoginLimits {
+  const limits = { ...DEFAULT_LOGIN_LIMITS, ...given };
+  for (const [name, value] of Object.entries(limits)) {
+    if (!Number.isInteger(value) || value < 1) throw new Error(`loginLimits.${name} must be a positive integer, got ${String(value)}`);
+  }
+  return limits;
 }
