@@ -2,6 +2,7 @@
 // entry point passes its own storage (S3) and health checks.
 import path from 'node:path';
 import { createLogger, type Logger, type LogSink } from './logger.js';
+import { PAYSTACK_API_BASE, paystackVerifier, type PaymentVerifier } from './services/paystack.js';
 import { DEFAULT_LOGIN_LIMITS, type LoginAttemptStore, type LoginLimits } from './services/login-attempts.js';
 import { localDiskStorage, type FileStorage } from './services/storage.js';
 
@@ -15,6 +16,10 @@ export interface AppConfig {
   bcryptRounds?: number;
   /** Paystack secret key: the webhook answers 503 without it. */
   paystackSecret?: string;
+  /** Where transactions are verified before an order is marked paid; default: Paystack's API at paystackApiBase. */
+  paystackVerifier?: PaymentVerifier;
+  /** Default https://api.paystack.co. */
+  paystackApiBase?: string;
   /** Where uploads go; default: local disk under uploadsRoot, served at /uploads. */
   storage?: FileStorage;
   uploadsRoot?: string;
@@ -42,6 +47,8 @@ export interface ResolvedConfig {
   refreshTokenTtlSeconds: number;
   bcryptRounds: number;
   paystackSecret: string | undefined;
+  /** Present exactly when paystackSecret is. */
+  paystackVerifier: PaymentVerifier | undefined;
   storage: FileStorage;
   maxUploadBytes: number;
   logger: Logger;
@@ -62,6 +69,9 @@ export function resolveConfig(config: AppConfig): ResolvedConfig {
     refreshTokenTtlSeconds: config.refreshTokenTtlSeconds ?? 30 * 24 * 3600,
     bcryptRounds: config.bcryptRounds ?? 10,
     paystackSecret: config.paystackSecret,
+    paystackVerifier: config.paystackSecret
+      ? config.paystackVerifier ?? paystackVerifier({ secret: config.paystackSecret, baseUrl: config.paystackApiBase ?? PAYSTACK_API_BASE })
+      : undefined,
     storage: config.storage ?? localDiskStorage(config.uploadsRoot ?? DEFAULT_UPLOADS_ROOT),
     maxUploadBytes: config.maxUploadBytes ?? 5 * 1024 * 1024,
     logger: createLogger(config.logSink),
