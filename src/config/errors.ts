@@ -15,8 +15,6 @@ export const EXIT = {
   couldNotRun: 3,
   /** verify compared everything and found differences. */
   differences: 4,
-  /** migrate check read everything and found what stops a command (a privilege, an extension, ...). */
-  blocked: 5,
   /** Stopped by Ctrl-C (128 + SIGINT); what finished is kept. */
   interrupted: 130,
 } as const;
