@@ -13,6 +13,7 @@ import { startTestS3, S3_ENV, type TestS3 } from '../helpers/s3.js';
 import { prepareMigratedTemplate, type MigratedTemplate } from '../shim/fixture.js';
 import { vercelServer } from '../shim/transports.js';
 import { ONE_MB } from '../shim/vercel-body-app.js';
+import { fakePaystack, type FakePaystack } from '../app/fake-paystack.js';
 import { startVercelDev, type VercelDev } from '../shim/vercel-dev.js';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -126,6 +127,7 @@ describe('the project\'s api/index through the runtime, helpers on', () => {
   let s3: TestS3;
   let dev: VercelDev;
   let databaseUrl: string;
+  let paystack: FakePaystack;
 
   beforeAll(async () => {
     template = await prepareMigratedTemplate('vercel_rt');
@@ -133,9 +135,10 @@ describe('the project\'s api/index through the runtime, helpers on', () => {
     const copy = await template.copy('vercel_rt');
     databaseUrl = copy.url;
     const bucket = await s3.freshBucket('vercel-rt');
+    paystack = await fakePaystack(PAYSTACK_SECRET);
     dev = await startVercelDev('dist/api/index.js', {
       env: {
-        ...S3_ENV, DATABASE_URL: copy.url, JWT_SECRET: 'vercel-runtime-secret-0123456789', PAYSTACK_SECRET_KEY: PAYSTACK_SECRET,
+        ...S3_ENV, DATABASE_URL: copy.url, JWT_SECRET: 'vercel-runtime-secret-0123456789', PAYSTACK_SECRET_KEY: PAYSTACK_SECRET, PAYSTACK_API_BASE: paystack.url,
         S3_BUCKET: bucket, S3_ENDPOINT: s3.endpoint, CDN_BASE_URL: 'https://cdn.example.test', DB_APPLICATION_NAME: 'mh-vercel-rt',
       },
     });
@@ -160,7 +163,10 @@ describe('the project\'s api/index through the runtime, helpers on', () => {
       const reference = `ref-vercel-${randomBytes(4).toString('hex')}`;
       await client.query('UPDATE orders SET status = \'pending\', paid_at = NULL, payment_reference = $1 WHERE id = $2', [reference, order.id]);
       const cents = Math.round(Number(order.total) * 100);
-      const body = Buffer.from(`{\n  "event": "charge.success",\n  "data": {\n    "id": 302961111111111111111,\n    "reference": "${reference}",\n    "amount": ${cents},\n    "currency": "NGN"\n  }\n}\n`);
+      const { rows: [{ currency }] } = await client.query<{ currency: string }>('SELECT currency FROM orders WHERE id = $1', [order.id]);
+      // What Paystack's verify endpoint answers for the reference: the app marks nothing paid without it.
+      paystack.record({ reference, status: 'success', amount: cents, currency });
+      const body = Buffer.from(`{\n  "event": "charge.success",\n  "data": {\n    "id": 302961111111111111111,\n    "status": "success",\n    "reference": "${reference}",\n    "amount": ${cents},\n    "currency": "${currency}"\n  }\n}\n`);
       const sign = (bytes: Buffer) => createHmac('sha512', PAYSTACK_SECRET).update(bytes).digest('hex');
       // The same event, minified: what a runtime that re-serialised the body would hand the app.
       const minified = Buffer.from(JSON.stringify(JSON.parse(body.toString())));
