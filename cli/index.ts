@@ -8,6 +8,7 @@ import { fromProjectRoot } from '../src/project-paths.js';
 import { commanderFailure, fail, noColorOption } from './command.js';
 import { registerCutover } from './commands/cutover.js';
 import { registerJobs } from './commands/jobs.js';
+import { registerMigrateCheck } from './commands/migrate-check.js';
 import { registerMigrateDb } from './commands/migrate-db.js';
 import { registerMigrateFiles } from './commands/migrate-files.js';
 import { registerMigrateRollback } from './commands/migrate-rollback.js';
@@ -35,8 +36,8 @@ program.configureOutput({
 });
 
 const migrate = program.command('migrate').description('migrate the database, the uploaded files, and check or undo it');
-// In the order a migration goes: copy, prove, files, where it stands, undo, follow.
-for (const register of [registerMigrateDb, registerMigrateVerify, registerMigrateFiles, registerMigrateStatus, registerMigrateRollback, registerMigrateSync]) register(migrate);
+// In the order a migration goes: preflight, copy, prove, files, where it stands, undo, follow.
+for (const register of [registerMigrateCheck, registerMigrateDb, registerMigrateVerify, registerMigrateFiles, registerMigrateStatus, registerMigrateRollback, registerMigrateSync]) register(migrate);
 registerCutover(program);
 registerJobs(program);
 registerS3(program);
