@@ -53,6 +53,7 @@ const unreachable = (command: string, args: string[]) => async () =>
 
 // A wrong value is found before anything connects: the unreachable servers in these would exit 3.
 const usageCases: [string, string[], RegExp][] = [
+  ['migrate check', ['migrate', 'check', '--source', NO_MYSQL, '--target', NO_POSTGRES, '--bucket', 'Bad_Bucket'], /--bucket is not a valid S3 bucket name/],
   ['migrate db', ['migrate', 'db', '--source', NO_MYSQL, '--target', NO_POSTGRES, '--jobs', 'zero'], /--jobs must be a whole number/],
   ['migrate verify', ['migrate', 'verify', '--source', NO_MYSQL, '--target', NO_POSTGRES, '--max-differences', 'all'], /--max-differences must be a whole number/],
   ['migrate files', ['migrate', 'files', '--uploads', '.', '--bucket', 'b-1', '--target', NO_POSTGRES, '--no-rewrite', '--concurrency', '0'], /--concurrency must be at least 1/],
@@ -87,6 +88,7 @@ test('s3 serve --port abc: one line, exit 2; it has no JSON output to give', asy
 });
 
 const unreachableCases: [string, string[]][] = [
+  ['migrate check', ['migrate', 'check', '--source', NO_MYSQL, '--target', NO_POSTGRES]],
   ['migrate db', ['migrate', 'db', '--source', NO_MYSQL, '--target', NO_POSTGRES]],
   ['migrate verify', ['migrate', 'verify', '--source', NO_MYSQL, '--target', NO_POSTGRES]],
   ['migrate files', ['migrate', 'files', '--uploads', '', '--bucket', 'b-1', '--target', NO_POSTGRES, '--endpoint', NO_S3, '--no-rewrite']],
