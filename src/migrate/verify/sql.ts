@@ -255,17 +255,22 @@ export function keysetSummaryQueries(names: TableNames, keyset: Keyset, renders:
   const unhashed = keyset.columns.filter((c) => !renders.some((r) => r.name === c.name && r.hash));
   const keyElements: HashElement[] = keyset.columns.map((c) => ({ mysql: c.mysqlText, postgres: c.postgresText, targetNotNull: true, framed: c.kind === 'text' }));
   const unhashedElements = keyElements.filter((_, i) => unhashed.includes(keyset.columns[i]));
-  const mysqlOrder = keyset.mysqlIndexOrdered ? '' : ` ORDER BY ${mysqlKeyOrder(keyset)}`;
   const postgresOrder = keyset.postgresIndexOrdered ? '' : ` ORDER BY ${postgresKeyOrder(keyset)}`;
-  const mysqlAgg = (elements: HashElement[], lead: HashElement[]) =>
-    elements.length ? `MD5(GROUP_CONCAT(${mysqlText([...lead, ...elements], quick)}${mysqlOrder} SEPARATOR X'1E'))` : 'NULL';
   const postgresAgg = (elements: HashElement[], lead: HashElement[]) =>
     elements.length ? `md5(string_agg(${postgresText([...lead, ...elements])}, chr(30)${postgresOrder}))` : 'NULL';
-  const expected = quick ? '0' : `COALESCE(SUM(${mysqlExpectedCount(renders)}), 0)`;
+  const rowText = (elements: HashElement[], lead: HashElement[]) => (elements.length ? mysqlText([...lead, ...elements], quick) : null);
+  const texts = [rowText(hashed(renders), unhashedElements), rowText(loose(renders), keyElements)];
+  const expected = quick ? null : mysqlExpectedCount(renders);
+  const from = `${names.mysql} FORCE INDEX (PRIMARY)${mysqlKeysetWhere(keyset, range)}`;
+  const digest = (text: string | null) => (text ? `MD5(GROUP_CONCAT(${text} SEPARATOR X'1E'))` : 'NULL');
+  // Sorted by a derived table's ORDER BY (its LIMIT keeps it), which the aggregate reads in order: a
+  // filesort costs far less than GROUP_CONCAT's own ORDER BY.
+  const mysql = keyset.mysqlIndexOrdered
+    ? `SELECT COUNT(*), ${digest(texts[0])}, ${digest(texts[1])}, ${expected ? `COALESCE(SUM(${expected}), 0)` : '0'} FROM ${from}`
+    : `SELECT COUNT(*), ${digest(texts[0] && 'r0')}, ${digest(texts[1] && 'r1')}, ${expected ? 'COALESCE(SUM(e), 0)' : '0'}` +
+      ` FROM (SELECT ${texts[0] ?? 'NULL'} AS r0, ${texts[1] ?? 'NULL'} AS r1, ${expected ?? '0'} AS e FROM ${from} ORDER BY ${mysqlKeyOrder(keyset)} LIMIT 18446744073709551615) AS s`;
   return {
-    mysql:
-      `SELECT COUNT(*), ${mysqlAgg(hashed(renders), unhashedElements)}, ${mysqlAgg(loose(renders), keyElements)}, ${expected}` +
-      ` FROM ${names.mysql} FORCE INDEX (PRIMARY)${mysqlKeysetWhere(keyset, range)}`,
+    mysql,
     postgres:
       `SELECT count(*), ${postgresAgg(hashed(renders), unhashedElements)}, ${postgresAgg(loose(renders), keyElements)}` +
       ` FROM ${names.postgres}${postgresKeysetWhere(keyset, range)}`,
