@@ -40,6 +40,8 @@ const POSTGRES_NULL = "E'\\\\N'";
 function mysqlText(elements: HashElement[], quick = false): string {
   const args = elements.map((e) => {
     const text = (quick && e.quick) || e.mysql;
+    // A quick text of a NOT NULL source column is never NULL: no marker to put in (a tenth of the query).
+    if (quick && e.quick && e.quickNotNull) return e.framed ? `LENGTH(${text}), ${text}` : text;
     return e.framed ? `COALESCE(LENGTH(${text}), ${MYSQL_NULL}), ${text}` : `COALESCE(${text}, ${MYSQL_NULL})`;
   });
   return `CONCAT_WS(X'1F', ${args.join(', ')})`;
@@ -185,6 +187,8 @@ function mysqlTextSuperset(column: string, low: string | null, high: string | nu
   const prefix = highChars.slice(0, common).join('');
   // Texts between the bounds start with the common prefix, then a character between theirs (any, past a shorter low).
   const from = common < lowChars.length ? lowChars[common].codePointAt(0)! : 0;
+  // The high bound is the common prefix itself: only it (or nothing, past a longer low) lies between.
+  if (common >= highChars.length) return `${column} = _utf8mb4 X'${Buffer.from(prefix, 'utf8').toString('hex')}'`;
   const to = highChars[common].codePointAt(0)!;
   if (to - from >= PREFIX_CHARACTERS) return prefix ? `${column} LIKE ${mysqlPrefixPattern(prefix)}` : null;
   const alternatives = common >= lowChars.length ? [`${column} = _utf8mb4 X'${Buffer.from(prefix, 'utf8').toString('hex')}'`] : [];
