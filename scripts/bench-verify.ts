@@ -14,7 +14,7 @@ import { killAndResume } from './bench/personnel-resume.js';
 const CLI = path.join(ROOT, 'dist/cli/index.js');
 
 async function markethub(): Promise<void> {
-  const { source } = prepareBenchDatabase();
+  const { source } = await prepareBenchDatabase();
   const target = await freshPostgres('mh_bench_verify');
   const { result: migrated, cpu: migrateCpu } = await cpuDuring(() => measure(process.execPath, [CLI, 'migrate', 'db', '--source', source, '--target', target, '--json']));
   if (migrated.code !== 0) die(`migrate db failed: ${migrated.stderr.trim()}`);
