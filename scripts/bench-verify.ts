@@ -26,7 +26,7 @@ async function markethub(): Promise<void> {
   await client.end();
 
   const { result: verified, cpu: verifyCpu } = await cpuDuring(() => measure(process.execPath, [CLI, 'migrate', 'verify', '--source', source, '--target', target, '--json']));
-  if (verified.code === 2) die(`migrate verify could not verify: ${verified.stderr.trim()}`);
+  if (verified.code !== 0 && verified.code !== 4) die(`migrate verify could not verify (exit ${verified.code}): ${verified.stderr.trim()}`);
   const report = JSON.parse(verified.stdout) as { differences: { table: string; key: Record<string, string>; kind: string; columns: string[] }[] };
   const found = report.differences.map((d) => `${d.table} ${JSON.stringify(d.key)} ${d.kind} ${d.columns.join(',')}`);
   console.log(`migrate db:     ${migrated.seconds.toFixed(2)} s, peak RSS ${(migrated.peakRssBytes / 2 ** 20).toFixed(0)} MB`);
@@ -53,7 +53,7 @@ async function personnel(): Promise<void> {
   await client.end();
 
   const { result: verified, cpu: verifyCpu } = await cpuDuring(() => measure(process.execPath, [CLI, 'migrate', 'verify', '--source', source, '--target', target, '--json']));
-  if (verified.code === 2) die(`migrate verify could not verify: ${verified.stderr.trim()}`);
+  if (verified.code !== 0 && verified.code !== 4) die(`migrate verify could not verify (exit ${verified.code}): ${verified.stderr.trim()}`);
   const report = JSON.parse(verified.stdout) as { differences: { table: string; key: Record<string, string>; kind: string; columns: string[] }[] };
   const found = report.differences.map((d) => `${d.table} ${d.kind} ${JSON.stringify(d.key)} ${d.columns.join(',')}`);
   console.log(`personnel-style database: ${rows} rows, composite, text, date and UUID keys`);
