@@ -253,7 +253,7 @@ const postgresKeyOrder = (keyset: Keyset) => keyset.columns.map((c) => c.postgre
 /**
  * As summaryQueries, per key tuple range. Rows are joined in the shared key order: read through the
  * primary key where its index holds that order, sorted within the range where it does not (text keys
- * under MySQL's collations, or Postgres's when not byte order).
+ * under MySQL's collations, or Postgres's when not byte order; see below for MySQL's quick summary).
  */
 export function keysetSummaryQueries(names: TableNames, keyset: Keyset, renders: ColumnRender[], range: KeysetRange, quick = false): SummaryQueries {
   const unhashed = keyset.columns.filter((c) => !renders.some((r) => r.name === c.name && r.hash));
@@ -268,8 +268,11 @@ export function keysetSummaryQueries(names: TableNames, keyset: Keyset, renders:
   const from = `${names.mysql} FORCE INDEX (PRIMARY)${mysqlKeysetWhere(keyset, range)}`;
   const digest = (text: string | null) => (text ? `MD5(GROUP_CONCAT(${text} SEPARATOR X'1E'))` : 'NULL');
   // Sorted by a derived table's ORDER BY (its LIMIT keeps it), which the aggregate reads in order: a
-  // filesort costs far less than GROUP_CONCAT's own ORDER BY.
-  const mysql = keyset.mysqlIndexOrdered
+  // filesort costs far less than GROUP_CONCAT's own ORDER BY. A quick summary reads in the index's
+  // order instead, which is byte order too for most keys (lower-case UUIDs, codes, capitalised
+  // words): equal digests prove equal rows whatever the order; only a range whose digests differ is
+  // summarised again, sorted.
+  const mysql = keyset.mysqlIndexOrdered || quick
     ? `SELECT COUNT(*), ${digest(texts[0])}, ${digest(texts[1])}, ${expected ? `COALESCE(SUM(${expected}), 0)` : '0'} FROM ${from}`
     : `SELECT COUNT(*), ${digest(texts[0] && 'r0')}, ${digest(texts[1] && 'r1')}, ${expected ? 'COALESCE(SUM(e), 0)' : '0'}` +
       ` FROM (SELECT ${texts[0] ?? 'NULL'} AS r0, ${texts[1] ?? 'NULL'} AS r1, ${expected ?? '0'} AS e FROM ${from} ORDER BY ${mysqlKeyOrder(keyset)} LIMIT 18446744073709551615) AS s`;
