@@ -2,6 +2,8 @@
 // entry point passes its own storage (S3) and health checks.
 import path from 'node:path';
 import { createLogger, type Logger, type LogSink } from './logger.js';
+import { PAYSTACK_API_BASE, paystackVerifier, type PaymentVerifier } from './services/paystack.js';
+import { DEFAULT_LOGIN_LIMITS, type LoginAttemptStore, type LoginLimits } from './services/login-attempts.js';
 import { localDiskStorage, type FileStorage } from './services/storage.js';
 
 export interface AppConfig {
@@ -14,6 +16,10 @@ export interface AppConfig {
   bcryptRounds?: number;
   /** Paystack secret key: the webhook answers 503 without it. */
   paystackSecret?: string;
+  /** Where transactions are verified before an order is marked paid; default: Paystack's API at paystackApiBase. */
+  paystackVerifier?: PaymentVerifier;
+  /** Default https://api.paystack.co. */
+  paystackApiBase?: string;
   /** Where uploads go; default: local disk under uploadsRoot, served at /uploads. */
   storage?: FileStorage;
   uploadsRoot?: string;
@@ -22,6 +28,13 @@ export interface AppConfig {
   /** Extra health checks (cache, ...) next to database and storage; each throws when unhealthy. */
   healthChecks?: Record<string, () => Promise<void>>;
   trustProxy?: boolean | number | string;
+  /**
+   * Where login attempts are counted. Default: a table in the app's database when it is Postgres
+   * (shared by every function instance), else this process's memory (one legacy server process).
+   */
+  loginAttempts?: LoginAttemptStore;
+  /** Login attempts allowed per account and per client address in a window; see DEFAULT_LOGIN_LIMITS. */
+  loginLimits?: Partial<LoginLimits>;
   /** Reads the cutover flag's freeze: while it holds, /api writes are answered 503 + Retry-After. */
   writesFrozen?: () => Promise<boolean>;
 }
@@ -34,11 +47,14 @@ export interface ResolvedConfig {
   refreshTokenTtlSeconds: number;
   bcryptRounds: number;
   paystackSecret: string | undefined;
+  /** Present exactly when paystackSecret is. */
+  paystackVerifier: PaymentVerifier | undefined;
   storage: FileStorage;
   maxUploadBytes: number;
   logger: Logger;
   healthChecks: Record<string, () => Promise<void>>;
   trustProxy: boolean | number | string;
+  loginLimits: LoginLimits;
 }
 
 export const DEFAULT_UPLOADS_ROOT = path.join('public', 'Upload');
@@ -53,10 +69,22 @@ export function resolveConfig(config: AppConfig): ResolvedConfig {
     refreshTokenTtlSeconds: config.refreshTokenTtlSeconds ?? 30 * 24 * 3600,
     bcryptRounds: config.bcryptRounds ?? 10,
     paystackSecret: config.paystackSecret,
+    paystackVerifier: config.paystackSecret
+      ? config.paystackVerifier ?? paystackVerifier({ secret: config.paystackSecret, baseUrl: config.paystackApiBase ?? PAYSTACK_API_BASE })
+      : undefined,
     storage: config.storage ?? localDiskStorage(config.uploadsRoot ?? DEFAULT_UPLOADS_ROOT),
     maxUploadBytes: config.maxUploadBytes ?? 5 * 1024 * 1024,
     logger: createLogger(config.logSink),
     healthChecks: config.healthChecks ?? {},
     trustProxy: config.trustProxy ?? false,
+    loginLimits: loginLimitsOf(config.loginLimits),
   };
+}
+
+function loginLimitsOf(given: Partial<LoginLimits> = {}): LoginLimits {
+  const limits = { ...DEFAULT_LOGIN_LIMITS, ...given };
+  for (const [name, value] of Object.entries(limits)) {
+    if (!Number.isInteger(value) || value < 1) throw new Error(`loginLimits.${name} must be a positive integer, got ${String(value)}`);
+  }
+  return limits;
 }

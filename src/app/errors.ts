@@ -7,6 +7,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly fields?: FieldErrors,
+    /** Response headers that belong to the error (Retry-After). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = 'HttpError';
@@ -18,3 +20,5 @@ export const unauthorized = (message = 'authentication required', code = 'unauth
 export const forbidden = (message = 'not allowed') => new HttpError(403, 'forbidden', message);
 export const notFound = (what = 'resource') => new HttpError(404, 'not_found', `${what} not found`);
 export const conflict = (code: string, message: string, fields?: FieldErrors) => new HttpError(409, code, message, fields);
+export const tooManyRequests = (code: string, message: string, retryAfterSeconds: number) =>
+  new HttpError(429, code, message, undefined, { 'Retry-After': String(retryAfterSeconds) });

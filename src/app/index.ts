@@ -20,6 +20,7 @@ import { ordersRouter, webhooksRouter } from './routes/orders.js';
 import { productsRouter } from './routes/products.js';
 import { usersRouter } from './routes/users.js';
 import { adminRouter, vendorsRouter } from './routes/vendors.js';
+import { memoryLoginAttempts, postgresLoginAttempts } from './services/login-attempts.js';
 import { UPLOADS_URL_PREFIX } from './services/storage.js';
 import { frozenWritesGuard } from '../cutover/middleware.js';
 
@@ -27,6 +28,8 @@ export type { AppConfig } from './config.js';
 export type { AppContext } from './context.js';
 export type { FileStorage } from './services/storage.js';
 export { localDiskStorage } from './services/storage.js';
+export { DEFAULT_LOGIN_LIMITS, memoryLoginAttempts, postgresLoginAttempts, type LoginAttemptStore, type LoginLimits } from './services/login-attempts.js';
+export { EXPIRED_PASSWORD_HASH, expireLegacyPasswords } from './services/passwords.js';
 export { s3Storage, s3ObjectKey, S3_UPLOAD_PREFIXES, type S3StorageOptions } from './services/s3-storage.js';
 
 export interface CreateAppOptions {
@@ -38,7 +41,9 @@ export interface CreateAppOptions {
 
 export function createApp({ sequelize, config, cache }: CreateAppOptions): Express {
   const resolved = resolveConfig(config);
-  const ctx: AppContext = { sequelize, models: defineModels(sequelize), config: resolved, dialect: dialectOf(sequelize) };
+  const dialect = dialectOf(sequelize);
+  const loginAttempts = config.loginAttempts ?? (dialect === 'postgres' ? postgresLoginAttempts(sequelize) : memoryLoginAttempts());
+  const ctx: AppContext = { sequelize, models: defineModels(sequelize), config: resolved, dialect, loginAttempts };
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', resolved.trustProxy);

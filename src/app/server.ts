@@ -2,12 +2,14 @@
 // The legacy server: `npm run start:legacy`. MySQL from DATABASE_URL, PORT, JWT_SECRET (required),
 // PAYSTACK_SECRET_KEY and UPLOADS_ROOT from the environment (a .env file is read). With
 // CUTOVER_DATABASE_URL (the migrated Postgres) and CUTOVER_NEW_BACKEND (its serverless URL), the
-// cutover routing runs in front of the app.
+// cutover routing runs in front of the app. Login attempts are counted in LOGIN_ATTEMPTS_DATABASE_URL
+// (else CUTOVER_DATABASE_URL), the Postgres the new backend counts in, so guesses split between the
+// two sides meet one limit; with neither, in this process.
 import 'dotenv/config';
 import express from 'express';
 import { CutoverStore, cutoverMiddleware } from '../cutover/index.js';
-import { createLegacySequelize } from '../db/index.js';
-import { createApp } from './index.js';
+import { createLegacySequelize, createServerlessSequelize } from '../db/index.js';
+import { createApp, postgresLoginAttempts } from './index.js';
 
 function fail(message: string): never {
   process.stderr.write(`markethub: ${message}\n`);
@@ -30,16 +32,30 @@ async function main(): Promise<void> {
     const code = (error as { parent?: { code?: string } }).parent?.code ?? (error as Error).name;
     fail(`cannot reach the database in DATABASE_URL (${code}): start MySQL or fix the URL`);
   }
-  const app = createApp({
-    sequelize,
-    config: {
-      jwtSecret: env.JWT_SECRET,
-      paystackSecret: env.PAYSTACK_SECRET_KEY,
-      uploadsRoot: env.UPLOADS_ROOT,
-      bcryptRounds: env.BCRYPT_ROUNDS ? Number(env.BCRYPT_ROUNDS) : undefined,
-      trustProxy: env.TRUST_PROXY === undefined || env.TRUST_PROXY === 'false' ? false : env.TRUST_PROXY === 'true' ? true : /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY,
-    },
-  });
+  const attemptsUrl = env.LOGIN_ATTEMPTS_DATABASE_URL || env.CUTOVER_DATABASE_URL;
+  if (attemptsUrl && !/^postgres(ql)?:\/\//.test(attemptsUrl)) fail('LOGIN_ATTEMPTS_DATABASE_URL must be a postgres:// URL');
+  const attempts = attemptsUrl ? createServerlessSequelize(attemptsUrl, { pool: { max: 2, min: 0, idle: 10_000, acquire: 30_000 } }) : undefined;
+  let app: express.Express;
+  try {
+    app = createApp({
+      sequelize,
+      config: {
+        ...(attempts ? { loginAttempts: postgresLoginAttempts(attempts) } : {}),
+        loginLimits: {
+          ...(env.LOGIN_LIMIT_PER_ACCOUNT ? { perAccount: Number(env.LOGIN_LIMIT_PER_ACCOUNT) } : {}),
+          ...(env.LOGIN_LIMIT_PER_ADDRESS ? { perAddress: Number(env.LOGIN_LIMIT_PER_ADDRESS) } : {}),
+          ...(env.LOGIN_LIMIT_WINDOW_SECONDS ? { windowSeconds: Number(env.LOGIN_LIMIT_WINDOW_SECONDS) } : {}),
+        },
+        jwtSecret: env.JWT_SECRET,
+        paystackSecret: env.PAYSTACK_SECRET_KEY,
+        uploadsRoot: env.UPLOADS_ROOT,
+        bcryptRounds: env.BCRYPT_ROUNDS ? Number(env.BCRYPT_ROUNDS) : undefined,
+        trustProxy: env.TRUST_PROXY === undefined || env.TRUST_PROXY === 'false' ? false : env.TRUST_PROXY === 'true' ? true : /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY,
+      },
+    });
+  } catch (error) {
+    fail((error as Error).message);
+  }
   const front = express();
   front.set('trust proxy', app.get('trust proxy'));
   if (env.CUTOVER_DATABASE_URL && env.CUTOVER_NEW_BACKEND) {
@@ -53,7 +69,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'listening', port: bound })}\n`);
   });
   const stop = () => {
-    server.close(() => void sequelize.close().finally(() => process.exit(0)));
+    server.close(() => void Promise.all([sequelize.close(), attempts?.close()]).finally(() => process.exit(0)));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -57,3 +57,21 @@ export function oneOf<T extends string>(value: unknown, flag: string, allowed: r
   if (!allowed.includes(value as T)) usageError(`${flag} must be ${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}`);
   return value as T;
 }
+
+/** A percentage from 0 to 100 with at most two decimals, as `cutover set` takes it. */
+export function percentage(value: unknown, what: string): number {
+  const text = String(value ?? '');
+  const n = Number(text);
+  if (!/^\d+(\.\d{1,2})?$/.test(text) || n > 100) usageError(`${what}: ${text} is not a percentage from 0 to 100`);
+  return n;
+}
+
+/** `--id N` (repeatable) or `--all`, exactly one of them; undefined means all. */
+export function idsOrAll(ids: unknown, all: unknown, flag = '--id'): string[] | undefined {
+  const list = Array.isArray(ids) ? ids.map(String) : [];
+  if (all && list.length) usageError(`give ${flag} or --all, not both`);
+  if (!all && !list.length) usageError(`name the jobs with ${flag} N (repeatable) or use --all`);
+  if (all) return undefined;
+  for (const id of list) if (!/^\d+$/.test(id)) usageError(`${flag} must be a job number, got "${id}"`);
+  return list;
+}

@@ -11,6 +11,7 @@ import { parseDsn } from '../../src/config/dsn.js';
 import { createLegacySequelize, createServerlessSequelize } from '../../src/db/index.js';
 import { migrateDb } from '../../src/migrate/db/index.js';
 import { createUi } from '../../src/ui/index.js';
+import { fakePaystack } from './fake-paystack.js';
 import { freshMysql, freshPostgres, MYSQL_ADMIN_URL, type MysqlDatabase, type PostgresDatabase } from '../helpers/databases.js';
 
 export const JWT_SECRET = 'test-secret-0123456789abcdef';
@@ -45,6 +46,7 @@ export async function prepareBackends(label: string): Promise<Backends> {
   }, await createUi({ json: true }));
   if (report.outcome !== 'success') throw new Error(`migration failed: ${JSON.stringify(report.errors)}`);
 
+  const paystack = await fakePaystack(PAYSTACK_SECRET);
   const extra: Sequelize[] = [];
   const roots: string[] = [];
   const make = async (dialect: 'mysql' | 'postgres', url: string): Promise<Backend> => {
@@ -55,7 +57,7 @@ export async function prepareBackends(label: string): Promise<Backends> {
       const sequelize = dialect === 'mysql' ? createLegacySequelize(url) : createServerlessSequelize(url);
       const app = createApp({
         sequelize,
-        config: { jwtSecret: JWT_SECRET, paystackSecret: PAYSTACK_SECRET, bcryptRounds: 4, uploadsRoot, logSink: (l) => logs.push(l) },
+        config: { jwtSecret: JWT_SECRET, paystackSecret: PAYSTACK_SECRET, paystackApiBase: paystack.url, bcryptRounds: 4, uploadsRoot, logSink: (l) => logs.push(l) },
       });
       return { app, sequelize };
     };

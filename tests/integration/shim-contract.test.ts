@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { afterAll, beforeAll, test } from 'vitest';
 import type { Entry } from '../app/client.js';
 import { runContract, type ContractTarget } from '../app/contract.js';
+import { fakePaystack } from '../app/fake-paystack.js';
 import { JWT_SECRET, PAYSTACK_SECRET } from '../app/fixture.js';
 import { createApp, localDiskStorage, s3ObjectKey, s3Storage, S3_UPLOAD_PREFIXES } from '../../src/app/index.js';
 import { createLegacySequelize } from '../../src/db/index.js';
@@ -53,7 +54,7 @@ async function runLegacyReference(): Promise<Entry[]> {
   const uploadsRoot = await mkdtemp(path.join(tmpdir(), 'mh-shim-legacy-'));
   const sequelize = createLegacySequelize(template.mysql.url);
   cleanups.push(() => sequelize.close(), () => rm(uploadsRoot, { recursive: true, force: true }));
-  const app = createApp({ sequelize, config: { jwtSecret: JWT_SECRET, paystackSecret: PAYSTACK_SECRET, bcryptRounds: 4, storage: localDiskStorage(uploadsRoot), logSink: () => {} } });
+  const app = createApp({ sequelize, config: { jwtSecret: JWT_SECRET, paystackSecret: PAYSTACK_SECRET, paystackApiBase: (await fakePaystack(PAYSTACK_SECRET)).url, bcryptRounds: 4, storage: localDiskStorage(uploadsRoot), logSink: () => {} } });
   return runContract({ app, sequelize, uploadsRoot });
 }
 
@@ -67,7 +68,7 @@ async function lambdaTarget(kind: EventKind): Promise<{ target: ContractTarget; 
   const db = markethubDatabase({ url: copy.url, applicationName: `mh-contract-${kind}` });
   const app = createApp({
     sequelize: db.sequelize,
-    config: { jwtSecret: JWT_SECRET, paystackSecret: PAYSTACK_SECRET, bcryptRounds: 4, logSink: () => {}, storage: s3Storage({ client: s3.client, bucket, cdnBase: CDN }) },
+    config: { jwtSecret: JWT_SECRET, paystackSecret: PAYSTACK_SECRET, paystackApiBase: (await fakePaystack(PAYSTACK_SECRET)).url, bcryptRounds: 4, logSink: () => {}, storage: s3Storage({ client: s3.client, bucket, cdnBase: CDN }) },
   });
   const server = await lambdaGateway(toLambda(app, { onInvoke: db.hooks.onInvoke, onSettled: db.hooks.onSettled }), kind);
   cleanups.push(() => server.close(), () => db.close());
@@ -102,7 +103,7 @@ test('contract through toVercel (api/index handler, config from the environment)
     DATABASE_URL: copy.url, JWT_SECRET, PAYSTACK_SECRET_KEY: PAYSTACK_SECRET, BCRYPT_ROUNDS: '4',
     S3_BUCKET: bucket, CDN_BASE_URL: CDN, S3_ENDPOINT: s3.endpoint, DB_APPLICATION_NAME: 'mh-contract-vercel',
   };
-  const handler = markethubVercelHandler(env, { logSink: () => {} });
+  const handler = markethubVercelHandler(env, { logSink: () => {}, paystackApiBase: (await fakePaystack(PAYSTACK_SECRET)).url });
   const server = await vercelServer(handler, 'lazy');
   const db = instanceDatabase(env);
   cleanups.push(() => server.close(), () => db.close());

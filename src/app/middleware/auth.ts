@@ -33,6 +33,7 @@ export const PERMISSIONS = {
   'support:own': ['customer', 'vendor', 'admin', 'support'],
   'support:all': ['admin', 'support'],
   'admin:dashboard': ['admin'],
+  'users:expire-passwords': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -47,6 +47,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const requestId = req.requestId;
     if (known) {
       if (known.status >= 500) logger.error('request failed', { requestId, error });
+      if (res.headersSent) return;
+      for (const [name, value] of Object.entries(known.headers ?? {})) res.setHeader(name, value);
       res.status(known.status).json({
         error: { code: known.code, message: known.message, ...(known.fields ? { fields: known.fields } : {}) },
         requestId,

@@ -1,14 +1,15 @@
 // /api/auth: register, login, refresh (rotation with reuse detection), logout, sessions.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import { Router } from 'express';
 import { Op } from 'sequelize';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
-import { conflict, HttpError, notFound, unauthorized } from '../errors.js';
+import { conflict, HttpError, notFound, tooManyRequests, unauthorized } from '../errors.js';
 import { authenticate, userOf } from '../middleware/auth.js';
 import { body, route } from '../middleware/validate.js';
 import type { Row } from '../models/index.js';
+import { accountKey, addressKey } from '../services/login-attempts.js';
+import { isLegacyMd5, passwordChecker } from '../services/passwords.js';
 import { closeSession, openSession, rotateRefreshToken } from '../services/sessions.js';
 import { iso, userView } from '../services/serialize.js';
 import { equalsInsensitive } from '../services/sql.js';
@@ -27,27 +28,28 @@ const loginSchema = z.object({ email, password: z.string().min(1).max(1024) });
 const refreshSchema = z.object({ refreshToken: z.string().min(20).max(200) });
 const logoutSchema = z.object({ refreshToken: z.string().min(20).max(200).optional() });
 
-/** Hashes from the 2016 shop import are unsalted md5; accepted once, then replaced by bcrypt. */
-function isLegacyMd5(hash: string): boolean {
-  return /^[0-9a-f]{32}$/i.test(hash);
-}
-
-async function passwordMatches(hash: string, candidate: string): Promise<boolean> {
-  if (isLegacyMd5(hash)) {
-    const given = createHash('md5').update(candidate, 'utf8').digest();
-    return timingSafeEqual(given, Buffer.from(hash, 'hex'));
-  }
-  return bcrypt.compare(candidate, hash);
-}
-
-// A hash to compare against when the e-mail is unknown, so both cases take as long.
-// (A hash of random bytes nobody kept: no password matches it.)
-const DUMMY_HASH = '$2a$10$ZND0zsPzBwZ0RLM3Ry3pWeAxKC1E07kyjxZCeo0DUtgXyRmJo/hcG';
-
 export function authRouter(ctx: AppContext): Router {
   const router = Router();
   const { User, UserSession } = ctx.models;
   const meta = (req: import('express').Request) => ({ userAgent: req.get('user-agent'), ip: req.ip });
+  const passwords = passwordChecker(ctx.config.bcryptRounds);
+  const limits = ctx.config.loginLimits;
+
+  /** Counts this attempt under the account and the address; past either limit, 429 before any hash is compared. */
+  const countAttempt = async (account: string, address: string) => {
+    let counts;
+    try {
+      counts = await ctx.loginAttempts.hit([account, address], limits.windowSeconds);
+    } catch (error) {
+      // Without the count there is no limit: refuse rather than let guesses through unlimited.
+      ctx.config.logger.error('login attempts cannot be counted', { error });
+      throw new HttpError(503, 'login_unavailable', 'login is unavailable for a moment; retry shortly', undefined, { 'Retry-After': '5' });
+    }
+    const over = counts.filter((c) => c.attempts > (c.key === account ? limits.perAccount : limits.perAddress));
+    if (over.length) {
+      throw tooManyRequests('too_many_attempts', 'too many login attempts; retry later', Math.max(...over.map((c) => c.retryAfterSeconds)));
+    }
+  };
 
   router.post('/register', route(async (req, res) => {
     const input = body(registerSchema, req);
@@ -71,10 +73,15 @@ export function authRouter(ctx: AppContext): Router {
 
   router.post('/login', route(async (req, res) => {
     const input = body(loginSchema, req);
+    const account = accountKey(input.email);
+    const address = addressKey(req.ip);
+    await countAttempt(account, address);
     const user = await User.findOne({ where: equalsInsensitive(ctx.sequelize, 'email', input.email) });
-    const hash = user ? (user.get('passwordHash') as string) : DUMMY_HASH;
-    const ok = await passwordMatches(hash, input.password);
-    if (!user || !ok) throw unauthorized('wrong e-mail or password', 'invalid_credentials');
+    const hash = user ? (user.get('passwordHash') as string) : undefined;
+    const ok = await passwords.matches(hash, input.password);
+    if (!user || !ok || hash === undefined) throw unauthorized('wrong e-mail or password', 'invalid_credentials');
+    // The owner proved the password: the account's count starts again, and the address keeps no mark.
+    await Promise.all([ctx.loginAttempts.clear(account), ctx.loginAttempts.forgive(address)]);
     if (user.get('isActive') !== true) throw new HttpError(403, 'account_disabled', 'this account is disabled');
     const changes: Record<string, unknown> = {
       lastLoginAt: new Date(),

@@ -7,6 +7,7 @@ import { HttpError, notFound, unauthorized } from '../errors.js';
 import { authenticate, can, requirePermission, userOf } from '../middleware/auth.js';
 import { body, pageQuery, param, parse, query, route } from '../middleware/validate.js';
 import { placeOrder } from '../services/orders.js';
+import { PaystackUnavailableError } from '../services/paystack.js';
 import { amountToCents, orderView } from '../services/serialize.js';
 import { ipBytes } from '../services/sessions.js';
 
@@ -70,14 +71,16 @@ const eventSchema = z.object({
     reference: z.string().min(1).max(64),
     amount: z.number().int().nonnegative(),
     currency: z.string().max(3).optional(),
+    status: z.string().max(40).optional(),
     paid_at: z.string().max(40).optional(),
   }).passthrough(),
 }).passthrough();
 
 /**
  * Paystack calls this with the raw JSON body signed by HMAC-SHA512 with the secret key
- * (x-paystack-signature, hex). The order changes only from pending to paid, so a repeated event
- * changes nothing.
+ * (x-paystack-signature, hex). An order is marked paid only when the event and Paystack's verify
+ * endpoint both say its reference succeeded with its amount in its currency. The order changes only
+ * from pending to paid, so a repeated event changes nothing.
  */
 export function webhooksRouter(ctx: AppContext): Router {
   const router = Router();
@@ -103,17 +106,34 @@ export function webhooksRouter(ctx: AppContext): Router {
       return;
     }
     const order = await Order.findOne({ where: { paymentReference: event.data.reference } });
-    if (!order) {
-      ctx.config.logger.warn('paystack event for an unknown reference', { requestId: req.requestId, reference: event.data.reference });
+    const ignore = (why: string) => {
+      ctx.config.logger.warn(`paystack event ignored: ${why}`, { requestId: req.requestId, reference: event.data.reference, orderId: order?.get('id') });
       res.json({ received: true, handled: false });
-      return;
+    };
+    if (!order) return ignore('unknown reference');
+    const cents = amountToCents(order.get('total'));
+    const currency = String(order.get('currency')).toUpperCase();
+    // The event must claim exactly this order's payment: succeeded, this amount, this currency.
+    if (event.data.status !== 'success') return ignore(`status is ${JSON.stringify(event.data.status ?? null)}, not "success"`);
+    if (event.data.amount !== cents) return ignore('amount differs from the order total');
+    if ((event.data.currency ?? '').toUpperCase() !== currency) return ignore('currency differs from the order currency');
+    if (order.get('status') !== 'pending') return ignore(`order is ${String(order.get('status'))}, not pending`);
+    // And Paystack itself must say so: a leaked or replayed signature does not pay an order.
+    let verified;
+    try {
+      verified = await ctx.config.paystackVerifier!.verify(event.data.reference);
+    } catch (error) {
+      if (!(error instanceof PaystackUnavailableError)) throw error;
+      ctx.config.logger.warn('paystack verification unavailable', { requestId: req.requestId, reference: event.data.reference, error: error.message });
+      // Not 2xx: Paystack sends the event again later.
+      throw new HttpError(502, 'payment_verification_unavailable', 'the payment could not be verified with Paystack; it will be retried');
     }
-    if (event.data.amount !== amountToCents(order.get('total'))) {
-      ctx.config.logger.warn('paystack amount differs from the order total', { requestId: req.requestId, orderId: order.get('id') });
-      res.json({ received: true, handled: false });
-      return;
+    if (!verified) return ignore('Paystack knows no such transaction');
+    if (verified.reference !== event.data.reference || verified.status !== 'success' || verified.amount !== cents || verified.currency !== currency) {
+      return ignore(`Paystack says ${verified.status}, ${verified.amount} ${verified.currency}`);
     }
-    const paidAt = event.data.paid_at && !Number.isNaN(Date.parse(event.data.paid_at)) ? new Date(event.data.paid_at) : new Date();
+    const claimed = verified.paidAt ?? event.data.paid_at;
+    const paidAt = claimed && !Number.isNaN(Date.parse(claimed)) ? new Date(claimed) : new Date();
     const [changed] = await Order.update({ status: 'paid', paidAt }, { where: { id: order.get('id') as number, status: 'pending' } });
     res.json({ received: true, handled: changed === 1 });
   }));

@@ -1,4 +1,4 @@
-// /api/vendors (apply, list, approve) and /api/admin/dashboard.
+// /api/vendors (apply, list, approve) and /api/admin (dashboard, expiring legacy password hashes).
 import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
@@ -7,6 +7,7 @@ import { conflict, forbidden, notFound } from '../errors.js';
 import { authenticate, can, requirePermission, userOf } from '../middleware/auth.js';
 import { body, pageQuery, param, query, route } from '../middleware/validate.js';
 import { formatDecimal } from '../models/dialect.js';
+import { expireLegacyPasswords } from '../services/passwords.js';
 import { vendorView } from '../services/serialize.js';
 
 const applySchema = z.object({
@@ -105,6 +106,14 @@ export function adminRouter(ctx: AppContext): Router {
         revenue: formatDecimal(revenue?.revenue ?? 0, 2),
       },
     });
+  }));
+
+  // The unsalted md5 hashes whose owners have not logged in since the upgrade: expired, so they
+  // stop being a way in and stop sitting in the table. Their owners need a new password.
+  router.post('/legacy-passwords/expire', requirePermission('users:expire-passwords'), route(async (req, res) => {
+    const expired = await expireLegacyPasswords(ctx.sequelize, ctx.models);
+    ctx.config.logger.warn('legacy password hashes expired', { requestId: req.requestId, userId: req.user?.id, expired });
+    res.json({ expired });
   }));
 
   return router;

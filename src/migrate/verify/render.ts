@@ -20,6 +20,8 @@ export interface TargetColumnType {
   scale: number | null;
   /** is_nullable; unknown counts as nullable. */
   nullable?: boolean;
+  /** A text column whose collation orders by bytes (C, POSIX, C.UTF-8): comparisons on it need no COLLATE "C". */
+  byteOrder?: boolean;
 }
 
 export interface ColumnRender {
