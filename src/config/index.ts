@@ -54,6 +54,7 @@ const MigrateDbFlags = SourceTargetFlags
     truncate: z.boolean().default(false),
     fresh: z.boolean().default(false),
     typeMap: z.string().optional(),
+    collations: z.enum(['preserve', 'exact'], { error: 'must be preserve or exact' }).default('preserve'),
   })
   .refine((f) => !(f.schemaOnly && f.dataOnly), { message: '--schema-only and --data-only exclude each other', path: [] })
   .refine((f) => !(f.fresh && f.dataOnly), { message: '--fresh drops what migrate db created; it does not go with --data-only', path: [] });
@@ -126,6 +127,7 @@ export function migrateDbConfig(flags: Record<string, unknown>, env: NodeJS.Proc
     jobs: f.jobs,
     sourceTimezone: f.sourceTimezone,
     typeMap: f.typeMap ? loadTypeMap(f.typeMap) : undefined,
+    collations: f.collations,
   };
 }
 
