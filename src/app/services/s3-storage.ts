@@ -3,6 +3,7 @@
 // uploads (product-images/ -> products/, ...), so old and new files live side by side, and the URL
 // stored in the database is the CDN base + the key, as the rewritten URLs are.
 import { HeadBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { isImageType } from './file-types.js';
 import type { FileStorage } from './storage.js';
 
 export const S3_UPLOAD_PREFIXES: Record<string, string> = {
@@ -44,6 +45,8 @@ export function s3Storage(options: S3StorageOptions): FileStorage {
         Key: objectKey,
         Body: body,
         ContentType: contentType,
+        // Served from the CDN as stored: what is not an image is downloaded, never rendered.
+        ...(isImageType(contentType) ? {} : { ContentDisposition: 'attachment' }),
         ContentLength: body.length,
         CacheControl: options.cacheControl ?? 'public, max-age=31536000, immutable',
       }));
