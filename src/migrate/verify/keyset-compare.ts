@@ -2,7 +2,7 @@
 // digests per key range computed inside each database; ranges that differ are halved at their middle
 // key until a few rows are left, which are read from both sides and compared one by one.
 import type { KeysetRange, KeyTuple } from '../db/keyset.js';
-import { DENSE_ROWS, LEAF_ROWS, sameSummary, type RangeSummary } from './bisect.js';
+import { sameSummary, type RangeSummary } from './bisect.js';
 import type { DifferenceLog } from './differences.js';
 import type { Sides, TableJob } from './keyed.js';
 import { compareTuples, inRange, keyObject, type Keyset } from './keyset.js';
@@ -59,10 +59,24 @@ async function compareRows(job: KeysetJob, sides: Sides, range: KeysetRange, log
   });
 }
 
-/** The key halfway through the range on the side holding more of its rows, or null when it has none. */
+/**
+ * Ranges of at most this many rows (a first range is about 10,000) are read and compared row by row:
+ * a summary here may sort or read past the range (text keys on MySQL), and the eight or so halvings
+ * down to a few rows cost several times one streamed pass over the range.
+ */
+export const KEYSET_LEAF_ROWS = 16_384;
+/** Both halves of a range this small differ: differences are dense, reading its rows beats halving. */
+const DENSE_KEYSET_ROWS = 4 * KEYSET_LEAF_ROWS;
+
+/**
+ * The key halfway through the range, or null when it has no rows. From Postgres where its index holds
+ * the shared order (MySQL would sort the range for it), else from the side holding more rows.
+ */
 async function middleKey(job: KeysetJob, sides: Sides, range: KeysetRange, summary: Summary): Promise<KeyTuple | null> {
-  const onSource = summary.source.rows >= summary.target.rows;
-  const rows = Math.max(summary.source.rows, summary.target.rows);
+  const { mysqlIndexOrdered, postgresIndexOrdered } = job.keyset;
+  const fromTarget = summary.target.rows > 0 && ((postgresIndexOrdered && !mysqlIndexOrdered) || summary.target.rows > summary.source.rows);
+  const onSource = !fromTarget;
+  const rows = onSource ? summary.source.rows : summary.target.rows;
   const sql = keysetPointQueries(job.names, job.keyset, range, Math.floor((rows - 1) / 2));
   const [point] = onSource ? await mysqlRows(sides.mysql, sql.mysql) : await postgresRows(sides.postgres, sql.postgres);
   return (point as KeyTuple | undefined) ?? null;
@@ -72,7 +86,7 @@ async function middleKey(job: KeysetJob, sides: Sides, range: KeysetRange, summa
 async function bisect(job: KeysetJob, sides: Sides, range: KeysetRange, summary: Summary, log: DifferenceLog, leaves: KeysetRange[]): Promise<void> {
   if (sameSummary(summary)) return;
   const rows = Math.max(summary.source.rows, summary.target.rows);
-  if (rows <= LEAF_ROWS) return compareRows(job, sides, range, log, leaves);
+  if (rows <= KEYSET_LEAF_ROWS) return compareRows(job, sides, range, log, leaves);
   const middle = await middleKey(job, sides, range, summary);
   if (!middle) return compareRows(job, sides, range, log, leaves);
   const lowRange = { after: range.after, upTo: middle };
@@ -83,7 +97,7 @@ async function bisect(job: KeysetJob, sides: Sides, range: KeysetRange, summary:
   if (Math.max(low.source.rows, low.target.rows) >= rows || Math.max(high.source.rows, high.target.rows) >= rows) return compareRows(job, sides, range, log, leaves);
   const lowDiffers = !sameSummary(low);
   const highDiffers = !sameSummary(high);
-  if (lowDiffers && highDiffers && rows <= DENSE_ROWS) return compareRows(job, sides, range, log, leaves);
+  if (lowDiffers && highDiffers && rows <= DENSE_KEYSET_ROWS) return compareRows(job, sides, range, log, leaves);
   if (lowDiffers) await bisect(job, sides, lowRange, low, log, leaves);
   if (highDiffers) await bisect(job, sides, highRange, high, log, leaves);
 }
