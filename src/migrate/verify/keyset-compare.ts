@@ -65,8 +65,6 @@ async function compareRows(job: KeysetJob, sides: Sides, range: KeysetRange, log
  * down to a few rows cost several times one streamed pass over the range.
  */
 export const KEYSET_LEAF_ROWS = 16_384;
-/** Both halves of a range this small differ: differences are dense, reading its rows beats halving. */
-const DENSE_KEYSET_ROWS = 4 * KEYSET_LEAF_ROWS;
 
 /**
  * The key halfway through the range, or null when it has no rows. From Postgres where its index holds
@@ -83,10 +81,10 @@ async function middleKey(job: KeysetJob, sides: Sides, range: KeysetRange, summa
 }
 
 /** `leaves`: the ranges whose rows were compared one by one. */
-async function bisect(job: KeysetJob, sides: Sides, range: KeysetRange, summary: Summary, log: DifferenceLog, leaves: KeysetRange[]): Promise<void> {
+async function bisect(job: KeysetJob, sides: Sides, range: KeysetRange, summary: Summary, log: DifferenceLog, leaves: KeysetRange[], leafRows: number): Promise<void> {
   if (sameSummary(summary)) return;
   const rows = Math.max(summary.source.rows, summary.target.rows);
-  if (rows <= KEYSET_LEAF_ROWS) return compareRows(job, sides, range, log, leaves);
+  if (rows <= leafRows) return compareRows(job, sides, range, log, leaves);
   const middle = await middleKey(job, sides, range, summary);
   if (!middle) return compareRows(job, sides, range, log, leaves);
   const lowRange = { after: range.after, upTo: middle };
@@ -97,9 +95,9 @@ async function bisect(job: KeysetJob, sides: Sides, range: KeysetRange, summary:
   if (Math.max(low.source.rows, low.target.rows) >= rows || Math.max(high.source.rows, high.target.rows) >= rows) return compareRows(job, sides, range, log, leaves);
   const lowDiffers = !sameSummary(low);
   const highDiffers = !sameSummary(high);
-  if (lowDiffers && highDiffers && rows <= DENSE_KEYSET_ROWS) return compareRows(job, sides, range, log, leaves);
-  if (lowDiffers) await bisect(job, sides, lowRange, low, log, leaves);
-  if (highDiffers) await bisect(job, sides, highRange, high, log, leaves);
+  if (lowDiffers && highDiffers && rows <= 4 * leafRows) return compareRows(job, sides, range, log, leaves);
+  if (lowDiffers) await bisect(job, sides, lowRange, low, log, leaves, leafRows);
+  if (highDiffers) await bisect(job, sides, highRange, high, log, leaves, leafRows);
 }
 
 /**
@@ -128,14 +126,17 @@ async function compareColumns(job: KeysetJob, sides: Sides, log: DifferenceLog, 
   });
 }
 
-/** One range: summaries on both sides; where they differ, the rows; then the columns no digest covers. */
-export async function verifyKeysetRange(job: KeysetJob, sides: Sides, range: KeysetRange, log: DifferenceLog): Promise<void> {
+/**
+ * One range: summaries on both sides; where they differ, the rows; then the columns no digest covers.
+ * Where both halves of a range up to four leaves big differ, differences are dense: its rows are read.
+ */
+export async function verifyKeysetRange(job: KeysetJob, sides: Sides, range: KeysetRange, log: DifferenceLog, leafRows = KEYSET_LEAF_ROWS): Promise<void> {
   const summary = await summarise(job, sides, range, true);
   job.result.rowsSource += summary.source.rows;
   job.result.rowsTarget += summary.target.rows;
   job.result.expected += summary.expected;
   const leaves: KeysetRange[] = [];
-  await bisect(job, sides, range, summary, log, leaves);
+  await bisect(job, sides, range, summary, log, leaves, leafRows);
   const columns = job.renders.filter((r) => streamed(r) || (!summary.looseSame && r.loose));
   if (columns.length) await compareColumns(job, sides, log, range, columns, leaves);
 }
