@@ -163,3 +163,13 @@ test('halving a differing range down to small leaves finds the same rows: text k
     await conn.end();
   }
 });
+
+test('a text-keyed table left empty in the target: every source row reported missing, counted once', async () => {
+  await source.conn.query(`CREATE TABLE emptied (code VARCHAR(12) NOT NULL PRIMARY KEY) COLLATE utf8mb4_general_ci;
+    INSERT INTO emptied SELECT CONCAT(ELT(1 + seq % 3, 'x', 'Y', 'z'), seq) FROM seq_1_to_25000; ANALYZE TABLE emptied;`);
+  await target.client.query('CREATE TABLE emptied (code varchar(12) NOT NULL PRIMARY KEY)');
+  const report = await verifyData({ ...options, tables: ['emptied'], maxDifferences: 3 });
+  assert.equal(report.differencesTotal, 25000);
+  assert.deepEqual(report.differences.map((d) => d.kind), ['missing', 'missing', 'missing']);
+  assert.deepEqual(report.tables.map((t) => [t.rowsSource, t.rowsTarget]), [[25000, 0]]);
+});
