@@ -63,11 +63,11 @@ test('MySQL: equal leading values by equality, then the first differing column, 
   const where = mysqlKeysetWhere(empTitle, { after: ['5', 'Ab', '2000-01-01'], upTo: ['5', 'Ad%', '2001-01-01'] });
   assert.equal(
     where,
-    " WHERE `emp_no` = 5 AND (`title` LIKE _utf8mb4 X'416225' OR `title` LIKE _utf8mb4 X'416325' OR `title` LIKE _utf8mb4 X'416425')" +
+    " WHERE `emp_no` = 5 AND (`title` LIKE _utf8mb4 X'416225' ESCAPE '!' OR `title` LIKE _utf8mb4 X'416325' ESCAPE '!' OR `title` LIKE _utf8mb4 X'416425' ESCAPE '!')" +
       " AND (`emp_no`, CAST(`title` AS BINARY), `from_date`) > (5, X'4162', '2000-01-01') AND (`emp_no`, CAST(`title` AS BINARY), `from_date`) <= (5, X'416425', '2001-01-01')",
   );
   // LIKE's wildcards in a prefix are escaped.
-  assert.match(mysqlKeysetWhere(empTitle, { after: ['5', 'a_%b'], upTo: ['5', 'a_%c'] }), /LIKE _utf8mb4 X'615c5f5c256225'/);
+  assert.match(mysqlKeysetWhere(empTitle, { after: ['5', 'a_%!b'], upTo: ['5', 'a_%!c'] }), /LIKE _utf8mb4 X'61215f212521216225' ESCAPE '!'/);
   assert.equal(mysqlKeysetWhere(empTitle, { after: null, upTo: null }), '');
   assert.equal(postgresKeysetWhere(empTitle, { after: ['5'], upTo: ['9', 'x'] }), ' WHERE "emp_no" > 5 AND ("emp_no", "title") <= (9, \'x\')');
   assert.throws(() => mysqlKeysetWhere(empTitle, { after: ['5 OR 1=1'], upTo: null }), /not an integer key value/);

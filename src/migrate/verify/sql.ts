@@ -168,10 +168,10 @@ export function multisetQueries(names: TableNames, renders: ColumnRender[]): Sum
 // serve: the columns both bounds share, by equality, and the first they do not share by its bounds
 // (text by the prefixes the bounds allow, in the column's own collation, which may only widen it).
 
-/** MySQL LIKE pattern, as a hex literal, for text starting with `prefix`. */
+/** MySQL LIKE pattern, as a hex literal, for text starting with `prefix`; '!' escapes, whatever the SQL mode makes of backslashes. */
 function mysqlPrefixPattern(prefix: string): string {
-  const escaped = Buffer.from(prefix.replace(/[\\%_]/g, (c) => `\\${c}`) + '%', 'utf8');
-  return `_utf8mb4 X'${escaped.toString('hex')}'`;
+  const escaped = Buffer.from(prefix.replace(/[!%_]/g, (c) => `!${c}`) + '%', 'utf8');
+  return `_utf8mb4 X'${escaped.toString('hex')}' ESCAPE '!'`;
 }
 
 /** Most first characters a text bound spells out one by one; past it, only their common prefix narrows the range. */
