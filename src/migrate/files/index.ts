@@ -139,8 +139,8 @@ async function run(config: MigrateFilesConfig, client: pg.Client, context: RunCo
   const writer = config.dryRun ? null : new ManifestWriter(client, context.migrationKey, context.runId!);
   const progress = ui.transfer(scan.files.length);
   const started = process.hrtime.bigint();
-  const uploaded = await uploadFiles(scan.files, context.s3, context.early.listings, context.hashing, manifest, writer, progress, {
-    mapping: config.mapping, defaultBucket: config.bucket, concurrency: config.concurrency,
+  const uploaded = await uploadFiles(scan.files, {
+    s3: context.s3, listings: context.early.listings, hashing: context.hashing, manifest, writer, progress, mapping: config.mapping, defaultBucket: config.bucket, concurrency: config.concurrency,
     multipartThreshold: config.multipartThreshold, dryRun: config.dryRun, attempts: config.attempts, signal,
   });
   progress.done();
