@@ -21,6 +21,7 @@ export function registerMigrateFiles(migrate: Command): void {
     .option('--concurrency <n>', 'files in flight (default: 16)')
     .option('--multipart-threshold <MiB>', 'files this large or larger go up in parts (default: 128)')
     .option('--config <file.json>', 'folder -> bucket/prefix mapping and URL columns (see README)')
+    .option('--no-discover', 'rewrite only the urlColumns of --config (without them: the MarketHub app\'s own columns) instead of finding them from the data')
     .option('--dry-run', 'show what would be uploaded and rewritten; change nothing');
   withCommonOptions(command, 'print the report as JSON on stdout, nothing else').action(
     action({

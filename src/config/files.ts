@@ -34,6 +34,7 @@ export async function migrateFilesConfig(flags: Record<string, unknown>, env: No
     s3: { endpoint, region, checksums: checksums ?? (endpoint ? 'when-required' : 'when-supported') },
     concurrency,
     dryRun: flags.dryRun === true,
+    discover: flags.discover !== false,
     mapping: config === undefined ? DEFAULT_MAPPING : (await import('../migrate/files/config-file.js')).loadFilesMapping(config),
     multipartThreshold: multipartThreshold * MIB,
     attempts: 5,

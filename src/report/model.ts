@@ -77,6 +77,21 @@ export interface ColumnRewriteReport {
   changedMeanwhile: number;
 }
 
+/** A column found to hold upload URLs by scanning its values (migrate files without urlColumns). */
+export interface DiscoveredColumn {
+  table: string;
+  column: string;
+  /** The column's Postgres type, e.g. "character varying(255)", "jsonb", "text[]". */
+  type: string;
+  /** Values holding at least one upload URL (estimated from a sample when `estimated`). */
+  values: number;
+  /** How those values hold them: the whole value is one URL, URLs inside text/HTML, inside a JSON document or an array. */
+  shape: 'whole' | 'embedded' | 'json' | 'array';
+  estimated: boolean;
+  /** Why the column is left alone, when it is (e.g. its table has no primary key). */
+  skipped?: string;
+}
+
 /** An upload reference left as it was, and why. */
 export interface ReferenceProblem {
   table: string;
@@ -116,6 +131,10 @@ export interface FilesReport {
   };
   /** Every file not uploaded and why: unreadable, conflicting, failing, or skipped by rule. */
   fileProblems: { path: string; key?: string; what: string; why: string }[];
+  /** Columns found to hold upload URLs; absent when urlColumns came from --config or --no-discover. */
+  discovered?: DiscoveredColumn[];
+  /** Seconds the discovery scan took inside Postgres. */
+  discoverySeconds?: number;
   rewrites: ColumnRewriteReport[];
   /** References not rewritten, by table, key and column. */
   referenceProblems: ReferenceProblem[];

@@ -100,6 +100,13 @@ export function renderFilesTerminal(report: FilesReport): string {
   ];
   const out = [table(['files', 'count'], counts.filter(([label, n]) => n > 0 || label === 'found').map(([label, n]) => [label, String(n)]), [false, true])];
   out.push('', `${(f.bytesUploaded / 1e6).toFixed(1)} MB uploaded in ${seconds(f.seconds)}: ${f.filesPerSecond} files/s, ${f.megabytesPerSecond} MB/s`);
+  if (report.discovered) {
+    const rows = report.discovered.map((d) => [`${d.table}.${d.column}`, d.type, `${d.estimated ? '~' : ''}${d.values}`, d.shape, d.skipped ? `left alone: ${d.skipped}` : 'rewritten']);
+    out.push('', rows.length
+      ? table(['URL column found in the data', 'type', 'values with URLs', 'held as', 'then'], rows, [false, false, true, false, false])
+      : 'URL columns found in the data: none (name them in --config urlColumns if the scan missed them)');
+    out.push(`(found in ${seconds(report.discoverySeconds ?? 0)}; --config urlColumns or --no-discover decide instead)`);
+  }
   if (report.rewrites.length) {
     const rows = report.rewrites.map((r) => [`${r.table}.${r.column}${r.embedded ? ' (in text)' : ''}`, String(r.rowsRewritten), String(r.referencesRewritten), String(r.dangling), String(r.notUploaded), String(r.absoluteLeft), String(r.changedMeanwhile)]);
     out.push('', table(['URL column', 'rows rewritten', 'URLs rewritten', 'dangling', 'not uploaded', 'absolute, left', 'changed meanwhile'], rows, [false, true, true, true, true, true, true]));

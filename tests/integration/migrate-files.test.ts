@@ -274,7 +274,7 @@ test('wrong input ends in one clear line and a meaningful exit code', async () =
     { args: filesArgs(s, ['--config', badConfig]), code: 2, message: /--config: .*mapping\.product-images\.prefix must not start with "\/"/ },
     { args: filesArgs(s, ['--concurrency', '0']), code: 2, message: /--concurrency must be at least 1/ },
     { args: filesArgs({ ...s, targetUrl: 'postgres://postgres@127.0.0.1:1/x' }), code: 3, message: /cannot reach target Postgres/ },
-    { args: filesArgs(s).filter((a) => a !== '--no-rewrite').concat(['--cdn-base', 'https://cdn.example.com']), code: 1, message: /URL column product_images\.url not found/ },
+    { args: filesArgs(s).filter((a) => a !== '--no-rewrite').concat(['--cdn-base', 'https://cdn.example.com', '--no-discover']), code: 1, message: /URL column product_images\.url not found/ },
   ];
   for (const c of cases) {
     const result = await runCli(c.args, { env: S3_ENV });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, test } from 'vitest';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { writeSampleUploads } from '../../scripts/sample-uploads.js';
 import { SAMPLE_SQL_PATH, seedLegacyDatabase } from '../../scripts/seed-mysql.js';
-import { DEFAULT_MAPPING } from '../../src/migrate/files/config.js';
+import { MARKETHUB_URL_COLUMNS } from '../../src/migrate/files/config.js';
 import { runCli } from '../helpers/cli.js';
 import { freshMysql, freshPostgres, MYSQL_ADMIN_URL, type MysqlDatabase, type PostgresDatabase } from '../helpers/databases.js';
 import { listKeys, S3_ENV, startTestS3, type TestS3 } from '../helpers/s3.js';
@@ -37,7 +37,7 @@ afterAll(async () => {
 /** Every URL column, by table, key and column, exactly as stored. */
 async function urlColumns(target: PostgresDatabase): Promise<string[]> {
   const values: string[] = [];
-  for (const c of DEFAULT_MAPPING.urlColumns) {
+  for (const c of MARKETHUB_URL_COLUMNS) {
     const { rows } = await target.client.query(`SELECT id, "${c.column}" AS v FROM "${c.table}" ORDER BY id`);
     for (const r of rows) values.push(`${c.table}.${c.column}[${r.id}]=${JSON.stringify(r.v)}`);
   }

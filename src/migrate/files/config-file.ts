@@ -48,7 +48,7 @@ export function parseFilesMapping(json: unknown, source = 'config'): FilesMappin
   }
   return {
     folders: parsed.data.mapping ?? DEFAULT_MAPPING.folders,
-    urlColumns: parsed.data.urlColumns ?? DEFAULT_MAPPING.urlColumns,
+    urlColumns: parsed.data.urlColumns,
     legacyOrigins: parsed.data.legacyOrigins ?? DEFAULT_MAPPING.legacyOrigins,
   };
 }

@@ -6,10 +6,10 @@ import path from 'node:path';
 import type pg from 'pg';
 import { maskDsn, type Dsn } from '../../config/dsn.js';
 import { USAGE_ERROR, UserError } from '../../config/errors.js';
-import type { FilesReport } from '../../report/model.js';
+import type { DiscoveredColumn, FilesReport } from '../../report/model.js';
 import type { Ui } from '../../ui/index.js';
 import { ensureLedger, finishRun, ledgerExists, lockMigration, markAbandonedRuns, recordFailure, startRun } from '../ledger/index.js';
-import type { FilesMapping } from './config.js';
+import { MARKETHUB_URL_COLUMNS, type FilesMapping, type UrlColumn } from './config.js';
 import { HashWorkers } from './hash-workers.js';
 import { locationId } from './keys.js';
 import { BucketListings } from './listings.js';
@@ -19,7 +19,7 @@ import { S3Http, type S3Options } from './s3-http.js';
 import { scanUploads, type ScanResult } from './scan.js';
 import { hashFirstUploadsAhead, uploadFiles } from './upload.js';
 
-export { DEFAULT_MAPPING, type FilesMapping } from './config.js';
+export { DEFAULT_MAPPING, MARKETHUB_URL_COLUMNS, type FilesMapping } from './config.js';
 
 export interface MigrateFilesConfig {
   uploads: string;
@@ -32,6 +32,8 @@ export interface MigrateFilesConfig {
   concurrency: number;
   dryRun: boolean;
   mapping: FilesMapping;
+  /** Without urlColumns in the mapping: find the URL columns from the data (false: MARKETHUB_URL_COLUMNS). */
+  discover: boolean;
   /** Files this size or larger go up in parts. */
   multipartThreshold: number;
   attempts: number;
@@ -130,12 +132,15 @@ async function run(config: MigrateFilesConfig, client: pg.Client, context: RunCo
   const scan = await context.early.scan;
   scanning.done(`found ${scan.files.length} files under ${context.root}`);
 
+  // Before anything is sent: a schema with no recognisable URL column is worth knowing up front.
+  const columns = config.cdnBase === undefined ? { urlColumns: [] } : await urlColumnsFor(config, client, scan, ui);
+
   const manifest = context.hasLedger ? await loadManifest(client, context.buckets) : new Map();
   const writer = config.dryRun ? null : new ManifestWriter(client, context.migrationKey, context.runId!);
   const progress = ui.transfer(scan.files.length);
   const started = process.hrtime.bigint();
-  const uploaded = await uploadFiles(scan.files, context.s3, context.early.listings, context.hashing, manifest, writer, progress, {
-    mapping: config.mapping, defaultBucket: config.bucket, concurrency: config.concurrency,
+  const uploaded = await uploadFiles(scan.files, {
+    s3: context.s3, listings: context.early.listings, hashing: context.hashing, manifest, writer, progress, mapping: config.mapping, defaultBucket: config.bucket, concurrency: config.concurrency,
     multipartThreshold: config.multipartThreshold, dryRun: config.dryRun, attempts: config.attempts, signal,
   });
   progress.done();
@@ -153,7 +158,7 @@ async function run(config: MigrateFilesConfig, client: pg.Client, context: RunCo
       // A dry run previews the rewrite as if every local file had arrived.
       confirmed: new Set(config.dryRun ? [...uploaded.localPaths.values()].map(locationId) : uploaded.confirmed.keys()),
       dryRun: config.dryRun, migrationKey: context.migrationKey, runId: context.runId,
-    });
+    }, columns.urlColumns);
     rewriting.done();
   }
   const unreadable = scan.skipped.filter((s) => s.unreadable).length;
@@ -189,10 +194,30 @@ async function run(config: MigrateFilesConfig, client: pg.Client, context: RunCo
       ...scan.skipped.map((s) => ({ path: s.relative, what: s.unreadable ? 'unreadable' : 'skipped', why: s.why })),
       ...uploaded.problems,
     ],
+    ...(columns.discovered ? { discovered: columns.discovered, discoverySeconds: round(columns.seconds!, 3) } : {}),
     rewrites: rewrites.columns,
     referenceProblems: rewrites.problems,
     errors: [],
   };
+}
+
+interface ChosenColumns {
+  urlColumns: UrlColumn[];
+  /** Set when the columns were found from the data. */
+  discovered?: DiscoveredColumn[];
+  seconds?: number;
+}
+
+/** The columns to rewrite: named in --config, MarketHub's own with --no-discover, or found from the data. */
+async function urlColumnsFor(config: MigrateFilesConfig, client: pg.Client, scan: ScanResult, ui: Ui): Promise<ChosenColumns> {
+  if (config.mapping.urlColumns) return { urlColumns: config.mapping.urlColumns };
+  if (!config.discover) return { urlColumns: MARKETHUB_URL_COLUMNS };
+  const folders = [...new Set(scan.files.filter((f) => f.relative.includes('/')).map((f) => f.relative.slice(0, f.relative.indexOf('/'))))].sort();
+  const finding = ui.phase(`finding the columns of schema ${config.schema} that hold upload URLs`);
+  const { discoverUrlColumns } = await import('./discover.js');
+  const found = await discoverUrlColumns(client, config.schema, folders);
+  finding.done(`${found.found.length} columns hold upload URLs: ${found.found.map((c) => `${c.table}.${c.column} (${c.estimated ? '~' : ''}${c.values} ${c.shape})`).join(', ') || 'none'}`);
+  return { urlColumns: found.urlColumns, discovered: found.found, seconds: found.seconds };
 }
 
 function round(value: number, digits: number): number {

@@ -97,21 +97,25 @@ export function rewriteWholeValue(value: string, resolve: (afterUploads: string)
 
 /**
  * A column holding text with references inside (HTML src/href, Markdown links). A reference starts at
- * "/uploads/" (or a legacy origin) after a quote, parenthesis, "=" or white space, and ends before the
- * next quote, parenthesis, angle bracket or white space.
+ * "/uploads/" (or a legacy origin) after a quote, parenthesis, "=" or white space. Inside a quoted
+ * attribute it runs to the closing quote (a name may hold spaces or parentheses there); elsewhere it
+ * ends before the next quote, parenthesis, angle bracket or white space.
  */
 export function rewriteEmbeddedValue(value: string, resolve: (afterUploads: string) => Resolution, legacyOrigins: string[]): RewriteResult {
   const result: RewriteResult = { value, references: [], absoluteLeft: [] };
   const origins = legacyOrigins.map(escapeRegExp).join('|');
-  const pattern = new RegExp(`(^|["'(=\\s])((?:${origins ? `(?:${origins})` : '(?!)'})?/${UPLOADS}|(?:https?:)?//[^/"'()<>\\s]+/${UPLOADS})([^"'()<>\\s]+)`, 'gi');
-  result.value = value.replace(pattern, (match, lead: string, start: string, after: string) => {
-    const isLegacy = start.toLowerCase() === `/${UPLOADS}` || legacyOrigins.some((o) => start.toLowerCase() === `${o.toLowerCase()}/${UPLOADS}`);
+  const start = `((?:${origins ? `(?:${origins})` : '(?!)'})?/${UPLOADS}|(?:https?:)?//[^/"'()<>\\s]+/${UPLOADS})`;
+  const pattern = new RegExp(`(")${start}([^"<>\\r\\n]+)(?=")|(')${start}([^'<>\\r\\n]+)(?=')|(^|["'(=\\s])${start}([^"'()<>\\s]+)`, 'gi');
+  result.value = value.replace(pattern, (match, ...groups: (string | undefined)[]) => {
+    const i = groups[0] !== undefined ? 0 : groups[3] !== undefined ? 3 : 6;
+    const [lead, begin, after] = [groups[i]!, groups[i + 1]!, groups[i + 2]!];
+    const isLegacy = begin.toLowerCase() === `/${UPLOADS}` || legacyOrigins.some((o) => begin.toLowerCase() === `${o.toLowerCase()}/${UPLOADS}`);
     if (!isLegacy) {
-      result.absoluteLeft.push(start + after);
+      result.absoluteLeft.push(begin + after);
       return match;
     }
     const resolution = resolve(after);
-    const reference = start + after;
+    const reference = begin + after;
     if ('url' in resolution) {
       result.references.push({ reference, outcome: 'rewritten' });
       return lead + resolution.url;
@@ -120,4 +124,57 @@ export function rewriteEmbeddedValue(value: string, resolve: (afterUploads: stri
     return match;
   });
   return result;
+}
+
+type ValueRewriter = (value: string, resolve: (afterUploads: string) => Resolution, legacyOrigins: string[]) => RewriteResult;
+
+/** A value that reads as one URL: it starts at "/uploads/", "uploads/" or an origin, and holds no markup or line break. */
+const LOOKS_WHOLE = /^(?:(?:[a-z][a-z0-9+.-]*:)?\/\/[^/"'<>\s]+)?\/?uploads\/[^"<>\r\n]*$/i;
+
+/**
+ * A value of a column found from its data: read as one URL when it looks like one (spaces included, as
+ * the app stored "p12-1 copy.JPG"), as text holding URLs otherwise.
+ */
+export const rewriteAnyValue: ValueRewriter = (value, resolve, legacyOrigins) =>
+  (LOOKS_WHOLE.test(value) ? rewriteWholeValue : rewriteEmbeddedValue)(value, resolve, legacyOrigins);
+
+function merge(into: RewriteResult, from: RewriteResult): void {
+  into.references.push(...from.references);
+  into.absoluteLeft.push(...from.absoluteLeft);
+}
+
+/** A JSON string token, and whether a ":" follows it (an object key, never rewritten). */
+const JSON_STRING = /"(?:[^"\\]|\\.)*"(?=(\s*:)?)/g;
+
+/**
+ * A JSON document as text (json's own text, jsonb's canonical one): every string value holding a
+ * reference is rewritten in place; keys, numbers, spacing and every other token stay byte for byte.
+ */
+export function rewriteJsonText(text: string, resolve: (afterUploads: string) => Resolution, legacyOrigins: string[]): RewriteResult {
+  const result: RewriteResult = { value: text, references: [], absoluteLeft: [] };
+  result.value = text.replace(JSON_STRING, (token: string, colon: string | undefined) => {
+    if (colon !== undefined || !token.includes('uploads/')) return token;
+    const inner = rewriteAnyValue(JSON.parse(token) as string, resolve, legacyOrigins);
+    merge(result, inner);
+    return inner.value === JSON.parse(token) ? token : JSON.stringify(inner.value);
+  });
+  return result;
+}
+
+/** The elements of a Postgres array (as node-postgres parses it): each one a value of its own. */
+export function rewriteArrayItems(items: unknown[], resolve: (afterUploads: string) => Resolution, legacyOrigins: string[]): { items: unknown[]; result: RewriteResult } {
+  const result: RewriteResult = { value: '', references: [], absoluteLeft: [] };
+  const walk = (list: unknown[]): unknown[] => list.map((item) => {
+    if (Array.isArray(item)) return walk(item);
+    if (typeof item !== 'string' || !item.includes('uploads/')) return item;
+    const inner = rewriteAnyValue(item, resolve, legacyOrigins);
+    merge(result, inner);
+    return inner.value;
+  });
+  return { items: walk(items), result };
+}
+
+/** A Postgres array literal for text elements (NULLs kept), nested arrays included. */
+export function arrayLiteral(items: unknown[]): string {
+  return `{${items.map((item) => (Array.isArray(item) ? arrayLiteral(item) : item === null ? 'NULL' : `"${String(item).replace(/[\\"]/g, '\\$&')}"`)).join(',')}}`;
 }
