@@ -48,6 +48,9 @@ export function createApp({ sequelize, config, cache }: CreateAppOptions): Expre
   const ctx: AppContext = { sequelize, models: defineModels(sequelize), config: resolved, dialect, loginAttempts };
   const app = express();
   app.disable('x-powered-by');
+  // Paths match exactly as written, on every router: /api/PRODUCTS/20 is no route, so no write can
+  // reach a product under a spelling the response cache does not invalidate.
+  app.enable('case sensitive routing');
   app.set('trust proxy', resolved.trustProxy);
   app.set('json spaces', 0);
 
@@ -62,7 +65,7 @@ export function createApp({ sequelize, config, cache }: CreateAppOptions): Expre
   app.use('/api/webhooks', webhooksRouter(ctx));
   app.use(express.json({ limit: '100kb' }));
 
-  const api = express.Router();
+  const api = express.Router({ caseSensitive: true });
   api.use('/health', healthRouter(ctx, cache));
   api.use('/auth', authRouter(ctx));
   api.use('/users', usersRouter(ctx));

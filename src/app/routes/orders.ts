@@ -26,7 +26,7 @@ const createSchema = z.object({
 const listSchema = z.object(pageQuery);
 
 export function ordersRouter(ctx: AppContext): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   const { Order, OrderItem } = ctx.models;
   router.use(authenticate(ctx), requirePermission('orders:own'));
 
@@ -83,7 +83,7 @@ const eventSchema = z.object({
  * from pending to paid, so a repeated event changes nothing.
  */
 export function webhooksRouter(ctx: AppContext): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   const { Order } = ctx.models;
 
   router.post('/paystack', express.raw({ type: () => true, limit: '1mb' }), route(async (req, res) => {
