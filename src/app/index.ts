@@ -31,6 +31,7 @@ export type { AppContext } from './context.js';
 export type { FileStorage } from './services/storage.js';
 export { localDiskStorage } from './services/storage.js';
 export { DEFAULT_LOGIN_LIMITS, memoryLoginAttempts, postgresLoginAttempts, type LoginAttemptStore, type LoginLimits } from './services/login-attempts.js';
+export { DEFAULT_PENDING_ORDER_MINUTES, expirePendingOrders, type ExpiredOrders } from './services/order-expiry.js';
 export { EXPIRED_PASSWORD_HASH, expireLegacyPasswords } from './services/passwords.js';
 export { s3Storage, s3ObjectKey, S3_UPLOAD_PREFIXES, type S3StorageOptions } from './services/s3-storage.js';
 
