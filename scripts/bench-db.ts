@@ -68,7 +68,7 @@ function row(cells: (string | number)[], widths: number[]): string {
 }
 
 async function main(): Promise<void> {
-  const { database, source } = prepareBenchDatabase();
+  const { database, source } = await prepareBenchDatabase();
   const tables = mysqlCli(database, `SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = '${database}'`).trim().split('\n');
   const sourceRows = tables.reduce((n, t) => n + Number(mysqlCli(database, `SELECT COUNT(*) FROM \`${t}\``)), 0);
   const sourceFks = Number(mysqlCli(database, `SELECT COUNT(*) FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = '${database}'`));

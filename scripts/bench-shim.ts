@@ -2,9 +2,13 @@
 // pool of one), served three ways in the same run: through toLambda, through plain serverless-http,
 // and by app.listen over HTTP. Requests one at a time (a function instance takes one request at a
 // time), interleaved in small batches; prints requests/s, p50 and p99 of each, the shim's overhead over
-// plain serverless-http, and the cold start (import to first response) in fresh processes.
+// plain serverless-http. Then the cold start, process start to the first answered GET /api/health, of the
+// project's api/index (Postgres and S3 up) and of plain serverless-http(express()), in fresh processes taken
+// in turn, with the medians and their ratio.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -16,8 +20,10 @@ import { createApp } from '../src/app/index.js';
 import { parseDsn } from '../src/config/dsn.js';
 import { createServerlessSequelize } from '../src/db/index.js';
 import { migrateDb } from '../src/migrate/db/index.js';
+import { S3RVER_CREDENTIALS, startS3Server } from '../src/s3/server.js';
 import { createUi } from '../src/ui/index.js';
-import { serverlessDatabase, toLambda } from '../shim/index.js';
+import { markethubDatabase } from '../shim/app/index.js';
+import { toLambda } from '../shim/index.js';
 import { seedLegacyDatabase } from './seed-mysql.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -29,7 +35,7 @@ const arg = (name: string, fallback: number) => {
 };
 const REQUESTS = arg('requests', 3000);
 const BATCH = arg('batch', 20);
-const COLD_RUNS = arg('cold', 5);
+const COLD_RUNS = arg('cold', 7);
 const CONFIG = { jwtSecret: 'bench-secret-0123456789', logSink: () => {} };
 const EVENT = () => ({
   version: '2.0', rawPath: '/api/products', rawQueryString: 'limit=20', headers: { accept: 'application/json', host: 'api.example.com' },
@@ -74,7 +80,7 @@ async function main(): Promise<void> {
   const closers: (() => Promise<unknown>)[] = [];
   try {
     // toLambda with the pool-of-one lifecycle.
-    const shimDb = serverlessDatabase({ url: db.url, applicationName: 'mh-bench-shim' });
+    const shimDb = markethubDatabase({ url: db.url, applicationName: 'mh-bench-shim' });
     const shim = toLambda(createApp({ sequelize: shimDb.sequelize, config: CONFIG }), shimDb.hooks);
     closers.push(() => shimDb.close());
     // Plain serverless-http over the same kind of Sequelize (pool of one).
@@ -122,11 +128,32 @@ async function main(): Promise<void> {
       summary[name] = { rps: ms.length / (busy[name]! / 1000), p50: ms[Math.floor(ms.length * 0.5)]!, p99: ms[Math.floor(ms.length * 0.99)]! };
     }
 
-    const cold: number[] = [];
+    // Cold starts: api/index with its configuration in the environment, against plain serverless-http.
+    const s3Dir = await mkdtemp(path.join(os.tmpdir(), 'mh-bench-s3-'));
+    const bucket = 'mh-bench-cold';
+    const s3 = await startS3Server({ dir: s3Dir, buckets: [bucket] });
+    closers.push(() => s3.stop(), () => rm(s3Dir, { recursive: true, force: true }));
+    const apiEnv = {
+      ...process.env, DATABASE_URL: db.url, JWT_SECRET: 'bench-secret-0123456789', S3_BUCKET: bucket, S3_ENDPOINT: s3.endpoint,
+      CDN_BASE_URL: 'https://cdn.example.test', AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+      DB_APPLICATION_NAME: 'mh-bench-cold',
+    };
+    const coldScript = path.join(HERE, 'bench-shim-cold.js');
+    const apiEntry = path.join(HERE, '..', 'api', 'index.js');
+    const coldRun = (args: string[], env: NodeJS.ProcessEnv) => {
+      const child = spawnSync(process.execPath, [coldScript, ...args], { encoding: 'utf8', env });
+      if (child.status !== 0) throw new Error(`cold start run failed: ${child.stderr.trim()}`);
+      // The app's own request log shares stdout: take the figure's line.
+      const line = child.stdout.split('\n').find((l) => l.startsWith('{"firstAnswerMs"'));
+      if (!line) throw new Error(`cold start run printed no figure: ${child.stdout.slice(-500)}`);
+      return (JSON.parse(line) as { firstAnswerMs: number }).firstAnswerMs;
+    };
+    const cold = { api: [] as number[], plain: [] as number[] };
+    coldRun(['api', apiEntry], apiEnv); // warm-up: the file system cache, not the processes
+    coldRun(['plain'], process.env);
     for (let i = 0; i < COLD_RUNS; i++) {
-      const child = spawnSync(process.execPath, [path.join(HERE, 'bench-shim-cold.js'), db.url], { encoding: 'utf8' });
-      if (child.status !== 0) throw new Error(`cold start run failed: ${child.stderr}`);
-      cold.push(JSON.parse(child.stdout.trim().split('\n').pop()!).firstResponseMs);
+      cold.api.push(coldRun(['api', apiEntry], apiEnv));
+      cold.plain.push(coldRun(['plain'], process.env));
     }
 
     console.log(`GET /api/products?limit=20, ${REQUESTS} sequential requests per variant, interleaved in batches of ${BATCH}; Postgres pool of one\n`);
@@ -138,7 +165,11 @@ async function main(): Promise<void> {
     const plainStats = summary['serverless-http (plain)']!;
     const overhead = (plainStats.rps - shimStats.rps) / plainStats.rps * 100;
     console.log(`\nshim overhead over plain serverless-http: ${overhead.toFixed(1)}% in req/s (target < 10%); p99 ratio ${(shimStats.p99 / plainStats.p99).toFixed(2)}`);
-    console.log(`cold start, import to first response (toLambda, fresh process, ${COLD_RUNS} runs): median ${median(cold).toFixed(0)} ms, min ${Math.min(...cold).toFixed(0)} ms, max ${Math.max(...cold).toFixed(0)} ms`);
+    const fmt = (xs: number[]) => `median ${median(xs).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})`;
+    console.log(`\ncold start, process start to the first answered GET /api/health, ${COLD_RUNS} fresh processes each, taken in turn:`);
+    console.log(`  api/index (Postgres and S3 up)         ${fmt(cold.api)}`);
+    console.log(`  serverless-http(express()), plain      ${fmt(cold.plain)}`);
+    console.log(`  ratio of the medians: ${(median(cold.api) / median(cold.plain)).toFixed(2)}x (target at most 1.6x)`);
   } finally {
     for (const c of closers) await c().catch(() => {});
     await db.drop();

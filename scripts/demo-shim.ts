@@ -10,8 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { isDeepStrictEqual } from 'node:util';
 import { createApp, S3_UPLOAD_PREFIXES } from '../src/app/index.js';
 import { createLegacySequelize } from '../src/db/index.js';
-import { markethubVercelHandler } from '../shim/index.js';
-import { instanceDatabase } from '../shim/markethub.js';
+import { instanceDatabase, markethubVercelHandler } from '../shim/app/index.js';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);

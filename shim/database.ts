@@ -7,10 +7,33 @@
 //  - never deadlocked by a query that forgets its transaction: inside `sequelize.transaction(cb)`
 //    queries use the transaction (CLS), and a query that still asks the pool for the one connection
 //    its own invocation's transaction holds fails at once with an error naming the cause.
+//
+// Sequelize is loaded on first use, not at import: importing the adapters stays cheap for an app
+// that never touches the database in a given invocation (and for one that brings its own).
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Sequelize, type Transaction } from 'sequelize';
-import { createServerlessSequelize } from '../src/db/index.js';
+import { createRequire } from 'node:module';
+import type { Options, Sequelize, Transaction } from 'sequelize';
 import { currentInvocation, type Invocation, type ShimOptions } from './options.js';
+
+const require = createRequire(import.meta.url);
+/** The Sequelize class, loaded once on first use (the same module object an `import 'sequelize'` gives). */
+function sequelizeClass(): typeof Sequelize {
+  return (require('sequelize') as typeof import('sequelize')).Sequelize;
+}
+
+/** What the instance's Sequelize is built with: the pool of one, logging and the driver options. */
+export interface SequelizeSettings {
+  logging: false | ((sql: string) => void);
+  pool: NonNullable<Options['pool']>;
+  dialectOptions: Record<string, unknown>;
+}
+export type SequelizeFactory = (url: string, settings: SequelizeSettings) => Sequelize;
+
+/** A plain Postgres Sequelize (no models: the app defines its own). */
+const plainPostgres: SequelizeFactory = (url, settings) => {
+  const SequelizeClass = sequelizeClass();
+  return new SequelizeClass(url, { dialect: 'postgres', ...settings });
+};
 
 export interface ServerlessDatabaseOptions {
   url: string;
@@ -24,7 +47,17 @@ export interface ServerlessDatabaseOptions {
   validateTimeoutMs?: number;
   /** How long a query waits for the connection (ms); default 10000. */
   acquireTimeoutMs?: number;
+  /**
+   * Connections the instance may hold; default 1. Where one instance serves several requests at once
+   * (Vercel's Fluid compute), with one connection they queue for it, each waiting for the queries
+   * before it; more connections let them run side by side, at the cost of that many server slots per
+   * instance. With more than one, a query outside its own request's transaction takes another
+   * connection, so the deadlock guard is off.
+   */
+  max?: number;
   logging?: (sql: string) => void;
+  /** Builds the instance's Sequelize from the settings (an app's own factory: models, type parsers); default a plain Postgres Sequelize. */
+  create?: SequelizeFactory;
 }
 
 export class PoolOfOneDeadlockError extends Error {
@@ -68,8 +101,9 @@ let clsEnabled = false;
 /** Sequelize's CLS is process-wide (a static): queries inside `transaction(cb)` then use it without being told. */
 export function enableTransactionContext(): void {
   if (clsEnabled) return;
-  const existing = (Sequelize as unknown as { _cls?: unknown })._cls;
-  if (!existing) Sequelize.useCLS(asyncLocalNamespace() as never);
+  const SequelizeClass = sequelizeClass();
+  const existing = (SequelizeClass as unknown as { _cls?: unknown })._cls;
+  if (!existing) SequelizeClass.useCLS(asyncLocalNamespace() as never);
   clsEnabled = true;
 }
 
@@ -125,18 +159,20 @@ export function serverlessDatabase(options: ServerlessDatabaseOptions): Serverle
   const idleMs = options.idleMs ?? 1_000;
   const validateAfterIdleMs = options.validateAfterIdleMs ?? 500;
   const validateTimeoutMs = options.validateTimeoutMs ?? 2_000;
+  const max = options.max ?? 1;
+  if (!Number.isInteger(max) || max < 1) throw new Error(`serverlessDatabase: max must be a whole number of connections, at least 1 (got ${options.max})`);
   let instance: Sequelize | undefined;
   let lastSettledAt = 0;
   let active = 0;
 
   const create = (): Sequelize => {
     enableTransactionContext();
-    const sequelize = createServerlessSequelize(options.url, {
+    const sequelize = (options.create ?? plainPostgres)(options.url, {
       logging: options.logging ?? false,
-      pool: { max: 1, min: 0, idle: idleMs, evict: Math.min(idleMs, 1_000), acquire: options.acquireTimeoutMs ?? 10_000 },
+      pool: { max, min: 0, idle: idleMs, evict: Math.min(idleMs, 1_000), acquire: options.acquireTimeoutMs ?? 10_000 },
       dialectOptions: { application_name: options.applicationName ?? 'markethub-fn' },
     });
-    guardPoolOfOne(sequelize);
+    if (max === 1) guardPoolOfOne(sequelize);
     return sequelize;
   };
 

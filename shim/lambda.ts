@@ -1,10 +1,12 @@
 // Express app -> AWS Lambda handler for API Gateway REST (v1), HTTP API (v2) and ALB events.
-// serverless-http does the event <-> req/res conversion; this adds what it leaves out or gets
+// serverless-http does the event <-> req/res conversion, with its options (basePath, requestId,
+// request/response transforms) meaning what they mean there; this adds what it leaves out or gets
 // wrong for an Express app: the per-invocation lifecycle (database), req.ip and req.body as a plain
-// server has them, a base path removed only from the front, Set-Cookie on single-value ALB targets.
+// server has them, a base path removed only from the front on request, Set-Cookie on single-value ALB targets.
 import type { IncomingMessage } from 'node:http';
-import serverless from 'serverless-http';
-import { DEFAULT_BINARY_TYPES, runInvocation, stripBasePath, type ShimOptions } from './options.js';
+import { createRequire } from 'node:module';
+import type serverlessHttp from 'serverless-http';
+import { applyTransform, DEFAULT_BINARY_TYPES, runInvocation, stripBasePath, type LambdaOptions } from './options.js';
 
 export interface LambdaResult {
   statusCode: number;
@@ -22,18 +24,19 @@ export interface LambdaContext {
   callbackWaitsForEmptyEventLoop?: boolean;
   [key: string]: unknown;
 }
-export type LambdaHandler = (event: LambdaEvent, context?: LambdaContext) => Promise<LambdaResult>;
+export type LambdaHandler = (event: LambdaEvent | null | undefined, context?: LambdaContext) => Promise<LambdaResult>;
 
 /** An Express (4 or 5) app, or anything serverless-http accepts as one. */
 export type ExpressLike = ((req: IncomingMessage, res: never, next?: never) => unknown) & { set?: (name: string, value: unknown) => unknown };
 
-function applyBasePath(event: LambdaEvent, basePath: string | undefined): void {
-  if (!basePath) return;
-  if (event.version === '2.0') {
-    if (typeof event.rawPath === 'string') event.rawPath = stripBasePath(event.rawPath, basePath);
-  } else if (typeof event.path === 'string') {
-    event.path = stripBasePath(event.path, basePath);
-  }
+const require = createRequire(import.meta.url);
+// Loaded by the first toLambda call: a Vercel function importing the adapters never needs it.
+const serverless = (...args: Parameters<typeof serverlessHttp>) => (require('serverless-http') as typeof serverlessHttp)(...args);
+
+/** basePathMatch 'front': the shim removes the prefix itself (from requestPath when given, as serverless-http reads it). */
+function removeBasePathFromFront(event: LambdaEvent, basePath: string): void {
+  const key = typeof event.requestPath === 'string' ? 'requestPath' : event.version === '2.0' ? 'rawPath' : 'path';
+  if (typeof event[key] === 'string') event[key] = stripBasePath(event[key], basePath);
 }
 
 /** ALB without multi-value headers takes one value per header name; names differing in case get through. */
@@ -49,30 +52,38 @@ function caseVariants(name: string, count: number): string[] {
   return variants;
 }
 
-export function toLambda(app: ExpressLike, options: ShimOptions = {}): LambdaHandler {
+export function toLambda(app: ExpressLike, options: LambdaOptions = {}): LambdaHandler {
   if (options.trustProxy !== undefined && typeof app.set === 'function') app.set('trust proxy', options.trustProxy);
+  const frontOnly = options.basePathMatch === 'front';
   const cookiesOf = new WeakMap<object, string[]>();
   const handler = serverless(app as never, {
     binary: (options.binary ?? DEFAULT_BINARY_TYPES) as never,
-    request: (req: IncomingMessage & Record<string, unknown>) => {
-      // serverless-http sets these as own properties: `ip` would hide Express's getter (and with it
-      // trust proxy and X-Forwarded-For), `body` would make body-less requests carry a Buffer.
+    ...(options.requestId !== undefined ? { requestId: options.requestId as string } : {}),
+    ...(options.basePath && !frontOnly ? { basePath: options.basePath } : {}),
+    request: async (req: IncomingMessage & Record<string, unknown>, event: LambdaEvent, context: LambdaContext) => {
+      // serverless-http sets `ip` as an own property, which would hide Express's getter (and with it
+      // trust proxy and X-Forwarded-For); a body-less request would carry an empty Buffer as req.body,
+      // where a plain server has none (a request with a body keeps it, as serverless-http gives it).
       delete req.ip;
-      delete req.body;
+      if (!Buffer.isBuffer(req.body) || req.body.length === 0) delete req.body;
+      await applyTransform(options.request, req, event, context);
     },
-    response: (res: { getHeader(name: string): unknown }, event: object) => {
+    response: async (res: { getHeader(name: string): unknown }, event: LambdaEvent, context: LambdaContext) => {
+      await applyTransform(options.response, res, event, context);
       const cookies = res.getHeader('set-cookie');
       if (cookies !== undefined) cookiesOf.set(event, ([] as string[]).concat(cookies as string | string[]).map(String));
     },
-  });
+  } as never);
 
-  return (event, context = {}) => {
+  return (given, context = {}) => {
+    // serverless-http answers a missing event as GET /.
+    const event: LambdaEvent = given ?? {};
     // Pools and timers must not keep a callback-style invocation open.
     context.callbackWaitsForEmptyEventLoop = false;
     const headers = (event.headers ?? {}) as Record<string, string>;
     const id = context.awsRequestId ?? headers['x-amzn-trace-id'];
     return runInvocation('lambda', id, options, async () => {
-      applyBasePath(event, options.basePath);
+      if (frontOnly && options.basePath) removeBasePathFromFront(event, options.basePath);
       const result = (await handler(event, context)) as LambdaResult;
       const cookies = cookiesOf.get(event);
       const isAlb = Boolean((event.requestContext as { elb?: unknown } | undefined)?.elb);

@@ -20,8 +20,14 @@ export interface Settled {
 export type BinaryOption = boolean | readonly string[] | ((headers: Record<string, string>) => boolean);
 
 export interface ShimOptions {
-  /** A path prefix the platform adds in front of the app's routes (e.g. an API Gateway stage); removed before routing. */
+  /**
+   * A path prefix the platform adds in front of the app's routes (e.g. a custom domain's base path
+   * mapping); removed before routing, as serverless-http removes it: from wherever it first occurs in
+   * the path, with whatever comes before it (a named stage: `/dev/foo/users` with `/foo` gives `/users`).
+   */
   basePath?: string;
+  /** `'front'`: remove `basePath` only from the front of the path, at a segment boundary; default `'anywhere'` (serverless-http's). */
+  basePathMatch?: 'anywhere' | 'front';
   /**
    * Response content types sent base64-encoded in Lambda results (wildcards allowed); default: images,
    * audio, video, fonts, PDF, zip, octet-stream. Responses with a Content-Encoding (gzip, br) always are.
@@ -80,6 +86,32 @@ export async function runInvocation<T>(
       }
     }
   });
+}
+
+/** A transform serverless-http applies to the request or the response: a function called with the event and context, or properties to assign. */
+export type Transform<T> = ((item: T, event: Record<string, unknown>, context: Record<string, unknown>) => unknown) | Record<string, unknown>;
+
+/** What only toLambda takes, as serverless-http takes it. */
+export interface LambdaOptions extends ShimOptions {
+  /** Header that carries the request id (set from requestContext.requestId unless the request has one); default x-request-id; false: none. */
+  requestId?: string | false;
+  /** Runs on the request before the app sees it, after the shim's own adjustments. */
+  request?: Transform<never>;
+  /** Runs on the response once the app finished it, before the shim reads its cookies and the result is built. */
+  response?: Transform<never>;
+}
+
+/** Applies a serverless-http style transform: a function is awaited, an object is assigned. */
+export async function applyTransform(transform: Transform<never> | undefined, item: object, event: Record<string, unknown>, context: Record<string, unknown>): Promise<void> {
+  if (typeof transform === 'function') await transform(item as never, event, context);
+  else if (transform !== null && typeof transform === 'object') Object.assign(item, transform);
+}
+
+/** Removes `basePath` as serverless-http does: from its first occurrence, with everything before it. */
+export function removeBasePathAnywhere(path: string, basePath: string | undefined): string {
+  if (!basePath) return path;
+  const at = path.indexOf(basePath);
+  return at < 0 ? path : path.slice(at + basePath.length) || '/';
 }
 
 /** Removes `basePath` from the front of a path (only from the front, and only at a segment boundary). */

@@ -1,4 +1,4 @@
 // Vercel Cron: inventory-check (schedule in vercel.json). Answers 401 unless Authorization is Bearer $CRON_SECRET.
-import { markethubCronHandler } from '../../shim/markethub.js';
+import { markethubCronHandler } from '../../shim/app/index.js';
 
 export default markethubCronHandler('inventory-check');

@@ -53,6 +53,7 @@ async function main(): Promise<void> {
         },
         jwtSecret: env.JWT_SECRET,
         paystackSecret: env.PAYSTACK_SECRET_KEY,
+        paystackApiBase: env.PAYSTACK_API_BASE || undefined,
         uploadsRoot: env.UPLOADS_ROOT,
         bcryptRounds: env.BCRYPT_ROUNDS ? Number(env.BCRYPT_ROUNDS) : undefined,
         trustProxy: env.TRUST_PROXY === undefined || env.TRUST_PROXY === 'false' ? false : env.TRUST_PROXY === 'true' ? true : /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY,

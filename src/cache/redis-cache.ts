@@ -1,8 +1,12 @@
 // A Redis cache that never makes a request fail or wait long: every command has a short timeout,
 // commands are not queued while disconnected, and any failure reads as a miss. Only commands
 // Upstash supports are used (GET, SET with PX/NX, DEL, SADD, SMEMBERS, PEXPIRE, PING).
+// ioredis is loaded when a cache is first created, so an app without REDIS_URL never pays for it.
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis } from 'ioredis';
+
+const require = createRequire(import.meta.url);
 
 export interface CacheOptions {
   url: string;
@@ -41,7 +45,8 @@ export class RedisCache {
   constructor(options: CacheOptions) {
     this.timeoutMs = options.timeoutMs ?? 75;
     this.prefix = options.prefix ?? 'mh:';
-    this.redis = new Redis(options.url, {
+    const { Redis: RedisClient } = require('ioredis') as typeof import('ioredis');
+    this.redis = new RedisClient(options.url, {
       enableOfflineQueue: false,
       commandTimeout: this.timeoutMs,
       connectTimeout: 1_000,

@@ -12,7 +12,8 @@ function seconds(s: number): string {
   return `${s.toFixed(3)}s`;
 }
 
-function table(headers: string[], rows: string[][], alignRight: boolean[]): string {
+/** Columns padded to their widest cell, under a header and a rule. */
+export function table(headers: string[], rows: string[][], alignRight: boolean[]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (alignRight[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');

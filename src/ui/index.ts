@@ -1,4 +1,5 @@
-// Progress for people at a terminal, behind one small interface; silent in CI, in pipes and with --json.
+// Progress for people at a terminal, behind one small interface; silent in CI, in pipes, with --json, and
+// in terminals that report no size.
 import type cliProgressModule from 'cli-progress';
 
 export interface PhaseHandle {
@@ -31,17 +32,45 @@ const silent: Ui = {
   close() {},
 };
 
-export async function createUi(options: { json: boolean; stream?: NodeJS.WriteStream }): Promise<Ui> {
+export interface UiOptions {
+  json: boolean;
+  /** false: no colour anywhere, spinner frames and their closing symbols included (NO_COLOR, --no-color). */
+  color?: boolean;
+  stream?: NodeJS.WriteStream;
+}
+
+/**
+ * A terminal that reports 0 columns or rows (script(1), some `docker exec -t`, CI runners) cannot hold
+ * a redrawn line: ora and cli-progress would redraw it for ever. Such a terminal gets the plain output.
+ */
+export function hasSize(stream: NodeJS.WriteStream): boolean {
+  return Boolean(stream.isTTY) && (stream.columns ?? 0) > 0 && (stream.rows ?? 0) > 0;
+}
+
+export function showsProgress(options: UiOptions): boolean {
   const stream = options.stream ?? process.stderr;
   // Progress goes to stderr, and only when a person watches both streams: never into a file or a pipe.
-  if (options.json || !stream.isTTY || !process.stdout.isTTY || process.env.CI) return silent;
+  return !options.json && hasSize(stream) && Boolean(process.stdout.isTTY) && !process.env.CI;
+}
+
+// What ora's log-symbols would print, without their colour.
+const PLAIN_SYMBOLS = { success: '✔', error: '✖' };
+
+export async function createUi(options: UiOptions): Promise<Ui> {
+  const stream = options.stream ?? process.stderr;
+  if (!showsProgress(options)) return silent;
+  const color = options.color ?? true;
   // Loaded only for a person at a terminal.
   const [{ default: ora }, { default: cliProgress }] = await Promise.all([import('ora'), import('cli-progress') as Promise<{ default: typeof cliProgressModule }>]);
   let bars: cliProgressModule.MultiBar | null = null;
   return {
     phase(text) {
-      const spinner = ora({ text, stream }).start();
-      return { done: (t) => spinner.succeed(t ?? text), fail: (t) => spinner.fail(t ?? text) };
+      const spinner = ora({ text, stream, color: color ? 'cyan' : false }).start();
+      if (color) return { done: (t) => spinner.succeed(t ?? text), fail: (t) => spinner.fail(t ?? text) };
+      return {
+        done: (t) => spinner.stopAndPersist({ symbol: PLAIN_SYMBOLS.success, text: t ?? text }),
+        fail: (t) => spinner.stopAndPersist({ symbol: PLAIN_SYMBOLS.error, text: t ?? text }),
+      };
     },
     table(name, expectedRows) {
       bars ??= new cliProgress.MultiBar(

@@ -55,11 +55,11 @@ test('an option with a typo gets a suggestion', async () => {
 });
 
 test('wrong password, unknown database and unreachable host, with the password masked', async () => {
-  assertOneLineError(await db('--source', withSecret(source.url), '--target', target.url), 1, /cannot log in to source MySQL mysql:\/\/root:\*\*\*@127\.0\.0\.1:3306\/mh_errors_\w+: wrong password/);
-  assertOneLineError(await db('--source', `${MYSQL_ADMIN_URL}/no_such_db_x`, '--target', target.url), 1, /database "no_such_db_x" does not exist/);
-  assertOneLineError(await db('--source', withSecret('mysql://root@127.0.0.1:1/shop'), '--target', target.url), 1, /cannot reach source MySQL .*connection refused at 127\.0\.0\.1:1/);
-  assertOneLineError(await db('--source', source.url, '--target', `${POSTGRES_ADMIN_URL}/no_such_db_y`), 1, /target Postgres .*database "no_such_db_y" does not exist/);
-  assertOneLineError(await db('--source', source.url, '--target', 'postgres://no_such_role_z@127.0.0.1:5432/postgres'), 1, /role "no_such_role_z"/);
+  assertOneLineError(await db('--source', withSecret(source.url), '--target', target.url), 3, /cannot log in to source MySQL mysql:\/\/root:\*\*\*@127\.0\.0\.1:3306\/mh_errors_\w+: wrong password/);
+  assertOneLineError(await db('--source', `${MYSQL_ADMIN_URL}/no_such_db_x`, '--target', target.url), 3, /database "no_such_db_x" does not exist/);
+  assertOneLineError(await db('--source', withSecret('mysql://root@127.0.0.1:1/shop'), '--target', target.url), 3, /cannot reach source MySQL .*connection refused at 127\.0\.0\.1:1/);
+  assertOneLineError(await db('--source', source.url, '--target', `${POSTGRES_ADMIN_URL}/no_such_db_y`), 3, /target Postgres .*database "no_such_db_y" does not exist/);
+  assertOneLineError(await db('--source', source.url, '--target', 'postgres://no_such_role_z@127.0.0.1:5432/postgres'), 3, /role "no_such_role_z"/);
 });
 
 test('missing privileges on either side', async () => {
@@ -68,14 +68,14 @@ test('missing privileges on either side', async () => {
   await admin.query("CREATE USER IF NOT EXISTS 'mh_nopriv'@'localhost' IDENTIFIED BY 'Sup3r-s3cret!'");
   await admin.end();
   const limited = source.url.replace('://root@', `://mh_nopriv:${encodeURIComponent(SECRET)}@`);
-  assertOneLineError(await db('--source', limited, '--target', target.url), 1, /user "mh_nopriv" lacks privileges/);
+  assertOneLineError(await db('--source', limited, '--target', target.url), 3, /user "mh_nopriv" lacks privileges/);
 
   const pgAdmin = new pg.Client({ connectionString: `${POSTGRES_ADMIN_URL}/postgres` });
   await pgAdmin.connect();
   await pgAdmin.query("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'mh_nopriv') THEN CREATE ROLE mh_nopriv LOGIN; END IF; END $$");
   await pgAdmin.end();
   const weakTarget = target.url.replace(/:\/\/[^@]+@/, '://mh_nopriv@');
-  assertOneLineError(await db('--source', source.url, '--target', weakTarget), 1, /cannot create the ledger schema markethub_migrate .*grant CREATE/);
+  assertOneLineError(await db('--source', source.url, '--target', weakTarget), 3, /cannot create the ledger schema markethub_migrate .*grant CREATE/);
 });
 
 test('an unknown table in --tables or --exclude', async () => {
@@ -110,7 +110,7 @@ test('--dry-run prints the plan and DDL and writes nothing; --verbose shows deta
   assert.deepEqual(runs.rows, [{ n: 0 }]);
 
   const verbose = await db('--source', withSecret(source.url), '--target', target.url, '--verbose');
-  assert.equal(verbose.code, 1);
+  assert.equal(verbose.code, 3);
   assert.match(verbose.stderr, /\n\s+at /, 'stack shown with --verbose');
   assert.ok(!verbose.stderr.includes(SECRET));
 });

@@ -1,4 +1,4 @@
-// `markethub migrate verify` as a user runs it: exit 0 on parity, 1 with every difference listed, 2 when
+// `markethub migrate verify` as a user runs it: exit 0 on parity, 4 with every difference listed, 3 when
 // it cannot verify; schema and integrity differences count too; the migration's own changes do not.
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, test } from 'vitest';
@@ -44,14 +44,14 @@ test('right after the migration: parity, exit 0, the migration\'s own changes co
   assert.deepEqual(stored.rows, [{ outcome: 'success' }]);
 });
 
-test('changed, missing and extra rows, a JSON value and a microsecond: exit 1, exactly those listed', async () => {
+test('changed, missing and extra rows, a JSON value and a microsecond: exit 4, exactly those listed', async () => {
   await target.client.query("UPDATE public.\"order\" SET total = 10.51 WHERE id = 1");
   await target.client.query('DELETE FROM wishlist_notes WHERE id = 1');
   await target.client.query("INSERT INTO categories (id, parent_id, name) VALUES (99, NULL, 'Extra')");
   await target.client.query(`UPDATE texts SET doc = '{"b": 1, "a": [1, 2, {"c": "e"}]}' WHERE id = 1`);
   await target.client.query("UPDATE wishlists SET added_at = added_at + interval '1 microsecond' WHERE user_id = 3");
   const result = await verify('--json');
-  assert.equal(result.code, 1, result.stderr);
+  assert.equal(result.code, 4, result.stderr);
   const report = JSON.parse(result.stdout);
   const found = report.differences.map((d: { table: string; key: Record<string, string>; kind: string; columns: string[] }) => `${d.table} ${JSON.stringify(d.key)} ${d.kind} ${d.columns.join(',')}`).sort();
   assert.deepEqual(found, [
@@ -79,9 +79,9 @@ test('schema and integrity differences count too', async () => {
   ]);
 });
 
-test('when it cannot verify: exit 2 and one line', async () => {
+test('when it cannot verify: exit 3 and one line; an unknown table is a usage error, exit 2', async () => {
   const missingDb = await runCli(['migrate', 'verify', '--source', `${MYSQL_ADMIN_URL}/no_such_db_v`, '--target', target.url]);
-  assert.equal(missingDb.code, 2);
+  assert.equal(missingDb.code, 3);
   assert.match(missingDb.stderr, /^markethub: .*database "no_such_db_v" does not exist\n$/);
   const badTable = await verify('--tables', 'ghost');
   assert.equal(badTable.code, 2);

@@ -1,11 +1,9 @@
-// Loads the shared MarketHub benchmark into a fresh MariaDB database, runs `migrate db` into a fresh
+// Generates the MarketHub-shaped benchmark database into a fresh MariaDB database, runs `migrate db` into a fresh
 // Postgres database, and checks that every foreign key, NOT NULL, default and row made it across.
 // MARKETHUB_BENCH_SCALE sets the size (default 0.02, ~30k rows; 1 is ~1.4M rows).
 import { afterAll, beforeAll, test } from 'vitest';
-import { PROJECT_ROOT } from '../../src/project-paths.js';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { SHOP_TABLES, shopDatabaseSql, shopSize } from '../../scripts/bench/shop-generator.js';
 import { freshMysql, freshPostgres, type MysqlDatabase, type PostgresDatabase } from '../helpers/databases.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import {
@@ -18,11 +16,9 @@ import {
   type SchemaDescription,
 } from '../helpers/compare.js';
 
-const projectRoot = PROJECT_ROOT;
-const benchSqlPath = process.env.MARKETHUB_BENCH_SQL ?? path.resolve(projectRoot, '../shared/bench/markethub-mysql.sql');
 const scale = Number(process.env.MARKETHUB_BENCH_SCALE ?? '0.02');
 
-const BENCH_TABLES = ['categories', 'order_items', 'orders', 'product_images', 'products', 'reviews', 'users', 'vendors'];
+const BENCH_TABLES = [...SHOP_TABLES].sort();
 
 let mysqlDb: MysqlDatabase | undefined;
 let pgDb: PostgresDatabase | undefined;
@@ -32,10 +28,9 @@ let target: SchemaDescription;
 
 beforeAll(async () => {
   assert.ok(Number.isFinite(scale) && scale > 0, `MARKETHUB_BENCH_SCALE must be a positive number, got ${process.env.MARKETHUB_BENCH_SCALE}`);
-  assert.ok(existsSync(benchSqlPath), `benchmark SQL not found at ${benchSqlPath} (set MARKETHUB_BENCH_SQL)`);
   mysqlDb = await freshMysql('bench_parity');
   pgDb = await freshPostgres('bench_parity');
-  await mysqlDb.conn.query(`SET @scale = ${scale};\n${readFileSync(benchSqlPath, 'utf8')}`);
+  await mysqlDb.conn.query(shopDatabaseSql(scale));
   migration = await runCli(['migrate', 'db', '--source', mysqlDb.url, '--target', pgDb.url, '--json']);
   source = await describeSource(mysqlDb.url);
   target = await describeTarget(pgDb.url, 'public');
@@ -122,9 +117,20 @@ test('every row and value is equal on both sides', async () => {
   assert.ok(mysqlDb && pgDb);
   const result = await compareDatabases({ mysqlUrl: mysqlDb.url, postgresUrl: pgDb.url, schema: 'public' });
   assert.deepEqual(result.tables.map((t) => t.table).sort(), BENCH_TABLES);
+  const size = shopSize(scale);
+  const expectedRows: Record<string, number> = {
+    users: size.users,
+    vendors: size.vendors,
+    categories: size.categories,
+    products: size.products,
+    product_images: size.products * size.imagesPerProduct,
+    reviews: size.reviews,
+    orders: size.orders,
+    order_items: size.orders * size.itemsPerOrder,
+  };
   const problems: string[] = [];
   for (const t of result.tables) {
-    if (t.rowsMysql === 0) problems.push(`${t.table}: no rows loaded from the benchmark`);
+    if (t.rowsMysql !== expectedRows[t.table]) problems.push(`${t.table}: ${t.rowsMysql} rows generated, the scale says ${expectedRows[t.table]}`);
     if (t.rowsMysql !== t.rowsPostgres) problems.push(`${t.table}: ${t.rowsMysql} rows in MySQL, ${t.rowsPostgres} in Postgres`);
     if (t.mismatchedRows > 0) {
       problems.push(`${t.table}: ${t.mismatchedRows} mismatching rows, e.g. ${JSON.stringify(t.mismatches.slice(0, 3))}`);

@@ -111,7 +111,7 @@ test('a failing job is retried with backoff, then dead-lettered with its errors 
   // The operator's commands.
   const list = await runCli(['jobs', 'dlq', 'list', '--database', db.url, '--json']);
   assert.equal(list.code, 0, list.stderr);
-  assert.deepEqual(JSON.parse(list.stdout).map((d: { id: string }) => d.id), [id]);
+  assert.deepEqual(JSON.parse(list.stdout).deadLetters.map((d: { id: string }) => d.id), [id]);
   const noIds = await runCli(['jobs', 'dlq', 'retry', '--database', db.url]);
   assert.equal(noIds.code, 2);
   assert.match(noIds.stderr, /^markethub: name the jobs with --id/);

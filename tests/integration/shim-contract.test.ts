@@ -9,8 +9,8 @@ import { fakePaystack } from '../app/fake-paystack.js';
 import { JWT_SECRET, PAYSTACK_SECRET } from '../app/fixture.js';
 import { createApp, localDiskStorage, s3ObjectKey, s3Storage, S3_UPLOAD_PREFIXES } from '../../src/app/index.js';
 import { createLegacySequelize } from '../../src/db/index.js';
-import { markethubVercelHandler, serverlessDatabase, toLambda, type ServerlessDatabase } from '../../shim/index.js';
-import { instanceDatabase } from '../../shim/markethub.js';
+import { toLambda, type ServerlessDatabase } from '../../shim/index.js';
+import { instanceDatabase, markethubDatabase, markethubVercelHandler } from '../../shim/app/index.js';
 import { headObject, listKeys, objectBytes, startTestS3, type TestS3 } from '../helpers/s3.js';
 import { lambdaGateway, vercelServer, type EventKind, type RunningServer } from '../shim/transports.js';
 import { prepareMigratedTemplate, type MigratedTemplate } from '../shim/fixture.js';
@@ -65,7 +65,7 @@ test('legacy server on MySQL: the reference answers', () => {
 async function lambdaTarget(kind: EventKind): Promise<{ target: ContractTarget; db: ServerlessDatabase; server: RunningServer; bucket: string }> {
   const copy = await template.copy(`shim_${kind}`);
   const bucket = await s3.freshBucket(`contract-${kind}`);
-  const db = serverlessDatabase({ url: copy.url, applicationName: `mh-contract-${kind}` });
+  const db = markethubDatabase({ url: copy.url, applicationName: `mh-contract-${kind}` });
   const app = createApp({
     sequelize: db.sequelize,
     config: { jwtSecret: JWT_SECRET, paystackSecret: PAYSTACK_SECRET, paystackApiBase: (await fakePaystack(PAYSTACK_SECRET)).url, bcryptRounds: 4, logSink: () => {}, storage: s3Storage({ client: s3.client, bucket, cdnBase: CDN }) },

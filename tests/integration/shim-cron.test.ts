@@ -7,8 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, test } from 'vitest';
 import { PROJECT_ROOT } from '../../src/project-paths.js';
 import pg from 'pg';
-import { cronAuthorized, CRON_JOBS, markethubCronHandler, type CronJobName } from '../../shim/index.js';
-import { instanceDatabase } from '../../shim/markethub.js';
+import { cronAuthorized, CRON_JOBS, instanceDatabase, markethubCronHandler, type CronJobName } from '../../shim/app/index.js';
 import { CRON_SCHEDULES } from '../../src/jobs/index.js';
 import { prepareMigratedTemplate, type MigratedTemplate } from '../shim/fixture.js';
 import { vercelServer, type RunningServer } from '../shim/transports.js';
@@ -157,4 +156,13 @@ test('vercel.json: every /api path reaches the app, each cron job has its schedu
   for (const c of CRON_SCHEDULES) await readFile(path.join(ROOT, `${c.path}.ts`));
   assert.ok(config.functions['api/index.ts'].maxDuration > 0);
   assert.ok(config.functions['api/cron/*.ts'].maxDuration > 0);
+});
+
+test('vercel.json: the build leaves the output directory it names (an empty static output), and Node is the engines major', async () => {
+  const config = JSON.parse(await readFile(path.join(ROOT, 'vercel.json'), 'utf8'));
+  assert.equal(config.framework, null);
+  assert.ok(config.outputDirectory && config.outputDirectory !== '.' && !config.outputDirectory.startsWith('api'), 'no static copy of the repository or of api/');
+  assert.ok(config.buildCommand.includes(`mkdirSync('${config.outputDirectory}'`), config.buildCommand);
+  const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8'));
+  assert.match(pkg.engines.node, /^\d+\.x$/, 'one Node major, which Vercel takes for the functions');
 });

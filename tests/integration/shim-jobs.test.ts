@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, test } from 'vitest';
 import pg from 'pg';
-import { markethubJobsHandler } from '../../shim/markethub.js';
+import { markethubJobsHandler } from '../../shim/app/index.js';
 import { applyAppMigrations, PostgresJobQueue } from '../../src/jobs/index.js';
 import { freshPostgres, type PostgresDatabase } from '../helpers/databases.js';
 import { vercelServer, type RunningServer } from '../shim/transports.js';

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import querystring from 'node:querystring';
+import { PassThrough } from 'node:stream';
 import type { LambdaHandler, LambdaResult } from '../../shim/index.js';
 
 export type EventKind = 'v1' | 'v2' | 'alb' | 'alb-single';
@@ -168,18 +169,30 @@ function vercelParse(body: Buffer, contentType: string): unknown {
   return undefined;
 }
 
+/** What the runtime's helpers do after reading the body: later `data`/`end` listeners get the same bytes again. */
+function replayBody(req: IncomingMessage, body: Buffer): void {
+  const replica = new PassThrough();
+  const ownOn = req.on.bind(req);
+  const on = (name: string | symbol, listener: (...args: unknown[]) => void) => (name === 'data' || name === 'end' ? replica.on(name, listener) : ownOn(name, listener));
+  Object.assign(req, { on, addListener: on, read: replica.read.bind(replica) });
+  replica.end(body);
+}
+
 /**
- * `mode: 'lazy'`: the helpers are there but nothing read the body (what the runtime does unless
- * someone touches req.body). `mode: 'parsed'`: the body stream was read and parsed before the handler.
+ * `mode: 'lazy'`: the helpers are there but nothing read the body (the runtime with helpers off, or a
+ * request without Content-Type). `mode: 'parsed'`: the body stream was read and parsed before the
+ * handler and is replayed to later listeners (the runtime with helpers on). `mode: 'consumed'`: read
+ * and parsed, with no replay (older runtimes): the bytes are gone.
  */
-export async function vercelServer(handler: VercelLike, mode: 'lazy' | 'parsed' = 'lazy'): Promise<RunningServer> {
+export async function vercelServer(handler: VercelLike, mode: 'lazy' | 'parsed' | 'consumed' = 'lazy'): Promise<RunningServer> {
   const server = http.createServer((req, res) => {
     void (async () => {
       req.headers['x-vercel-id'] = `fra1::${randomUUID()}`;
       lazy(req, 'query', () => Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams));
       lazy(req, 'cookies', () => Object.fromEntries((req.headers.cookie ?? '').split(/;\s*/).filter(Boolean).map((c) => c.split('='))));
-      if (mode === 'parsed') {
-        const raw = await readBody(req);
+      if (mode !== 'lazy' && req.headers['content-type'] !== undefined) {
+        const raw = req.method === 'GET' || req.method === 'HEAD' ? Buffer.alloc(0) : await readBody(req);
+        if (mode === 'parsed') replayBody(req, raw);
         lazy(req, 'body', () => vercelParse(raw, req.headers['content-type'] ?? ''));
       }
       try {

@@ -2,9 +2,14 @@
 // server; only the storage differs. Keys follow the layout `markethub migrate files` gives migrated
 // uploads (product-images/ -> products/, ...), so old and new files live side by side, and the URL
 // stored in the database is the CDN base + the key, as the rewritten URLs are.
-import { HeadBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+// The AWS SDK is loaded on the first upload or check, not with the app: most cold starts need neither.
+import { createRequire } from 'node:module';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { isImageType } from './file-types.js';
 import type { FileStorage } from './storage.js';
+
+const require = createRequire(import.meta.url);
+const sdk = () => require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
 
 export const S3_UPLOAD_PREFIXES: Record<string, string> = {
   'product-images': 'products/',
@@ -40,7 +45,7 @@ export function s3Storage(options: S3StorageOptions): FileStorage {
     async save(key, body, contentType) {
       if (key.split('/').some((part) => part === '..' || part === '')) throw new Error(`invalid upload key: ${key}`);
       const objectKey = s3ObjectKey(key, prefixes);
-      await options.client.send(new PutObjectCommand({
+      await options.client.send(new (sdk().PutObjectCommand)({
         Bucket: options.bucket,
         Key: objectKey,
         Body: body,
@@ -53,7 +58,7 @@ export function s3Storage(options: S3StorageOptions): FileStorage {
       return `${base}/${objectKey.split('/').map(encodeURIComponent).join('/')}`;
     },
     async check() {
-      await options.client.send(new HeadBucketCommand({ Bucket: options.bucket }));
+      await options.client.send(new (sdk().HeadBucketCommand)({ Bucket: options.bucket }));
     },
   };
 }

@@ -1,6 +1,6 @@
 // What an S3 error means for a run: stop with one line, retry, or report the file. Shared by the SDK
 // client and the plain HTTP one, which both give errors a name and $metadata.httpStatusCode.
-import { UserError } from '../../config/errors.js';
+import { EXIT, UserError } from '../../config/errors.js';
 
 interface S3ErrorShape {
   name?: string;
@@ -23,12 +23,12 @@ export class S3RequestError extends Error {
 export function bucketError(error: unknown, bucket: string): UserError | undefined {
   const e = error as S3ErrorShape;
   const status = e.$metadata?.httpStatusCode;
-  if (e.name === 'NoSuchBucket' || (e.name === 'NotFound' && status === 404)) return new UserError(`bucket "${bucket}" does not exist; create it first`);
-  if (e.name === 'InvalidAccessKeyId' || e.name === 'SignatureDoesNotMatch') return new UserError(`S3 rejected the credentials (${e.name}); check AWS_ACCESS_KEY_ID / AWS_PROFILE`);
-  if (e.name === 'AccessDenied' || status === 403) return new UserError(`access to bucket "${bucket}" denied; the credentials need s3:ListBucket, s3:PutObject and s3:GetObject`);
+  if (e.name === 'NoSuchBucket' || (e.name === 'NotFound' && status === 404)) return new UserError(`bucket "${bucket}" does not exist; create it first`, EXIT.couldNotRun);
+  if (e.name === 'InvalidAccessKeyId' || e.name === 'SignatureDoesNotMatch') return new UserError(`S3 rejected the credentials (${e.name}); check AWS_ACCESS_KEY_ID / AWS_PROFILE`, EXIT.couldNotRun);
+  if (e.name === 'AccessDenied' || status === 403) return new UserError(`access to bucket "${bucket}" denied; the credentials need s3:ListBucket, s3:PutObject and s3:GetObject`, EXIT.couldNotRun);
   if (e.name === 'PermanentRedirect' || status === 301) return new UserError(`bucket "${bucket}" is in another region${(error as Error).message ? ` (${(error as Error).message})` : ''}; pass --region`);
-  if (e.name === 'CredentialsProviderError') return new UserError('no AWS credentials found; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE');
-  if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND') return new UserError(`cannot reach the S3 endpoint (${e.code}); check --endpoint`);
+  if (e.name === 'CredentialsProviderError') return new UserError('no AWS credentials found; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE', EXIT.couldNotRun);
+  if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND') return new UserError(`cannot reach the S3 endpoint (${e.code}); check --endpoint`, EXIT.couldNotRun);
   return undefined;
 }
 

@@ -3,7 +3,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type pg from 'pg';
-import { UserError } from '../../config/errors.js';
+import { EXIT, UserError } from '../../config/errors.js';
 import type { TargetPlan } from '../db/plan/plan.js';
 import { fromProjectRoot } from '../../project-paths.js';
 
@@ -31,7 +31,7 @@ export async function ensureLedger(client: pg.Client): Promise<void> {
     }
   } catch (error) {
     const e = error as { code?: string; message: string };
-    if (e.code === '42501') throw new UserError(`target: cannot create the ledger schema ${LEDGER_SCHEMA} (${e.message}); grant CREATE on the database`);
+    if (e.code === '42501') throw new UserError(`target: cannot create the ledger schema ${LEDGER_SCHEMA} (${e.message}); grant CREATE on the database`, EXIT.couldNotRun);
     throw error;
   } finally {
     // A broken connection must not hide the error that broke it.

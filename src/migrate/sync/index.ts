@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { maskDsn } from '../../config/dsn.js';
 import type { MigrateVerifyConfig } from '../../config/index.js';
 import { UserError } from '../../config/errors.js';
+import type { CutoverStore } from '../../cutover/store.js';
 import type { Ui } from '../../ui/index.js';
 import { migrationKey, readSourcePlan } from '../db/index.js';
 import type { TargetPlan, TargetTable } from '../db/plan/plan.js';
@@ -146,4 +147,34 @@ export async function migrateSync(config: MigrateSyncConfig, ui: Ui, signal: Abo
     await control.end().catch(() => {});
   }
   return report;
+}
+
+export interface CutoverRollback {
+  /** Set when writes were on Postgres: the reverse switch that brought their changes to MySQL. */
+  syncedBack?: SyncReport;
+}
+
+/**
+ * Everyone back to the legacy backend. Once `--switch-writes` moved the writes to Postgres, moving the
+ * flag alone would strand the rows written there: the changes captured on Postgres are synced back
+ * first (with `syncBack`, a reverse --switch-writes config), and that switch is what moves the flag.
+ */
+export async function rollbackCutover(
+  store: CutoverStore,
+  options: { changedBy: string; syncBack?: MigrateSyncConfig; ui: Ui; signal: AbortSignal; log: (line: string) => void },
+): Promise<CutoverRollback> {
+  const client = await store.pool.connect();
+  let captured: boolean;
+  try {
+    captured = await hasPostgresCapture(client);
+  } finally {
+    client.release();
+  }
+  const state = await store.state();
+  if (captured && state.writes && state.percentage >= 100) {
+    if (!options.syncBack) throw new UserError('writes are on Postgres since `migrate sync --switch-writes`: give --source so the changes made there reach MySQL before traffic goes back');
+    return { syncedBack: await migrateSync({ ...options.syncBack, switchWrites: true, reverse: true }, options.ui, options.signal, options.log) };
+  }
+  await store.change({ percentage: 0, writes: false, frozen: false }, options.changedBy, 'rollback');
+  return {};
 }

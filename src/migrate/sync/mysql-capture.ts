@@ -74,9 +74,30 @@ async function existingTriggers(conn: MysqlConnection, database: string): Promis
   return new Set((rows as { name: string }[]).map((r) => r.name));
 }
 
+/**
+ * Runs `work` holding a server-wide named lock for this database's triggers: a follower and a switch
+ * can install capture at the same moment, and MySQL has no CREATE TRIGGER IF NOT EXISTS that is safe
+ * between the check and the create.
+ */
+async function withTriggerLock<T>(conn: MysqlConnection, database: string, work: () => Promise<T>): Promise<T> {
+  // Lock names are at most 64 characters.
+  const name = `markethub_sync:${createHash('sha1').update(database).digest('hex').slice(0, 40)}`;
+  const [rows] = await conn.query('SELECT GET_LOCK(?, 60) AS got', [name]);
+  if (Number((rows as { got: number | null }[])[0].got) !== 1) throw new Error(`another markethub process held the capture lock of ${database} for 60 s`);
+  try {
+    return await work();
+  } finally {
+    await conn.query('SELECT RELEASE_LOCK(?)', [name]);
+  }
+}
+
 /** Creates the change table and each table's triggers that are missing; returns the tables newly captured. */
 export async function installMysqlCapture(conn: MysqlConnection, database: string, tables: TargetTable[]): Promise<string[]> {
   for (const sql of SETUP_SQL) await conn.query(sql);
+  return withTriggerLock(conn, database, () => installMissingTriggers(conn, database, tables));
+}
+
+async function installMissingTriggers(conn: MysqlConnection, database: string, tables: TargetTable[]): Promise<string[]> {
   const present = await existingTriggers(conn, database);
   const added: string[] = [];
   for (const table of tables) {
@@ -89,7 +110,9 @@ export async function installMysqlCapture(conn: MysqlConnection, database: strin
 }
 
 export async function removeMysqlCapture(conn: MysqlConnection, database: string): Promise<void> {
-  for (const name of await existingTriggers(conn, database)) await conn.query(`DROP TRIGGER IF EXISTS ${qm(database)}.${qm(name)}`);
+  await withTriggerLock(conn, database, async () => {
+    for (const name of await existingTriggers(conn, database)) await conn.query(`DROP TRIGGER IF EXISTS ${qm(database)}.${qm(name)}`);
+  });
   await conn.query(`DELETE FROM ${CHANGES} WHERE db = ?`, [database]).catch(() => {});
 }
 

@@ -58,7 +58,7 @@ export async function removePostgresCapture(client: pg.Client, schema: string, t
   await client.query(`DROP SCHEMA IF EXISTS ${PG_SYNC_SCHEMA} CASCADE`);
 }
 
-export async function hasPostgresCapture(client: pg.Client): Promise<boolean> {
+export async function hasPostgresCapture(client: pg.ClientBase): Promise<boolean> {
   const { rows } = await client.query<{ ok: boolean }>(`SELECT to_regclass('${CHANGES}') IS NOT NULL AS ok`);
   return rows[0].ok;
 }

@@ -2,6 +2,7 @@
 // rows) and target integrity, with every difference the migration made on purpose counted apart.
 import type { MigrateVerifyConfig } from '../../config/index.js';
 import { maskDsn } from '../../config/dsn.js';
+import { EXIT } from '../../config/errors.js';
 import type { Ui } from '../../ui/index.js';
 import { migrationKey, readSourcePlan } from '../db/index.js';
 import { orphanNotes } from '../db/orphans.js';
@@ -30,8 +31,8 @@ export interface VerifyCommandReport {
   integrityProblems: StructureProblem[];
 }
 
-/** Exit codes: 0 parity, 1 differences found, 2 could not verify. */
-export const VERIFY_EXIT = { parity: 0, differences: 1, couldNotVerify: 2 } as const;
+/** Exit codes: parity, differences found, could not verify (see EXIT). */
+export const VERIFY_EXIT = { parity: EXIT.ok, differences: EXIT.differences, couldNotVerify: EXIT.couldNotRun } as const;
 
 export async function migrateVerify(config: MigrateVerifyConfig, ui: Ui): Promise<VerifyCommandReport> {
   const started = Date.now();

@@ -59,11 +59,21 @@ async function checkTimezone(sides: Sides, zone: string): Promise<void> {
   }
 }
 
-function compareKeys(a: Record<string, string | null>, b: Record<string, string | null>): number {
-  const x = Object.values(a).join('\u0000');
-  const y = Object.values(b).join('\u0000');
+function compareValues(x: string | null, y: string | null): number {
+  if (x === null || y === null) return x === y ? 0 : x === null ? -1 : 1;
   if (/^-?\d+$/.test(x) && /^-?\d+$/.test(y)) return BigInt(x) < BigInt(y) ? -1 : BigInt(x) > BigInt(y) ? 1 : 0;
   return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Keys column by column: numbers by value, the rest as text. */
+function compareKeys(a: Record<string, string | null>, b: Record<string, string | null>): number {
+  const x = Object.values(a);
+  const y = Object.values(b);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const order = compareValues(x[i], y[i]);
+    if (order !== 0) return order;
+  }
+  return x.length - y.length;
 }
 
 export async function verifyData(options: VerifyOptions): Promise<VerifyReport> {

@@ -8,6 +8,8 @@ import { renderColumn, streamed, type TargetColumnType } from './render.js';
 import type { SourceFacts } from './source-facts.js';
 import { tableNames } from './sql.js';
 import { MYSQL_INTEGER_TYPES as INTEGER_TYPES } from '../db/plan/types.js';
+import type { KeysetRange } from '../db/keyset.js';
+import { keysetOf, type Keyset } from './keyset.js';
 
 /** About this many rows per in-database summary: small enough to bisect cheaply, big enough to be few. */
 export const ROWS_PER_RANGE = 10_000;
@@ -15,6 +17,9 @@ export const ROWS_PER_RANGE = 10_000;
 const ROWS_PER_STREAM = 100_000;
 
 export interface Job extends TableJob {
+  /** Any other primary key: the table is cut into key tuple ranges (keyset-compare.ts). */
+  keyset: Keyset | null;
+  rowEstimate: number;
   rangesLeft: number;
   /** The pieces of the streaming pass over the columns compared outside the databases (run in parallel). */
   streamRanges: KeyRange[];
@@ -23,7 +28,12 @@ export interface Job extends TableJob {
 }
 
 /** 'columns': the pass over the columns compared outside the databases, once the table's ranges are settled. */
-export type Task = { kind: 'range' | 'columns'; job: Job; range: KeyRange } | { kind: 'multiset'; job: Job };
+export type Task =
+  | { kind: 'range' | 'columns'; job: Job; range: KeyRange }
+  | { kind: 'multiset'; job: Job }
+  /** Choosing a keyset table's ranges, which then join the queue. */
+  | { kind: 'keyset-plan'; job: Job }
+  | { kind: 'keyset'; job: Job; range: KeysetRange };
 
 /** The target's real column types, by table and column. */
 export async function targetColumnTypes(client: pg.Client, schema: string): Promise<Map<string, Map<string, TargetColumnType>>> {
@@ -36,14 +46,37 @@ export async function targetColumnTypes(client: pg.Client, schema: string): Prom
     const columns = tables.get(r.table_name) ?? tables.set(r.table_name, new Map()).get(r.table_name)!;
     columns.set(r.column_name, { udt: r.udt_name, scale: r.numeric_scale, nullable: r.is_nullable === 'YES' });
   }
+  for (const [table, column] of await byteOrderColumns(client, schema)) {
+    const type = tables.get(table)?.get(column);
+    if (type) type.byteOrder = true;
+  }
   return tables;
+}
+
+/** libc locales whose collation is the order of the UTF-8 bytes (code points). */
+const BYTE_ORDER_LOCALES = /^(C|POSIX|C\.UTF-?8)$/i;
+
+/** Target text columns whose collation (their own, or the database's default) orders by bytes. */
+async function byteOrderColumns(client: pg.Client, schema: string): Promise<[string, string][]> {
+  // datlocprovider is new in Postgres 15; before it every default collation was libc's.
+  const provider = (await client.query("SELECT 1 FROM pg_attribute WHERE attrelid = 'pg_database'::regclass AND attname = 'datlocprovider'")).rowCount ? 'datlocprovider' : "'c'";
+  const { rows } = await client.query<{ table_name: string; column_name: string; locale: string | null }>(
+    `SELECT cl.relname AS table_name, a.attname AS column_name,
+       CASE WHEN co.collprovider = 'd' THEN (SELECT CASE WHEN ${provider} = 'c' THEN datcollate END FROM pg_database WHERE datname = current_database())
+            WHEN co.collprovider = 'c' THEN co.collcollate END AS locale
+     FROM pg_attribute a JOIN pg_class cl ON cl.oid = a.attrelid JOIN pg_namespace n ON n.oid = cl.relnamespace
+     JOIN pg_collation co ON co.oid = a.attcollation
+     WHERE n.nspname = $1 AND a.attnum > 0 AND NOT a.attisdropped`,
+    [schema],
+  );
+  return rows.filter((r) => r.locale !== null && BYTE_ORDER_LOCALES.test(r.locale)).map((r) => [r.table_name, r.column_name]);
 }
 
 /** The comparison of one table, or a result with status 'error' when the target cannot be compared. */
 export function planJob(table: TargetTable, schema: string, types: Map<string, TargetColumnType> | undefined, sourceTimezone: string, facts?: SourceFacts): Job {
   const result = { table: table.name, rowsSource: 0, rowsTarget: 0, status: 'ok' as const, differences: 0, expected: 0, seconds: 0 };
   const job: Job = {
-    names: tableNames(table.sourceName, schema, table.name), renders: [], key: null, primaryKey: table.primaryKey, result, compared: [],
+    names: tableNames(table.sourceName, schema, table.name), renders: [], key: null, keyset: null, rowEstimate: table.rowEstimate, primaryKey: table.primaryKey, result, compared: [],
     rangesLeft: 0, streamRanges: [], tasksLeft: 0, started: null,
   };
   const fail = (error: string): Job => {
@@ -60,11 +93,13 @@ export function planJob(table: TargetTable, schema: string, types: Map<string, T
   // Keys are cut into ranges and merged as numbers: only integers on both sides qualify.
   const integerTarget = keyType && (['int2', 'int4', 'int8'].includes(keyType.udt) || (keyType.udt === 'numeric' && keyType.scale === 0));
   if (key && INTEGER_TYPES.has(key.source.dataType) && integerTarget) job.key = { source: key.source.name, target: key.name };
+  else job.keyset = keysetOf(table, types, sourceTimezone, facts?.utf8Columns ?? new Set());
   return job;
 }
 
 export function tasksOf(job: Job, table: TargetTable): Task[] {
   if (job.result.status === 'error') return [];
+  if (job.keyset) return [{ kind: 'keyset-plan', job }];
   if (!job.key) return [{ kind: 'multiset', job }];
   // An empty source table has no key range, but the target may still hold rows: one open range.
   const ranges = table.keyRange ? splitKeyRange(table.keyRange.min, table.keyRange.max, table.rowEstimate, ROWS_PER_RANGE) : [{ from: null, to: null }];

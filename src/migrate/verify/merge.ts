@@ -117,3 +117,31 @@ export async function mergeByHash(
     for await (const _ of targetRows);
   }
 }
+
+/**
+ * Merges two streams sorted by `compare` (the rows' keys, in the order both sides share). A key
+ * repeated on the target (no unique key there) pairs once.
+ */
+export async function mergeSorted(source: AsyncIterable<TextRow>, target: AsyncIterable<TextRow>, compare: (a: TextRow, b: TextRow) => number, on: KeyedMerge): Promise<void> {
+  const s = source[Symbol.asyncIterator]();
+  const t = target[Symbol.asyncIterator]();
+  let a = await s.next();
+  let b = await t.next();
+  while (!a.done || !b.done) {
+    const order = a.done ? 1 : b.done ? -1 : compare(a.value, b.value);
+    if (order <= 0) {
+      if (order === 0) on.both(a.value as TextRow, b.value as TextRow);
+      else on.onlySource(a.value as TextRow);
+      const previous = a.value as TextRow;
+      a = await s.next();
+      if (!a.done && compare(a.value, previous) <= 0) throw new Error('source rows are not in key order');
+    } else {
+      on.onlyTarget(b.value as TextRow);
+    }
+    if (order >= 0) {
+      const previous = b.value as TextRow;
+      b = await t.next();
+      if (!b.done && compare(b.value, previous) < 0) throw new Error('target rows are not in key order');
+    }
+  }
+}

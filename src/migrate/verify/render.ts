@@ -20,6 +20,8 @@ export interface TargetColumnType {
   scale: number | null;
   /** is_nullable; unknown counts as nullable. */
   nullable?: boolean;
+  /** A text column whose collation orders by bytes (C, POSIX, C.UTF-8): comparisons on it need no COLLATE "C". */
+  byteOrder?: boolean;
 }
 
 export interface ColumnRender {
@@ -53,6 +55,8 @@ export interface HashElement {
   quick?: string;
   /** The target column is NOT NULL: its Postgres text needs no NULL marker. */
   targetNotNull?: boolean;
+  /** The source column is NOT NULL and `quick` is its value, never NULL: the quick text needs no marker. */
+  quickNotNull?: boolean;
   /**
    * Text of any bytes: it goes into the row text after its byte length, so that no value can pose as
    * NULL or swallow a separator.
@@ -64,7 +68,7 @@ const INTEGER_TYPES = new Set([...MYSQL_INTEGER_TYPES, 'year']);
 const TEXT_TYPES = new Set(['char', 'varchar', 'tinytext', 'text', 'mediumtext', 'longtext', 'enum']);
 const BINARY_TYPES = new Set(['binary', 'varbinary', 'tinyblob', 'blob', 'mediumblob', 'longblob']);
 const PG_INTEGERS = new Set(['int2', 'int4', 'int8']);
-const PG_TEXTS = new Set(['text', 'varchar', 'bpchar']);
+const PG_TEXTS = new Set(['text', 'varchar', 'bpchar', 'citext']);
 
 /**
  * Zero, partial and impossible dates: the test the migration applies before writing NULL (a zero year,
@@ -127,6 +131,8 @@ export function renderColumn(column: TargetColumn, target: TargetColumnType, sou
   // Every Postgres rendering is NULL only for NULL. (MySQL's may be NULL for a value the migration made
   // NULL, such as a zero date in a NOT NULL column: MySQL's texts always mark NULL.)
   if (target.nullable === false) for (const element of [render.hash, render.loose]) if (element) element.targetNotNull = true;
+  // Quick texts are the stored value, or a conversion of it that is NULL only for NULL.
+  if (!column.source.nullable && render.hash?.quick && !column.source.isJson) render.hash.quickNotNull = true;
   return render;
 }
 
@@ -156,7 +162,7 @@ function renderByType(column: TargetColumn, target: TargetColumnType, sourceTime
     const mysql = type === 'year' || source.columnType.includes('zerofill') ? `(${m} + 0)` : m;
     const scale = type === 'decimal' ? source.numericScale ?? 0 : 0;
     // Equal scales print the same digits on both sides; anything else is compared by value.
-    if (PG_INTEGERS.has(udt) ? scale === 0 : udt === 'numeric' && target.scale === scale) return hashed(name, mysql, `${p}::text`, { value: p });
+    if (PG_INTEGERS.has(udt) ? scale === 0 : udt === 'numeric' && target.scale === scale) return hashed(name, mysql, `${p}::text`, { value: p, quick: mysql });
     return client(name, 'decimal', mysql, `${p}::text`);
   }
   if (type === 'date' && udt === 'date') return dateText(name, m, p, null, null);

@@ -4,6 +4,8 @@
 // index, so both sides join them in key order; were they not, the digests would differ and the range
 // would be halved and compared row by row: slower, never wrong.
 import type { KeyRange } from '../db/chunks.js';
+import type { KeysetRange, KeyTuple } from '../db/keyset.js';
+import type { Keyset } from './keyset.js';
 import { quoteMysqlIdentifier } from '../db/mysql.js';
 import { quoteIdent } from '../db/plan/expression.js';
 import type { ColumnRender, HashElement } from './render.js';
@@ -38,6 +40,8 @@ const POSTGRES_NULL = "E'\\\\N'";
 function mysqlText(elements: HashElement[], quick = false): string {
   const args = elements.map((e) => {
     const text = (quick && e.quick) || e.mysql;
+    // A quick text of a NOT NULL source column is never NULL: no marker to put in (a tenth of the query).
+    if (quick && e.quick && e.quickNotNull) return e.framed ? `LENGTH(${text}), ${text}` : text;
     return e.framed ? `COALESCE(LENGTH(${text}), ${MYSQL_NULL}), ${text}` : `COALESCE(${text}, ${MYSQL_NULL})`;
   });
   return `CONCAT_WS(X'1F', ${args.join(', ')})`;
@@ -156,4 +160,172 @@ export function multisetQueries(names: TableNames, renders: ColumnRender[]): Sum
     mysql: `SELECT CAST(${mysqlRowMd5(renders)} AS BINARY) AS row_md5${renders.map((r) => `, ${r.mysql}`).join('')}, ${mysqlExpectedCount(renders)} FROM ${names.mysql} ORDER BY 1`,
     postgres: `SELECT ${postgresRowMd5(renders)} COLLATE "C" AS row_md5${renders.map((r) => `, ${r.postgres}`).join('')} FROM ${names.postgres} ORDER BY 1`,
   };
+}
+
+// Tables keyed by any other primary key: ranges bounded by key tuples (see ../db/keyset.ts), in the
+// order both sides share (keyset.ts). MariaDB serves a row-value comparison from no index, so its
+// condition is the exact comparison in the shared order, after a looser one the primary key index can
+// serve: the columns both bounds share, by equality, and the first they do not share by its bounds
+// (text by the prefixes the bounds allow, in the column's own collation, which may only widen it).
+
+/** MySQL LIKE pattern, as a hex literal, for text starting with `prefix`. */
+function mysqlPrefixPattern(prefix: string): string {
+  const escaped = Buffer.from(prefix.replace(/[\\%_]/g, (c) => `\\${c}`) + '%', 'utf8');
+  return `_utf8mb4 X'${escaped.toString('hex')}'`;
+}
+
+/** Most first characters a text bound spells out one by one; past it, only their common prefix narrows the range. */
+const PREFIX_CHARACTERS = 128;
+
+/** A condition the column's index serves, true of every text from `low` to `high` in byte order (null: unbounded). */
+function mysqlTextSuperset(column: string, low: string | null, high: string | null): string | null {
+  if (high === null) return null;
+  const lowChars = low === null ? [] : [...low];
+  const highChars = [...high];
+  let common = 0;
+  while (common < lowChars.length && common < highChars.length && lowChars[common] === highChars[common]) common++;
+  const prefix = highChars.slice(0, common).join('');
+  // Texts between the bounds start with the common prefix, then a character between theirs (any, past a shorter low).
+  const from = common < lowChars.length ? lowChars[common].codePointAt(0)! : 0;
+  // The high bound is the common prefix itself: only it (or nothing, past a longer low) lies between.
+  if (common >= highChars.length) return `${column} = _utf8mb4 X'${Buffer.from(prefix, 'utf8').toString('hex')}'`;
+  const to = highChars[common].codePointAt(0)!;
+  if (to - from >= PREFIX_CHARACTERS) return prefix ? `${column} LIKE ${mysqlPrefixPattern(prefix)}` : null;
+  const alternatives = common >= lowChars.length ? [`${column} = _utf8mb4 X'${Buffer.from(prefix, 'utf8').toString('hex')}'`] : [];
+  for (let c = from; c <= to; c++) {
+    if (c >= 0xd800 && c <= 0xdfff) continue;
+    alternatives.push(`${column} LIKE ${mysqlPrefixPattern(prefix + String.fromCodePoint(c))}`);
+  }
+  return `(${alternatives.join(' OR ')})`;
+}
+
+function mysqlIndexCondition(keyset: Keyset, range: KeysetRange): string[] {
+  const { after, upTo } = range;
+  const parts: string[] = [];
+  let i = 0;
+  for (; after && upTo && i < after.length && i < upTo.length && after[i] === upTo[i]; i++) {
+    const c = keyset.columns[i];
+    parts.push(c.kind === 'text' ? `${c.mysqlColumn} = _utf8mb4 ${c.mysqlLiteral(after[i])}` : `${c.mysqlColumn} = ${c.mysqlLiteral(after[i])}`);
+  }
+  const c = keyset.columns[i];
+  if (!c) return parts;
+  const low = after && i < after.length ? after[i] : null;
+  const high = upTo && i < upTo.length ? upTo[i] : null;
+  if (c.kind === 'text') {
+    const superset = mysqlTextSuperset(c.mysqlColumn, low, high);
+    if (superset) parts.push(superset);
+  } else {
+    if (low !== null) parts.push(`${c.mysqlColumn} >= ${c.mysqlLiteral(low)}`);
+    if (high !== null) parts.push(`${c.mysqlColumn} <= ${c.mysqlLiteral(high)}`);
+  }
+  return parts;
+}
+
+function rowComparison(expressions: string[], operator: string, bound: KeyTuple, literal: (i: number, value: string) => string): string {
+  const n = bound.length;
+  const left = expressions.slice(0, n);
+  const right = bound.map((v, i) => literal(i, v));
+  return n === 1 ? `${left[0]} ${operator} ${right[0]}` : `(${left.join(', ')}) ${operator} (${right.join(', ')})`;
+}
+
+function keysetConditions(expressions: string[], range: KeysetRange, literal: (i: number, value: string) => string): string[] {
+  return [
+    range.after ? rowComparison(expressions, '>', range.after, literal) : null,
+    range.upTo ? rowComparison(expressions, '<=', range.upTo, literal) : null,
+  ].filter((c): c is string => c !== null);
+}
+
+export function mysqlKeysetWhere(keyset: Keyset, range: KeysetRange): string {
+  const exact = keysetConditions(keyset.columns.map((c) => c.mysqlOrder), range, (i, v) => keyset.columns[i].mysqlLiteral(v));
+  const parts = exact.length ? [...mysqlIndexCondition(keyset, range), ...exact] : [];
+  return parts.length ? ` WHERE ${parts.join(' AND ')}` : '';
+}
+
+/** Without a bound, a condition on the key all the same: Postgres uses the key's index only for one. */
+export function postgresKeysetWhere(keyset: Keyset, range: KeysetRange): string {
+  const parts = keysetConditions(keyset.columns.map((c) => c.postgresOrder), range, (i, v) => keyset.columns[i].postgresLiteral(v));
+  return ` WHERE ${parts.length ? parts.join(' AND ') : `${quoteIdent(keyset.columns[0].name)} IS NOT NULL`}`;
+}
+
+const mysqlKeyOrder = (keyset: Keyset) => keyset.columns.map((c) => c.mysqlOrder).join(', ');
+const postgresKeyOrder = (keyset: Keyset) => keyset.columns.map((c) => c.postgresOrder).join(', ');
+
+/**
+ * As summaryQueries, per key tuple range. Rows are joined in the shared key order: read through the
+ * primary key where its index holds that order, sorted within the range where it does not (text keys
+ * under MySQL's collations, or Postgres's when not byte order; see below for MySQL's quick summary).
+ */
+export function keysetSummaryQueries(names: TableNames, keyset: Keyset, renders: ColumnRender[], range: KeysetRange, quick = false): SummaryQueries {
+  const unhashed = keyset.columns.filter((c) => !renders.some((r) => r.name === c.name && r.hash));
+  const keyElements: HashElement[] = keyset.columns.map((c) => ({ mysql: c.mysqlText, postgres: c.postgresText, targetNotNull: true, framed: c.kind === 'text' }));
+  const unhashedElements = keyElements.filter((_, i) => unhashed.includes(keyset.columns[i]));
+  const postgresOrder = keyset.postgresIndexOrdered ? '' : ` ORDER BY ${postgresKeyOrder(keyset)}`;
+  const postgresAgg = (elements: HashElement[], lead: HashElement[]) =>
+    elements.length ? `md5(string_agg(${postgresText([...lead, ...elements])}, chr(30)${postgresOrder}))` : 'NULL';
+  const rowText = (elements: HashElement[], lead: HashElement[]) => (elements.length ? mysqlText([...lead, ...elements], quick) : null);
+  const texts = [rowText(hashed(renders), unhashedElements), rowText(loose(renders), keyElements)];
+  const expected = quick ? null : mysqlExpectedCount(renders);
+  const from = `${names.mysql} FORCE INDEX (PRIMARY)${mysqlKeysetWhere(keyset, range)}`;
+  const digest = (text: string | null) => (text ? `MD5(GROUP_CONCAT(${text} SEPARATOR X'1E'))` : 'NULL');
+  // Sorted by a derived table's ORDER BY (its LIMIT keeps it), which the aggregate reads in order: a
+  // filesort costs far less than GROUP_CONCAT's own ORDER BY. A quick summary reads in the index's
+  // order instead, which is byte order too for most keys (lower-case UUIDs, codes, capitalised
+  // words): equal digests prove equal rows whatever the order; only a range whose digests differ is
+  // summarised again, sorted.
+  const mysql = keyset.mysqlIndexOrdered || quick
+    ? `SELECT COUNT(*), ${digest(texts[0])}, ${digest(texts[1])}, ${expected ? `COALESCE(SUM(${expected}), 0)` : '0'} FROM ${from}`
+    : `SELECT COUNT(*), ${digest(texts[0] && 'r0')}, ${digest(texts[1] && 'r1')}, ${expected ? 'COALESCE(SUM(e), 0)' : '0'}` +
+      ` FROM (SELECT ${texts[0] ?? 'NULL'} AS r0, ${texts[1] ?? 'NULL'} AS r1, ${expected ?? '0'} AS e FROM ${from} ORDER BY ${mysqlKeyOrder(keyset)} LIMIT 18446744073709551615) AS s`;
+  return {
+    mysql,
+    postgres:
+      `SELECT count(*), ${postgresAgg(hashed(renders), unhashedElements)}, ${postgresAgg(loose(renders), keyElements)}` +
+      ` FROM ${names.postgres}${postgresKeysetWhere(keyset, range)}`,
+  };
+}
+
+/** The key's texts first, then the given columns, in the shared key order. */
+export function keysetRowQueries(names: TableNames, keyset: Keyset, renders: ColumnRender[], range: KeysetRange): SummaryQueries {
+  const mysqlColumns = [...keyset.columns.map((c) => c.mysqlText), ...renders.map((r) => r.mysql)].join(', ');
+  const postgresColumns = [...keyset.columns.map((c) => c.postgresText), ...renders.map((r) => r.postgres)].join(', ');
+  return {
+    mysql: `SELECT ${mysqlColumns} FROM ${names.mysql} AS ${ALIAS} FORCE INDEX (PRIMARY)${mysqlKeysetWhere(keyset, range)} ORDER BY ${qualified(mysqlKeyOrder(keyset), keyset, 'mysql')}`,
+    postgres: `SELECT ${postgresColumns} FROM ${names.postgres} AS ${ALIAS}${postgresKeysetWhere(keyset, range)} ORDER BY ${qualified(postgresKeyOrder(keyset), keyset, 'postgres')}`,
+  };
+}
+
+/**
+ * ORDER BY names the table's columns, not the output columns of the same name (the key read as text).
+ * MySQL: the columns qualified by the table; Postgres: by the alias.
+ */
+function qualified(order: string, keyset: Keyset, side: 'mysql' | 'postgres'): string {
+  let out = order;
+  for (const c of keyset.columns) {
+    const column = side === 'mysql' ? c.mysqlColumn : quoteIdent(c.name);
+    out = out.split(column).join(side === 'mysql' ? `${ALIAS}.${column}` : `${ALIAS}.${column}`);
+  }
+  return out;
+}
+
+/** The key `offset` keys into the range, in the shared order, as text: for split points and halving. */
+export function keysetPointQueries(names: TableNames, keyset: Keyset, range: KeysetRange, offset: number): SummaryQueries {
+  const mysqlColumns = keyset.columns.map((c) => c.mysqlText).join(', ');
+  const postgresColumns = keyset.columns.map((c) => c.postgresText).join(', ');
+  return {
+    mysql: `SELECT ${mysqlColumns} FROM ${names.mysql} AS ${ALIAS} FORCE INDEX (PRIMARY)${mysqlKeysetWhere(keyset, range)} ORDER BY ${qualified(mysqlKeyOrder(keyset), keyset, 'mysql')} LIMIT 1 OFFSET ${offset}`,
+    postgres: `SELECT ${postgresColumns} FROM ${names.postgres} AS ${ALIAS}${postgresKeysetWhere(keyset, range)} ORDER BY ${qualified(postgresKeyOrder(keyset), keyset, 'postgres')} LIMIT 1 OFFSET ${offset}`,
+  };
+}
+
+/** Every `every`-th key in the shared order, where no index holds that order: one sort of the key on MySQL. */
+export function mysqlSampledKeysQuery(names: TableNames, keyset: Keyset, every: number): string {
+  const texts = keyset.columns.map((c, i) => `${c.mysqlText} AS k${i}`).join(', ');
+  const columns = keyset.columns.map((_, i) => `k${i}`).join(', ');
+  return `SELECT ${columns} FROM (SELECT ${texts}, ROW_NUMBER() OVER (ORDER BY ${mysqlKeyOrder(keyset)}) AS n FROM ${names.mysql}) AS s WHERE n % ${every} = 0 ORDER BY n`;
+}
+
+/** Smallest and largest value of an integer leading key column (from the key's index). */
+export function leadingBoundsQuery(names: TableNames, keyset: Keyset): string {
+  const c = keyset.columns[0].mysqlColumn;
+  return `SELECT MIN(${c}), MAX(${c}) FROM ${names.mysql}`;
 }

@@ -7,6 +7,9 @@ import type { DifferenceLog } from './differences.js';
 import type { Job, Task } from './jobs.js';
 import { verifyClientColumns, verifyRange, type Sides } from './keyed.js';
 import { verifyMultiset } from './multiset.js';
+import { verifyKeysetRange, type KeysetJob } from './keyset-compare.js';
+import { keysetRanges } from './keyset-ranges.js';
+import { ROWS_PER_RANGE } from './jobs.js';
 import { streamed } from './render.js';
 
 /**
@@ -41,8 +44,16 @@ export async function closeSides(sides: Sides, broken = false): Promise<void> {
   await Promise.all([broken ? undefined : sides.mysql.end().catch(() => sides.mysql.destroy()), sides.postgres.end().catch(() => {})]);
 }
 
-function run(task: Task, sides: Sides, log: DifferenceLog): Promise<void> {
+/** Runs a task; choosing a table's ranges gives the tasks that compare them. */
+async function run(task: Task, sides: Sides, log: DifferenceLog): Promise<Task[] | void> {
   switch (task.kind) {
+    case 'keyset-plan': {
+      const { job } = task;
+      const ranges = await keysetRanges(sides, job.names, job.keyset!, job.rowEstimate, ROWS_PER_RANGE);
+      return ranges.map((range) => ({ kind: 'keyset' as const, job, range }));
+    }
+    case 'keyset':
+      return verifyKeysetRange(task.job as KeysetJob, sides, task.range, log);
     case 'range':
       return verifyRange(task.job, sides, task.range, log);
     case 'columns':
@@ -70,7 +81,12 @@ export async function runTasks(workers: Sides[], queue: Task[], log: DifferenceL
       const { job } = task;
       job.started ??= performance.now();
       try {
-        if (job.result.status !== 'error') await run(task, workers[index], log);
+        const more = job.result.status !== 'error' ? await run(task, workers[index], log) : undefined;
+        if (more) {
+          // A table's ranges go first, so that the workers share it.
+          queue.unshift(...more);
+          job.tasksLeft += more.length;
+        }
       } catch (error) {
         job.result.status = 'error';
         job.result.error = redactSecrets(error instanceof Error ? error.message : String(error), secrets);

@@ -1,15 +1,16 @@
 // The MarketHub app as a function instance: Postgres (pool of one) from DATABASE_URL, uploads to S3,
 // configuration from the environment. Everything is created on the first invocation, not at import,
-// so a cold start that never reaches the app (a cron call refused) opens nothing.
-import express from 'express';
+// so a cold start that never reaches the app (a cron call refused) opens nothing. What a first request
+// does not need is not loaded before it: the AWS SDK comes with the first upload (the storage health
+// check is one signed HEAD over node:http), the job queue with the first worker call.
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Sequelize } from 'sequelize';
-import { createApp, s3Storage, type AppConfig } from '../src/app/index.js';
-import { cacheFromEnv } from '../src/cache/index.js';
-import { defaultHandlers, defaultJobDeps, jobRoutes } from '../src/jobs/index.js';
-import { createS3Client } from '../src/migrate/files/s3.js';
+import { createApp, s3Storage, type AppConfig, type FileStorage } from '../../src/app/index.js';
+import { cacheFromEnv } from '../../src/cache/index.js';
+import { createServerlessSequelize } from '../../src/db/index.js';
+import { S3Http } from '../../src/migrate/files/s3-http.js';
+import { serverlessDatabase, toVercel, type ServerlessDatabase, type ServerlessDatabaseOptions, type VercelHandler } from '../index.js';
 import { cronHandler, type CronJobName } from './cron.js';
-import { serverlessDatabase, type ServerlessDatabase } from './database.js';
-import { toVercel, type VercelHandler } from './vercel.js';
 
 export class ConfigurationError extends Error {}
 
@@ -19,26 +20,50 @@ function required(env: NodeJS.ProcessEnv, name: string, hint: string): string {
   return value;
 }
 
+/** An S3 client that loads the SDK on its first command. */
+function lazyS3Client(options: ConstructorParameters<typeof S3Http>[0]): S3Client {
+  let client: Promise<S3Client> | undefined;
+  const get = () => (client ??= import('../../src/migrate/files/s3.js').then((m) => m.createS3Client(options)));
+  return {
+    send: (command: never) => get().then((c) => c.send(command)),
+    destroy: () => { void client?.then((c) => c.destroy()); },
+  } as unknown as S3Client;
+}
+
+/** Uploads through the SDK (loaded on the first one); the health check as a signed HEAD of the bucket. */
+function lazyS3Storage(options: ConstructorParameters<typeof S3Http>[0], bucket: string, cdnBase: string): FileStorage {
+  const storage = s3Storage({ client: lazyS3Client(options), bucket, cdnBase });
+  let light: S3Http | undefined;
+  return { ...storage, check: () => (light ??= new S3Http(options, 2)).headBucket(bucket) };
+}
+
 /** The app's configuration for serverless: S3 storage when S3_BUCKET is set, else none may be uploaded. */
 export function serverlessAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const jwtSecret = required(env, 'JWT_SECRET', 'set it to at least 16 random characters');
   const bucket = required(env, 'S3_BUCKET', 'uploads go to S3 on serverless; set S3_BUCKET and CDN_BASE_URL');
   const cdnBase = required(env, 'CDN_BASE_URL', 'the public base URL of the bucket, e.g. https://cdn.markethub.com');
-  const client = createS3Client({ endpoint: env.S3_ENDPOINT || undefined, checksums: env.S3_ENDPOINT ? 'when-required' : 'when-supported' });
+  const s3 = { endpoint: env.S3_ENDPOINT || undefined, checksums: env.S3_ENDPOINT ? 'when-required' : 'when-supported' } as const;
   return {
     jwtSecret,
     paystackSecret: env.PAYSTACK_SECRET_KEY,
+    // Where webhook payments are verified; Paystack's own API unless set (a staging or test double).
+    paystackApiBase: env.PAYSTACK_API_BASE || undefined,
     bcryptRounds: env.BCRYPT_ROUNDS ? Number(env.BCRYPT_ROUNDS) : undefined,
-    storage: s3Storage({ client, bucket, cdnBase }),
+    storage: lazyS3Storage(s3, bucket, cdnBase),
     // One proxy hop (Vercel's edge) sets X-Forwarded-For.
     trustProxy: env.TRUST_PROXY === undefined ? 1 : /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY === 'true',
   };
 }
 
+/** serverlessDatabase with the app's own Sequelize: its models, and int8 read as numbers where they fit. */
+export function markethubDatabase(options: Omit<ServerlessDatabaseOptions, 'create'>): ServerlessDatabase {
+  return serverlessDatabase({ ...options, create: createServerlessSequelize });
+}
+
 let database: ServerlessDatabase | undefined;
 /** The instance's database, shared by the app and the cron routes of the same function instance. */
 export function instanceDatabase(env: NodeJS.ProcessEnv = process.env): ServerlessDatabase {
-  database ??= serverlessDatabase({ url: required(env, 'DATABASE_URL', 'set it to the postgres:// URL of the migrated database'), applicationName: env.DB_APPLICATION_NAME || 'markethub-fn' });
+  database ??= markethubDatabase({ url: required(env, 'DATABASE_URL', 'set it to the postgres:// URL of the migrated database'), applicationName: env.DB_APPLICATION_NAME || 'markethub-fn' });
   return database;
 }
 
@@ -86,7 +111,13 @@ export function markethubCronHandler(name: CronJobName, env: NodeJS.ProcessEnv =
 
 /** `api/worker.ts` and `api/cron/check-dlq.ts`: the job queue's worker and dead-letter check (Bearer CRON_SECRET). */
 export function markethubJobsHandler(): VercelHandler {
-  const app = express();
-  app.use('/api', jobRoutes({ deps: defaultJobDeps, handlers: defaultHandlers() }));
-  return toVercel(app);
+  let handler: Promise<VercelHandler> | undefined;
+  return async (req, res) => {
+    handler ??= Promise.all([import('express'), import('../../src/jobs/index.js')]).then(([{ default: express }, jobs]) => {
+      const app = express();
+      app.use('/api', jobs.jobRoutes({ deps: jobs.defaultJobDeps, handlers: jobs.defaultHandlers() }));
+      return toVercel(app);
+    });
+    await (await handler)(req, res);
+  };
 }
