@@ -37,6 +37,8 @@ export interface AppConfig {
   loginAttempts?: LoginAttemptStore;
   /** Login attempts allowed per account and per client address in a window; see DEFAULT_LOGIN_LIMITS. */
   loginLimits?: Partial<LoginLimits>;
+  /** Minutes a pending (unpaid) order holds its stock before it is cancelled and the stock released; 30. */
+  pendingOrderMinutes?: number;
   /** Reads the cutover flag's freeze: while it holds, /api writes are answered 503 + Retry-After. */
   writesFrozen?: () => Promise<boolean>;
 }
@@ -58,6 +60,7 @@ export interface ResolvedConfig {
   healthChecks: Record<string, () => Promise<void>>;
   trustProxy: boolean | number | string;
   loginLimits: LoginLimits;
+  pendingOrderMinutes: number;
 }
 
 export const DEFAULT_UPLOADS_ROOT = path.join('public', 'Upload');
@@ -82,6 +85,7 @@ export function resolveConfig(config: AppConfig): ResolvedConfig {
     healthChecks: config.healthChecks ?? {},
     trustProxy: config.trustProxy ?? false,
     loginLimits: loginLimitsOf(config.loginLimits),
+    pendingOrderMinutes: positive('pendingOrderMinutes', config.pendingOrderMinutes ?? 30),
   };
 }
 
@@ -91,4 +95,9 @@ function loginLimitsOf(given: Partial<LoginLimits> = {}): LoginLimits {
     if (!Number.isInteger(value) || value < 1) throw new Error(`loginLimits.${name} must be a positive integer, got ${String(value)}`);
   }
   return limits;
+}
+
+function positive(name: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got ${String(value)}`);
+  return value;
 }

@@ -31,6 +31,7 @@ export type { AppContext } from './context.js';
 export type { FileStorage } from './services/storage.js';
 export { localDiskStorage } from './services/storage.js';
 export { DEFAULT_LOGIN_LIMITS, memoryLoginAttempts, postgresLoginAttempts, type LoginAttemptStore, type LoginLimits } from './services/login-attempts.js';
+export { DEFAULT_PENDING_ORDER_MINUTES, expirePendingOrders, type ExpiredOrders } from './services/order-expiry.js';
 export { EXPIRED_PASSWORD_HASH, expireLegacyPasswords } from './services/passwords.js';
 export { s3Storage, s3ObjectKey, S3_UPLOAD_PREFIXES, type S3StorageOptions } from './services/s3-storage.js';
 
@@ -48,6 +49,9 @@ export function createApp({ sequelize, config, cache }: CreateAppOptions): Expre
   const ctx: AppContext = { sequelize, models: defineModels(sequelize), config: resolved, dialect, loginAttempts };
   const app = express();
   app.disable('x-powered-by');
+  // Paths match exactly as written, on every router: /api/PRODUCTS/20 is no route, so no write can
+  // reach a product under a spelling the response cache does not invalidate.
+  app.enable('case sensitive routing');
   app.set('trust proxy', resolved.trustProxy);
   app.set('json spaces', 0);
 
@@ -62,7 +66,7 @@ export function createApp({ sequelize, config, cache }: CreateAppOptions): Expre
   app.use('/api/webhooks', webhooksRouter(ctx));
   app.use(express.json({ limit: '100kb' }));
 
-  const api = express.Router();
+  const api = express.Router({ caseSensitive: true });
   api.use('/health', healthRouter(ctx, cache));
   api.use('/auth', authRouter(ctx));
   api.use('/users', usersRouter(ctx));

@@ -29,7 +29,7 @@ const refreshSchema = z.object({ refreshToken: z.string().min(20).max(200) });
 const logoutSchema = z.object({ refreshToken: z.string().min(20).max(200).optional() });
 
 export function authRouter(ctx: AppContext): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   const { User, UserSession } = ctx.models;
   const meta = (req: import('express').Request) => ({ userAgent: req.get('user-agent'), ip: req.ip });
   const passwords = passwordChecker(ctx.config.bcryptRounds);

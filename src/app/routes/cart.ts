@@ -14,7 +14,7 @@ const setSchema = z.object({ quantity }).strict();
 const wishSchema = z.object({ productId: z.number().int().positive(), note: z.string().trim().max(255).optional() }).strict();
 
 export function cartRouter(ctx: AppContext): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   const { Cart, CartItem, Product } = ctx.models;
   router.use(authenticate(ctx), requirePermission('cart:use'));
 
@@ -101,7 +101,7 @@ export function cartRouter(ctx: AppContext): Router {
 }
 
 export function wishlistRouter(ctx: AppContext): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   const { Wishlist, Product } = ctx.models;
   router.use(authenticate(ctx));
 

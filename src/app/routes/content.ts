@@ -33,7 +33,7 @@ function slugify(title: string): string {
 }
 
 export function journalsRouter(ctx: AppContext): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   const { Journal } = ctx.models;
 
   router.get('/', route(async (req, res) => {
@@ -69,7 +69,7 @@ export function journalsRouter(ctx: AppContext): Router {
 }
 
 export function supportRouter(ctx: AppContext): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   const { SupportTicket, SupportAttachment, Order } = ctx.models;
   router.use(authenticate(ctx), requirePermission('support:own'));
 

@@ -22,7 +22,7 @@ async function timed(check: () => Promise<unknown>, timeoutMs = 3_000): Promise<
 }
 
 export function healthRouter(ctx: AppContext, cache?: { health(): Promise<CacheHealth> }): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   router.get('/', async (_req, res) => {
     const checks: Record<string, () => Promise<unknown>> = {
       database: () => ctx.sequelize.query('SELECT 1'),

@@ -6,6 +6,7 @@ import type { AppContext } from '../context.js';
 import { HttpError, notFound, unauthorized } from '../errors.js';
 import { authenticate, can, requirePermission, userOf } from '../middleware/auth.js';
 import { body, pageQuery, param, parse, query, route } from '../middleware/validate.js';
+import { expirePendingOrders } from '../services/order-expiry.js';
 import { placeOrder } from '../services/orders.js';
 import { PaystackUnavailableError } from '../services/paystack.js';
 import { amountToCents, orderView } from '../services/serialize.js';
@@ -26,7 +27,7 @@ const createSchema = z.object({
 const listSchema = z.object(pageQuery);
 
 export function ordersRouter(ctx: AppContext): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   const { Order, OrderItem } = ctx.models;
   router.use(authenticate(ctx), requirePermission('orders:own'));
 
@@ -37,6 +38,8 @@ export function ordersRouter(ctx: AppContext): Router {
 
   router.post('/', route(async (req, res) => {
     const input = body(createSchema, req);
+    // Stock held by orders nobody paid in time goes back before this checkout counts what is left.
+    await expirePendingOrders(ctx.sequelize, { olderThanMinutes: ctx.config.pendingOrderMinutes, limit: 50 });
     const id = await placeOrder(ctx, userOf(req).id, input, ipBytes(req.ip));
     const order = (await load(id))!;
     res.status(201).json({
@@ -83,7 +86,7 @@ const eventSchema = z.object({
  * from pending to paid, so a repeated event changes nothing.
  */
 export function webhooksRouter(ctx: AppContext): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   const { Order } = ctx.models;
 
   router.post('/paystack', express.raw({ type: () => true, limit: '1mb' }), route(async (req, res) => {

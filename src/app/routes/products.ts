@@ -73,7 +73,7 @@ function slugify(name: string): string {
 }
 
 export function productsRouter(ctx: AppContext): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   const { Product, ProductImage, Vendor, Category, Review, User, Order, OrderItem } = ctx.models;
   const vendorInclude = { model: Vendor, as: 'vendor', attributes: ['id', 'name', 'slug'] };
   const categoryInclude = { model: Category, as: 'category', attributes: ['id', 'name', 'slug'] };

@@ -20,7 +20,7 @@ const patchSchema = z.object({
 }).partial().strict().refine((v) => Object.keys(v).length > 0, 'nothing to change');
 
 export function usersRouter(ctx: AppContext): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   const { User } = ctx.models;
   router.use(authenticate(ctx));
 

@@ -24,7 +24,7 @@ function slugify(name: string): string {
 }
 
 export function vendorsRouter(ctx: AppContext): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   const { Vendor, User } = ctx.models;
   const optionalAuth = authenticate(ctx);
 
@@ -82,7 +82,7 @@ export function vendorsRouter(ctx: AppContext): Router {
 }
 
 export function adminRouter(ctx: AppContext): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   const { User, Vendor, Product, Order } = ctx.models;
   router.use(authenticate(ctx), requirePermission('admin:dashboard'));
 
