@@ -269,7 +269,7 @@ test('wrong input ends in one clear line and a meaningful exit code', async () =
   await writeFile(badConfig, JSON.stringify({ mapping: { 'product-images': '/absolute/' } }));
   const cases: { args: string[]; code: number; message: RegExp }[] = [
     { args: filesArgs({ ...s, bucket: 'no-such-bucket-here' }), code: 3, message: /bucket "no-such-bucket-here" does not exist/ },
-    { args: filesArgs({ ...s, uploads: path.join(s.uploads, 'nope') }), code: 1, message: /--uploads .*nope not found/ },
+    { args: filesArgs({ ...s, uploads: path.join(s.uploads, 'nope') }), code: 2, message: /--uploads .*nope not found/ },
     { args: filesArgs(s).filter((a) => a !== '--no-rewrite'), code: 2, message: /--cdn-base is required/ },
     { args: filesArgs(s, ['--config', badConfig]), code: 2, message: /--config: .*mapping\.product-images\.prefix must not start with "\/"/ },
     { args: filesArgs(s, ['--concurrency', '0']), code: 2, message: /--concurrency must be at least 1/ },

@@ -11,6 +11,10 @@ import { verifyData, type Difference, type VerifyOptions } from '../../src/migra
 import { connectMysql } from '../../src/migrate/db/mysql.js';
 import { planJob, targetColumnTypes } from '../../src/migrate/verify/jobs.js';
 import { readSourceFacts } from '../../src/migrate/verify/source-facts.js';
+import { DifferenceLog } from '../../src/migrate/verify/differences.js';
+import { verifyKeysetRange, type KeysetJob } from '../../src/migrate/verify/keyset-compare.js';
+import { closeSides, openSides } from '../../src/migrate/verify/workers.js';
+import { WHOLE_KEYSET } from '../../src/migrate/db/keyset.js';
 import { runCli } from '../helpers/cli.js';
 import { freshMysql, freshPostgres, type MysqlDatabase, type PostgresDatabase } from '../helpers/databases.js';
 
@@ -121,4 +125,51 @@ test('a table the plan cannot range (no primary key) is still compared as a mult
   await target.client.query(`CREATE TABLE log (line varchar(20) NOT NULL); INSERT INTO log VALUES ('a'), ('B'), ('B')`);
   const report = await verifyData({ ...options, tables: ['log'] });
   assert.deepEqual(report.differences.map(brief).sort(), ['log extra {"line":"B"} ', 'log missing {"line":"a"} ']);
+});
+
+test('halving a differing range down to small leaves finds the same rows: text keys in byte order, from either side', async () => {
+  // Its own tables: the source's case-insensitive codes, the target made alike by hand, then changed.
+  await source.conn.query(`
+    CREATE TABLE halving (code VARCHAR(10) NOT NULL, n INT NOT NULL, v INT NOT NULL, PRIMARY KEY (code, n)) COLLATE utf8mb4_general_ci;
+    INSERT INTO halving SELECT ELT(1 + seq % 4, 'a', 'B', 'b_', 'C'), seq, seq FROM seq_1_to_30000;
+  `);
+  const pg = target.client;
+  await pg.query(`CREATE TABLE halving (code varchar(10) NOT NULL, n integer NOT NULL, v integer NOT NULL, PRIMARY KEY (code, n));
+    INSERT INTO halving SELECT (ARRAY['a', 'B', 'b_', 'C'])[1 + s % 4], s, s FROM generate_series(1, 30000) s;
+    UPDATE halving SET v = 0 WHERE n IN (17, 29998);
+    DELETE FROM halving WHERE n = 15001;
+    INSERT INTO halving VALUES ('b', 5, 5), ('A', 1, 1);`);
+  const conn = await connectMysql(options.source);
+  const sides = await openSides(options.source, options.target);
+  try {
+    const catalog = await introspectMysql(conn, source.name, { tables: ['halving'] });
+    await profileTables([conn], catalog.tables);
+    const [table] = planMigration(catalog, { schema: 'public' }).tables;
+    const types = await targetColumnTypes(pg, 'public');
+    const facts = await readSourceFacts(conn, [table], types);
+    const job = planJob(table, 'public', types.get('halving'), 'UTC', facts.get('halving'));
+    const log = new DifferenceLog(100);
+    await verifyKeysetRange(job as KeysetJob, sides, WHOLE_KEYSET, log, 64);
+    assert.deepEqual(log.kept.map(brief).sort(), [
+      'halving changed {"code":"B","n":"17"} v',
+      'halving changed {"code":"b_","n":"29998"} v',
+      'halving extra {"code":"A","n":"1"} ',
+      'halving extra {"code":"b","n":"5"} ',
+      'halving missing {"code":"B","n":"15001"} ',
+    ]);
+    assert.deepEqual([job.result.rowsSource, job.result.rowsTarget], [30000, 30001]);
+  } finally {
+    await closeSides(sides);
+    await conn.end();
+  }
+});
+
+test('a text-keyed table left empty in the target: every source row reported missing, counted once', async () => {
+  await source.conn.query(`CREATE TABLE emptied (code VARCHAR(12) NOT NULL PRIMARY KEY) COLLATE utf8mb4_general_ci;
+    INSERT INTO emptied SELECT CONCAT(ELT(1 + seq % 3, 'x', 'Y', 'z'), seq) FROM seq_1_to_25000; ANALYZE TABLE emptied;`);
+  await target.client.query('CREATE TABLE emptied (code varchar(12) NOT NULL PRIMARY KEY)');
+  const report = await verifyData({ ...options, tables: ['emptied'], maxDifferences: 3 });
+  assert.equal(report.differencesTotal, 25000);
+  assert.deepEqual(report.differences.map((d) => d.kind), ['missing', 'missing', 'missing']);
+  assert.deepEqual(report.tables.map((t) => [t.rowsSource, t.rowsTarget]), [[25000, 0]]);
 });

@@ -1,21 +1,12 @@
 // `migrate check` flags + environment -> its config: the source and target flags exactly as `migrate db`
 // checks them, and the uploads and bucket flags as `migrate files` does, both optional here.
-import type { Dsn } from '../../config/dsn.js';
 import { httpUrl, oneOf, optionalText, usageError } from '../../config/flags.js';
 import { migrateDbConfig } from '../../config/index.js';
-import type { TypeMap } from '../db/plan/types.js';
+import type { MigrateDbConfig } from '../db/index.js';
 import { isValidBucketName } from '../files/config.js';
 import type { S3Options } from '../files/s3-http.js';
 
-export interface CheckConfig {
-  source: Dsn;
-  target: Dsn;
-  schema: string;
-  tables?: string[];
-  exclude?: string[];
-  jobs: number;
-  sourceTimezone: string;
-  typeMap?: TypeMap;
+export interface CheckConfig extends Pick<MigrateDbConfig, 'source' | 'target' | 'schema' | 'tables' | 'exclude' | 'jobs' | 'sourceTimezone' | 'typeMap'> {
   uploads?: string;
   bucket?: string;
   s3: S3Options;

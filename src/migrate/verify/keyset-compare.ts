@@ -2,7 +2,7 @@
 // digests per key range computed inside each database; ranges that differ are halved at their middle
 // key until a few rows are left, which are read from both sides and compared one by one.
 import type { KeysetRange, KeyTuple } from '../db/keyset.js';
-import { DENSE_ROWS, LEAF_ROWS, sameSummary, type RangeSummary } from './bisect.js';
+import { sameSummary, type RangeSummary } from './bisect.js';
 import type { DifferenceLog } from './differences.js';
 import type { Sides, TableJob } from './keyed.js';
 import { compareTuples, inRange, keyObject, type Keyset } from './keyset.js';
@@ -59,20 +59,32 @@ async function compareRows(job: KeysetJob, sides: Sides, range: KeysetRange, log
   });
 }
 
-/** The key halfway through the range on the side holding more of its rows, or null when it has none. */
+/**
+ * Ranges of at most this many rows (a first range is about 10,000) are read and compared row by row:
+ * a summary here may sort or read past the range (text keys on MySQL), and the eight or so halvings
+ * down to a few rows cost several times one streamed pass over the range.
+ */
+export const KEYSET_LEAF_ROWS = 16_384;
+
+/**
+ * The key halfway through the range, or null when it has no rows. From Postgres where its index holds
+ * the shared order (MySQL would sort the range for it), else from the side holding more rows.
+ */
 async function middleKey(job: KeysetJob, sides: Sides, range: KeysetRange, summary: Summary): Promise<KeyTuple | null> {
-  const onSource = summary.source.rows >= summary.target.rows;
-  const rows = Math.max(summary.source.rows, summary.target.rows);
+  const { mysqlIndexOrdered, postgresIndexOrdered } = job.keyset;
+  const fromTarget = summary.target.rows > 0 && ((postgresIndexOrdered && !mysqlIndexOrdered) || summary.target.rows > summary.source.rows);
+  const onSource = !fromTarget;
+  const rows = onSource ? summary.source.rows : summary.target.rows;
   const sql = keysetPointQueries(job.names, job.keyset, range, Math.floor((rows - 1) / 2));
   const [point] = onSource ? await mysqlRows(sides.mysql, sql.mysql) : await postgresRows(sides.postgres, sql.postgres);
   return (point as KeyTuple | undefined) ?? null;
 }
 
 /** `leaves`: the ranges whose rows were compared one by one. */
-async function bisect(job: KeysetJob, sides: Sides, range: KeysetRange, summary: Summary, log: DifferenceLog, leaves: KeysetRange[]): Promise<void> {
+async function bisect(job: KeysetJob, sides: Sides, range: KeysetRange, summary: Summary, log: DifferenceLog, leaves: KeysetRange[], leafRows: number): Promise<void> {
   if (sameSummary(summary)) return;
   const rows = Math.max(summary.source.rows, summary.target.rows);
-  if (rows <= LEAF_ROWS) return compareRows(job, sides, range, log, leaves);
+  if (rows <= leafRows) return compareRows(job, sides, range, log, leaves);
   const middle = await middleKey(job, sides, range, summary);
   if (!middle) return compareRows(job, sides, range, log, leaves);
   const lowRange = { after: range.after, upTo: middle };
@@ -83,9 +95,9 @@ async function bisect(job: KeysetJob, sides: Sides, range: KeysetRange, summary:
   if (Math.max(low.source.rows, low.target.rows) >= rows || Math.max(high.source.rows, high.target.rows) >= rows) return compareRows(job, sides, range, log, leaves);
   const lowDiffers = !sameSummary(low);
   const highDiffers = !sameSummary(high);
-  if (lowDiffers && highDiffers && rows <= DENSE_ROWS) return compareRows(job, sides, range, log, leaves);
-  if (lowDiffers) await bisect(job, sides, lowRange, low, log, leaves);
-  if (highDiffers) await bisect(job, sides, highRange, high, log, leaves);
+  if (lowDiffers && highDiffers && rows <= 4 * leafRows) return compareRows(job, sides, range, log, leaves);
+  if (lowDiffers) await bisect(job, sides, lowRange, low, log, leaves, leafRows);
+  if (highDiffers) await bisect(job, sides, highRange, high, log, leaves, leafRows);
 }
 
 /**
@@ -114,14 +126,17 @@ async function compareColumns(job: KeysetJob, sides: Sides, log: DifferenceLog, 
   });
 }
 
-/** One range: summaries on both sides; where they differ, the rows; then the columns no digest covers. */
-export async function verifyKeysetRange(job: KeysetJob, sides: Sides, range: KeysetRange, log: DifferenceLog): Promise<void> {
+/**
+ * One range: summaries on both sides; where they differ, the rows; then the columns no digest covers.
+ * Where both halves of a range up to four leaves big differ, differences are dense: its rows are read.
+ */
+export async function verifyKeysetRange(job: KeysetJob, sides: Sides, range: KeysetRange, log: DifferenceLog, leafRows = KEYSET_LEAF_ROWS): Promise<void> {
   const summary = await summarise(job, sides, range, true);
   job.result.rowsSource += summary.source.rows;
   job.result.rowsTarget += summary.target.rows;
   job.result.expected += summary.expected;
   const leaves: KeysetRange[] = [];
-  await bisect(job, sides, range, summary, log, leaves);
+  await bisect(job, sides, range, summary, log, leaves, leafRows);
   const columns = job.renders.filter((r) => streamed(r) || (!summary.looseSame && r.loose));
   if (columns.length) await compareColumns(job, sides, log, range, columns, leaves);
 }

@@ -33,6 +33,8 @@ async function jumpedPoints(sides: Sides, names: TableNames, keyset: Keyset, row
 /** Ranges of about `rowsPerRange` rows covering every key; `rows` is the source's estimate. */
 export async function keysetRanges(sides: Sides, names: TableNames, keyset: Keyset, rows: number, rowsPerRange: number): Promise<KeysetRange[]> {
   if (rows <= rowsPerRange) return [WHOLE_KEYSET];
-  const points = (await leadingIntegerPoints(sides, names, keyset, rows, rowsPerRange)) ?? (await jumpedPoints(sides, names, keyset, rowsPerRange));
+  let points = (await leadingIntegerPoints(sides, names, keyset, rows, rowsPerRange)) ?? (await jumpedPoints(sides, names, keyset, rowsPerRange));
+  // A target emptier than the source (a failed copy) gives too few points: cut by the source's keys, sorted once.
+  if (points.length < rows / rowsPerRange / 2 && !keyset.mysqlIndexOrdered) points = (await mysqlRows(sides.mysql, mysqlSampledKeysQuery(names, keyset, rowsPerRange))) as KeyTuple[];
   return rangesBetween(points);
 }

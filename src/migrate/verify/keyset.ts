@@ -116,9 +116,15 @@ export function keysetOf(table: TargetTable, types: Map<string, TargetColumnType
   };
 }
 
-/** Text in byte order of its UTF-8 form (JavaScript compares UTF-16 code units, which differs past U+FFFF). */
+const SURROGATE = /[\ud800-\udfff]/;
+
+/**
+ * Text in byte order of its UTF-8 form, which is code point order. JavaScript compares UTF-16 code
+ * units: the same order, except for characters past U+FFFF (surrogate pairs), compared as bytes.
+ */
 function compareText(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  if (SURROGATE.test(a) || SURROGATE.test(b)) return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function compareValue(kind: KeyKind, a: string, b: string): number {
