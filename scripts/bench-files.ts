@@ -1,6 +1,8 @@
 // `npm run bench:files`: 5,000 files of 20 KB and two of 100 MB, uploaded to one s3rver by
 // `markethub migrate files` and by `rclone copy --checksum --transfers 16`, in the same invocation:
 // files/s on the small ones, MB/s on the large ones, and the time of a no-op re-run for each.
+// Then the cost of finding the URL columns from the data: the scan over a --scan-rows table (sampled,
+// plus the full pass over its columns the sample does not settle), as a share of the small files' upload.
 // `--rounds N` repeats it on fresh buckets and prints the median and range of each ratio: on a shared
 // machine one round says little.
 import { spawnSync } from 'node:child_process';
@@ -10,6 +12,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import pg from 'pg';
+import { discoverUrlColumns } from '../src/migrate/files/index.js';
 import { ensureLedger } from '../src/migrate/ledger/index.js';
 import { createS3Client } from '../src/migrate/files/s3.js';
 import { S3RVER_CREDENTIALS, startS3Server } from '../src/s3/server.js';
@@ -23,6 +26,7 @@ const SMALL_BYTES = 20 * 1024;
 const LARGE_FILES = 2;
 const LARGE_BYTES = Number(option('large-mb', '100')) * 1024 * 1024;
 const ROUNDS = Number(option('rounds', '1'));
+const SCAN_ROWS = Number(option('scan-rows', '1000000'));
 // The server keeps objects in memory where there is room for every round's (both tools, both sizes): on
 // disk, the writeback of earlier rounds' gigabytes fell on whichever tool ran next and swung the ratios
 // from 0.9x to 2.3x between rounds.
@@ -45,6 +49,32 @@ async function migratedTarget(name: string): Promise<string> {
   await ensureLedger(client);
   await client.end();
   return url;
+}
+
+/**
+ * The discovery scan on a table shaped like product_images with SCAN_ROWS rows: one URL column (settled
+ * by the sample), a caption with one reference in the last row and a jsonb column without any (both
+ * read in full). Returns its seconds and the columns it found.
+ */
+async function scanCost(): Promise<{ seconds: number; found: string[] }> {
+  const url = await freshPostgres('mh_bench_files_scan');
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`CREATE TABLE product_images (id bigint PRIMARY KEY, image_url varchar(255), caption text, meta jsonb)`);
+    await client.query(
+      `INSERT INTO product_images SELECT g, '/uploads/product-images/p' || g || '.jpg',
+              CASE WHEN g = $1 THEN '<img src="/uploads/product-images/p1.jpg">' ELSE 'caption of image ' || g END,
+              jsonb_build_object('w', 640, 'h', 480, 'alt', 'image ' || g)
+         FROM generate_series(1, $1::bigint) g`,
+      [SCAN_ROWS],
+    );
+    await client.query('ANALYZE product_images');
+    const result = await discoverUrlColumns(client, 'public', ['product-images', 'user-avatars', 'journal-images', 'support-attachments', 'vendor-assets']);
+    return { seconds: result.seconds, found: result.found.map((c) => `${c.column} (${c.estimated ? '~' : ''}${c.values})`) };
+  } finally {
+    await client.end();
+  }
 }
 
 async function makeTree(dir: string, folder: string, count: number, bytes: number): Promise<void> {
@@ -173,6 +203,11 @@ async function main(): Promise<void> {
       console.log(`files/s on small files, markethub / rclone: ${r.smallFilesPerSecond.toFixed(2)}x (target >= 1.5x)`);
       console.log(`MB/s on large files, markethub / rclone:    ${r.largeMegabytesPerSecond.toFixed(2)}x (target >= 1x)`);
       console.log(`no-op re-run time, markethub / rclone:      small ${r.smallNoOpTime.toFixed(2)}x, large ${r.largeNoOpTime.toFixed(2)}x (target <= 1x)`);
+      if (round === 1) {
+        const scan = await scanCost();
+        const share = (100 * scan.seconds) / results.small!.ours.first.seconds;
+        console.log(`URL column discovery over ${SCAN_ROWS.toLocaleString('en')} rows x 3 text columns: ${scan.seconds.toFixed(2)} s, ${share.toFixed(0)}% of the ${SMALL_FILES} small files' upload; found ${scan.found.join(', ')}`);
+      }
     }
     if (ROUNDS > 1) {
       const summary = (label: string, pick: (r: ReturnType<typeof ratios>) => number) => {

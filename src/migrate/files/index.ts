@@ -20,6 +20,7 @@ import { scanUploads, type ScanResult } from './scan.js';
 import { hashFirstUploadsAhead, uploadFiles } from './upload.js';
 
 export { DEFAULT_MAPPING, MARKETHUB_URL_COLUMNS, type FilesMapping } from './config.js';
+export { discoverUrlColumns } from './discover.js';
 
 export interface MigrateFilesConfig {
   uploads: string;
