@@ -36,6 +36,12 @@ export function textEvidenceProbes(table: SourceTable): { column: SourceColumn; 
  * One GROUP BY per column that could hold such values (non-ASCII or trailing spaces seen) and is not unique
  * by itself: groups by MySQL's collated value and keeps groups whose case-folded bytes differ.
  */
+/** Control characters as \xNN, so a value can be shown and stored anywhere. */
+export function escapeControls(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return value.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 export function collisionQueries(table: SourceTable): { column: SourceColumn; sql: string; read: (rows: { v: string | Buffer | null }[]) => void }[] {
   return measured(table)
     .filter((column) => {
@@ -50,7 +56,8 @@ export function collisionQueries(table: SourceTable): { column: SourceColumn; sq
         sql: `SELECT GROUP_CONCAT(DISTINCT ${utf8} ORDER BY ${utf8} SEPARATOR '${SEPARATOR}') AS v FROM ${q(table.name)} WHERE ${c} IS NOT NULL`
           + ` GROUP BY ${c} HAVING COUNT(DISTINCT CAST(LOWER(CONVERT(${c} USING utf8mb4)) AS BINARY)) > 1 LIMIT ${GROUPS_SHOWN}`,
         read: (rows) => {
-          column.profile.text!.collisions = rows.map((r) => String(r.v ?? '').split(SEPARATOR));
+          // Escaped here: the profile travels in the plan the ledger stores as jsonb, which holds no NUL.
+          column.profile.text!.collisions = rows.map((r) => String(r.v ?? '').split(SEPARATOR).map(escapeControls));
         },
       };
     });

@@ -2,9 +2,17 @@
 import type { Note } from '../../../report/model.js';
 import type { SourceColumn, SourceTable } from '../catalog.js';
 import type { CollationRule } from './collation.js';
+import { escapeControls } from './evidence.js';
 import type { Mechanism } from './mechanism.js';
 
-const quoted = (values: string[]) => values.map((v) => `'${v}'`).join(' = ');
+/** Values as a reader sees them: control characters (NUL among them, which no note may hold) escaped, long ones cut. */
+function shown(value: string): string {
+  const visible = escapeControls(value);
+  return `'${visible.length > 60 ? `${visible.slice(0, 60)}…` : visible}'`;
+}
+const quoted = (values: string[]) => values.map(shown).join(' = ');
+/** Sorting matters on short texts (names, codes), not on bodies and descriptions. */
+const SORTED_TYPES = new Set(['char', 'varchar', 'enum']);
 
 export function lossNotes(table: string, source: SourceTable, column: SourceColumn, rule: CollationRule, mechanism: Mechanism): Note[] {
   if (mechanism.kind === 'exact') return [];
@@ -29,7 +37,7 @@ export function lossNotes(table: string, source: SourceTable, column: SourceColu
   if (evidence && padLost && evidence.trailingSpaces > 0) {
     notes.push({ ...at, what: `${evidence.trailingSpaces} values end in spaces: 'x ' = 'x' no longer holds`, why: `${rule.collation} is PAD SPACE; Postgres compares trailing spaces` });
   }
-  if (evidence && evidence.nonAscii > 0) {
+  if (evidence && evidence.nonAscii > 0 && SORTED_TYPES.has(column.dataType)) {
     notes.push({ ...at, what: `ORDER BY may differ for the ${evidence.nonAscii} values with non-ASCII characters`, why: `MySQL sorts by ${rule.collation}'s weights; Postgres by ${mechanism.kind === 'citext' ? 'lower() under the database collation' : `ICU ${mechanism.kind === 'icu' ? mechanism.locale : ''}`}` });
   }
   if (!evidence && lost) {
