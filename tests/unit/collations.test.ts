@@ -113,3 +113,10 @@ test('values in notes show control characters escaped (a NUL cannot be stored in
   const plan = planMigration(catalog([words]), { schema: 'shop', targetSupport: pg15 });
   assert.ok(plan.notes.some((n) => n.what === "values one to MySQL, distinct in Postgres: 'a\\x00b' = 'ab'"), JSON.stringify(plan.notes));
 });
+
+test('a char(n) column that becomes citext drops the "kept" note and keeps its length', () => {
+  const codes = table('codes', [column('code', 'char(20)', { collation: 'utf8mb4_unicode_ci' })]);
+  const plan = planMigration(catalog([codes]), { schema: 'shop', targetSupport: pg15 });
+  assert.deepEqual(plan.notes.filter((n) => n.column === 'code' && n.kind === 'type').map((n) => n.what), ['char(20) -> citext with CHECK char_length <= 20']);
+  assert.equal(plan.tables[0].columns[0].domainCheck, 'char_length("code") <= 20');
+});

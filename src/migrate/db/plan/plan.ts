@@ -179,9 +179,10 @@ export function planMigration(catalog: SourceCatalog, options: PlanOptions): Tar
 function planColumns(source: SourceTable, name: string, options: PlanOptions, notes: Note[], mechanisms: Mechanism[]): TargetTable {
   const columns: TargetColumn[] = source.columns.map((column) => {
     const type = mapColumnType(source.name, column, options.typeMap);
-    for (const n of type.notes) notes.push({ kind: 'type', table: name, column: column.name, ...n });
     const collation = planCollation(name, source, column, type.pgType, typeOverride(source.name, column, options.typeMap) !== undefined,
       { mode: options.collations ?? 'preserve', support: options.targetSupport ?? null, schema: options.schema });
+    // "char(n) kept" no longer holds once the column becomes citext.
+    for (const n of type.notes) if (!(collation && n.what === `${type.pgType} kept`)) notes.push({ kind: 'type', table: name, column: column.name, ...n });
     if (collation) {
       notes.push(...collation.notes);
       mechanisms.push(collation.mechanism);
