@@ -29,6 +29,7 @@ const program = new Command('markethub')
   .version(version, '-V, --version', 'print the version')
   .addOption(noColorOption())
   .showSuggestionAfterError(true)
+  .addHelpText('after', '\nExit codes: 0 done, 1 failed, 2 usage error, 3 could not run (connection, privilege), 4 differences found (verify), 130 interrupted.')
   .exitOverride();
 program.configureOutput({
   // One line per error: commander puts its suggestion on a line of its own.

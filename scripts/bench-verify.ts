@@ -1,13 +1,15 @@
 // `npm run bench:verify -- --scale N`: migrate the MarketHub-shaped database at scale N, change one row
 // in the target, then time `markethub migrate verify` against the `migrate db` run and check it finds it.
 // `--only personnel` (or `--only markethub`): just one of the two databases; the personnel-style one is
-// keyed by composite, text, date and UUID keys (scripts/bench/personnel.ts), with one change per table.
+// keyed by composite, text, date and UUID keys (scripts/bench/personnel.ts), with one change per table;
+// `--kill-resume` then kills `migrate db` mid-table and resumes it (scripts/bench/personnel-resume.ts).
 import path from 'node:path';
 import pg from 'pg';
 import { measure } from './bench/measure.js';
 import { cpuDuring, describeCpu } from './bench/server-cpu.js';
 import { die, freshPostgres, option, prepareBenchDatabase, ROOT } from './bench/common.js';
 import { plantPersonnelChanges, preparePersonnel } from './bench/personnel.js';
+import { killAndResume } from './bench/personnel-resume.js';
 
 const CLI = path.join(ROOT, 'dist/cli/index.js');
 
@@ -24,7 +26,7 @@ async function markethub(): Promise<void> {
   await client.end();
 
   const { result: verified, cpu: verifyCpu } = await cpuDuring(() => measure(process.execPath, [CLI, 'migrate', 'verify', '--source', source, '--target', target, '--json']));
-  if (verified.code === 2) die(`migrate verify could not verify: ${verified.stderr.trim()}`);
+  if (verified.code !== 0 && verified.code !== 4) die(`migrate verify could not verify (exit ${verified.code}): ${verified.stderr.trim()}`);
   const report = JSON.parse(verified.stdout) as { differences: { table: string; key: Record<string, string>; kind: string; columns: string[] }[] };
   const found = report.differences.map((d) => `${d.table} ${JSON.stringify(d.key)} ${d.kind} ${d.columns.join(',')}`);
   console.log(`migrate db:     ${migrated.seconds.toFixed(2)} s, peak RSS ${(migrated.peakRssBytes / 2 ** 20).toFixed(0)} MB`);
@@ -51,7 +53,7 @@ async function personnel(): Promise<void> {
   await client.end();
 
   const { result: verified, cpu: verifyCpu } = await cpuDuring(() => measure(process.execPath, [CLI, 'migrate', 'verify', '--source', source, '--target', target, '--json']));
-  if (verified.code === 2) die(`migrate verify could not verify: ${verified.stderr.trim()}`);
+  if (verified.code !== 0 && verified.code !== 4) die(`migrate verify could not verify (exit ${verified.code}): ${verified.stderr.trim()}`);
   const report = JSON.parse(verified.stdout) as { differences: { table: string; key: Record<string, string>; kind: string; columns: string[] }[] };
   const found = report.differences.map((d) => `${d.table} ${d.kind} ${JSON.stringify(d.key)} ${d.columns.join(',')}`);
   console.log(`personnel-style database: ${rows} rows, composite, text, date and UUID keys`);
@@ -65,6 +67,8 @@ async function personnel(): Promise<void> {
   const missed = expected.filter((e) => !found.includes(e));
   const unexpected = found.filter((f) => !expected.includes(f));
   if (missed.length || unexpected.length) die(`expected exactly the ${expected.length} planted changes; not found: ${missed.join('; ') || 'none'}; not planted: ${unexpected.join('; ') || 'none'}`);
+
+  if (process.argv.includes('--kill-resume')) await killAndResume(CLI, source, await freshPostgres('mh_bench_resume_personnel'));
 }
 
 const only = option('only', 'all');

@@ -15,6 +15,11 @@ S3_PORT=${DEMO_S3_PORT:-4569}
 
 node dist/scripts/seed-mysql.js --url mysql://root@127.0.0.1:3306 --database "$SOURCE_DB" --uploads "$DEMO_DIR/public/Upload"
 psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS \"$TARGET_DB\" WITH (FORCE)" -c "CREATE DATABASE \"$TARGET_DB\""
+echo "preflight: can every migrate command run here?"
+node dist/cli/index.js migrate check \
+  --source "mysql://root@127.0.0.1:3306/$SOURCE_DB" \
+  --target "postgres://postgres@127.0.0.1:5432/$TARGET_DB" | sed -n '/^Ready\|^Blocked/,$p'
+echo
 echo "migrating mysql://127.0.0.1:3306/$SOURCE_DB -> postgres://127.0.0.1:5432/$TARGET_DB"
 node dist/cli/index.js migrate db \
   --source "mysql://root@127.0.0.1:3306/$SOURCE_DB" \

@@ -47,6 +47,14 @@ export interface ServerlessDatabaseOptions {
   validateTimeoutMs?: number;
   /** How long a query waits for the connection (ms); default 10000. */
   acquireTimeoutMs?: number;
+  /**
+   * Connections the instance may hold; default 1. Where one instance serves several requests at once
+   * (Vercel's Fluid compute), with one connection they queue for it, each waiting for the queries
+   * before it; more connections let them run side by side, at the cost of that many server slots per
+   * instance. With more than one, a query outside its own request's transaction takes another
+   * connection, so the deadlock guard is off.
+   */
+  max?: number;
   logging?: (sql: string) => void;
   /** Builds the instance's Sequelize from the settings (an app's own factory: models, type parsers); default a plain Postgres Sequelize. */
   create?: SequelizeFactory;
@@ -151,6 +159,8 @@ export function serverlessDatabase(options: ServerlessDatabaseOptions): Serverle
   const idleMs = options.idleMs ?? 1_000;
   const validateAfterIdleMs = options.validateAfterIdleMs ?? 500;
   const validateTimeoutMs = options.validateTimeoutMs ?? 2_000;
+  const max = options.max ?? 1;
+  if (!Number.isInteger(max) || max < 1) throw new Error(`serverlessDatabase: max must be a whole number of connections, at least 1 (got ${options.max})`);
   let instance: Sequelize | undefined;
   let lastSettledAt = 0;
   let active = 0;
@@ -159,10 +169,10 @@ export function serverlessDatabase(options: ServerlessDatabaseOptions): Serverle
     enableTransactionContext();
     const sequelize = (options.create ?? plainPostgres)(options.url, {
       logging: options.logging ?? false,
-      pool: { max: 1, min: 0, idle: idleMs, evict: Math.min(idleMs, 1_000), acquire: options.acquireTimeoutMs ?? 10_000 },
+      pool: { max, min: 0, idle: idleMs, evict: Math.min(idleMs, 1_000), acquire: options.acquireTimeoutMs ?? 10_000 },
       dialectOptions: { application_name: options.applicationName ?? 'markethub-fn' },
     });
-    guardPoolOfOne(sequelize);
+    if (max === 1) guardPoolOfOne(sequelize);
     return sequelize;
   };
 

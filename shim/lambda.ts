@@ -4,7 +4,8 @@
 // wrong for an Express app: the per-invocation lifecycle (database), req.ip and req.body as a plain
 // server has them, a base path removed only from the front on request, Set-Cookie on single-value ALB targets.
 import type { IncomingMessage } from 'node:http';
-import serverless from 'serverless-http';
+import { createRequire } from 'node:module';
+import type serverlessHttp from 'serverless-http';
 import { applyTransform, DEFAULT_BINARY_TYPES, runInvocation, stripBasePath, type LambdaOptions } from './options.js';
 
 export interface LambdaResult {
@@ -27,6 +28,10 @@ export type LambdaHandler = (event: LambdaEvent | null | undefined, context?: La
 
 /** An Express (4 or 5) app, or anything serverless-http accepts as one. */
 export type ExpressLike = ((req: IncomingMessage, res: never, next?: never) => unknown) & { set?: (name: string, value: unknown) => unknown };
+
+const require = createRequire(import.meta.url);
+// Loaded by the first toLambda call: a Vercel function importing the adapters never needs it.
+const serverless = (...args: Parameters<typeof serverlessHttp>) => (require('serverless-http') as typeof serverlessHttp)(...args);
 
 /** basePathMatch 'front': the shim removes the prefix itself (from requestPath when given, as serverless-http reads it). */
 function removeBasePathFromFront(event: LambdaEvent, basePath: string): void {

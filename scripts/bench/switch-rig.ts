@@ -33,7 +33,7 @@ export async function startSwitchRig(options: { mysqlUrl: string; postgresUrl: s
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   };
   const newUrl = await listen(toVercel(newApp));
-  const routing = cutoverMiddleware({ store, newBackend: newUrl, statsFlushMs: 60_000 });
+  const routing = cutoverMiddleware({ store, newBackend: newUrl, statsFlushMs: 60_000, cohortSecret: JWT_SECRET });
   const frontUrl = await listen(express().use(routing).use(createApp({ sequelize: legacyDb, config })));
   return {
     frontUrl,

@@ -46,6 +46,8 @@ export function serverlessAppConfig(env: NodeJS.ProcessEnv = process.env): AppCo
   return {
     jwtSecret,
     paystackSecret: env.PAYSTACK_SECRET_KEY,
+    // Where webhook payments are verified; Paystack's own API unless set (a staging or test double).
+    paystackApiBase: env.PAYSTACK_API_BASE || undefined,
     bcryptRounds: env.BCRYPT_ROUNDS ? Number(env.BCRYPT_ROUNDS) : undefined,
     storage: lazyS3Storage(s3, bucket, cdnBase),
     // One proxy hop (Vercel's edge) sets X-Forwarded-For.

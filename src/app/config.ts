@@ -13,6 +13,8 @@ export interface AppConfig {
   /** Access token lifetime; 15 minutes. */
   accessTokenTtlSeconds?: number;
   refreshTokenTtlSeconds?: number;
+  /** How long the token just rotated still gets its successor (concurrent refreshes); 30 seconds. */
+  refreshGraceSeconds?: number;
   bcryptRounds?: number;
   /** Paystack secret key: the webhook answers 503 without it. */
   paystackSecret?: string;
@@ -45,6 +47,7 @@ export interface ResolvedConfig {
   jwtAudience: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
+  refreshGraceSeconds: number;
   bcryptRounds: number;
   paystackSecret: string | undefined;
   /** Present exactly when paystackSecret is. */
@@ -67,6 +70,7 @@ export function resolveConfig(config: AppConfig): ResolvedConfig {
     jwtAudience: config.jwtAudience ?? 'markethub-api',
     accessTokenTtlSeconds: config.accessTokenTtlSeconds ?? 15 * 60,
     refreshTokenTtlSeconds: config.refreshTokenTtlSeconds ?? 30 * 24 * 3600,
+    refreshGraceSeconds: config.refreshGraceSeconds ?? 30,
     bcryptRounds: config.bcryptRounds ?? 10,
     paystackSecret: config.paystackSecret,
     paystackVerifier: config.paystackSecret

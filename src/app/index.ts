@@ -20,6 +20,8 @@ import { ordersRouter, webhooksRouter } from './routes/orders.js';
 import { productsRouter } from './routes/products.js';
 import { usersRouter } from './routes/users.js';
 import { adminRouter, vendorsRouter } from './routes/vendors.js';
+import mime from 'mime-types';
+import { isImageType } from './services/file-types.js';
 import { memoryLoginAttempts, postgresLoginAttempts } from './services/login-attempts.js';
 import { UPLOADS_URL_PREFIX } from './services/storage.js';
 import { frozenWritesGuard } from '../cutover/middleware.js';
@@ -50,6 +52,10 @@ export function createApp({ sequelize, config, cache }: CreateAppOptions): Expre
   app.set('json spaces', 0);
 
   app.use(requestContext(resolved.logger));
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  });
   if (config.writesFrozen) app.use('/api', frozenWritesGuard(config.writesFrozen));
   if (cache) app.use('/api', markethubResponseCache(cache, authenticate(ctx)));
   // Before the JSON parser: the signature covers the raw bytes.
@@ -71,7 +77,15 @@ export function createApp({ sequelize, config, cache }: CreateAppOptions): Expre
   app.use('/api', api);
 
   if (resolved.storage.localRoot) {
-    app.use(UPLOADS_URL_PREFIX, express.static(resolved.storage.localRoot, { fallthrough: true, index: false, dotfiles: 'deny' }));
+    app.use(UPLOADS_URL_PREFIX, express.static(resolved.storage.localRoot, {
+      fallthrough: true, index: false, dotfiles: 'deny',
+      // The type comes from the extension; a browser must not second-guess it, and what is not an
+      // image is downloaded, never rendered on this origin.
+      setHeaders: (res, filePath) => {
+        res.setHeader('X-Content-Type-Options', 'nosniff');
+        if (!isImageType(String(mime.lookup(filePath) || ''))) res.setHeader('Content-Disposition', 'attachment');
+      },
+    }));
   }
 
   app.use(notFoundHandler);

@@ -6,10 +6,15 @@
 // (else CUTOVER_DATABASE_URL), the Postgres the new backend counts in, so guesses split between the
 // two sides meet one limit; with neither, in this process.
 import 'dotenv/config';
-import express from 'express';
-import { CutoverStore, cutoverMiddleware } from '../cutover/index.js';
+import { createHmac } from 'node:crypto';
+import type express from 'express';
+import { CutoverStore, cutoverFront, cutoverMiddleware, jwtUserVerifier, type CutoverMiddleware } from '../cutover/index.js';
 import { createLegacySequelize, createServerlessSequelize } from '../db/index.js';
 import { createApp, postgresLoginAttempts } from './index.js';
+
+function log(level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown> = {}): void {
+  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields })}\n`);
+}
 
 function fail(message: string): never {
   process.stderr.write(`markethub: ${message}\n`);
@@ -48,6 +53,7 @@ async function main(): Promise<void> {
         },
         jwtSecret: env.JWT_SECRET,
         paystackSecret: env.PAYSTACK_SECRET_KEY,
+        paystackApiBase: env.PAYSTACK_API_BASE || undefined,
         uploadsRoot: env.UPLOADS_ROOT,
         bcryptRounds: env.BCRYPT_ROUNDS ? Number(env.BCRYPT_ROUNDS) : undefined,
         trustProxy: env.TRUST_PROXY === undefined || env.TRUST_PROXY === 'false' ? false : env.TRUST_PROXY === 'true' ? true : /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY,
@@ -56,13 +62,20 @@ async function main(): Promise<void> {
   } catch (error) {
     fail((error as Error).message);
   }
-  const front = express();
-  front.set('trust proxy', app.get('trust proxy'));
+  let cutover: CutoverMiddleware | undefined;
   if (env.CUTOVER_DATABASE_URL && env.CUTOVER_NEW_BACKEND) {
     const store = await CutoverStore.open(env.CUTOVER_DATABASE_URL, { cacheMs: env.CUTOVER_FLAG_CACHE_MS ? Number(env.CUTOVER_FLAG_CACHE_MS) : undefined }).catch(() => fail('cannot reach CUTOVER_DATABASE_URL: start Postgres or fix the URL'));
-    front.use(cutoverMiddleware({ store, newBackend: env.CUTOVER_NEW_BACKEND, onGuard: (reason) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'warn', msg: 'cutover guard', reason })}\n`) }));
+    if (env.CUTOVER_COHORT_SECRET !== undefined && env.CUTOVER_COHORT_SECRET.length < 16) fail('CUTOVER_COHORT_SECRET is too short: use at least 16 random characters');
+    cutover = cutoverMiddleware({
+      store,
+      newBackend: env.CUTOVER_NEW_BACKEND,
+      // Cohort cookies are signed; by default with a key derived from JWT_SECRET, never JWT_SECRET itself.
+      cohortSecret: env.CUTOVER_COHORT_SECRET ?? createHmac('sha256', env.JWT_SECRET).update('markethub cutover cohort').digest('hex'),
+      verifyUser: jwtUserVerifier({ secret: env.JWT_SECRET }),
+      onGuard: (reason) => log('warn', 'cutover guard', { reason }),
+    });
   }
-  front.use(app);
+  const front = cutoverFront(app, { cutover, trustProxy: app.get('trust proxy') as boolean | number | string, onError: (error) => log('error', 'unhandled error', { error: (error as Error)?.name }) });
   const server = front.listen(port, () => {
     const address = server.address();
     const bound = typeof address === 'object' && address ? address.port : port;

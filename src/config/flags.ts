@@ -75,3 +75,39 @@ export function idsOrAll(ids: unknown, all: unknown, flag = '--id'): string[] | 
   for (const id of list) if (!/^\d+$/.test(id)) usageError(`${flag} must be a job number, got "${id}"`);
   return list;
 }
+
+/** A comma-separated list, blanks dropped; undefined when the flag is absent. */
+export function commaList(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  return String(value).split(',').map((t) => t.trim()).filter(Boolean);
+}
+
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An IANA time zone name. */
+export function timeZone(value: unknown, flag: string, fallback: string): string {
+  if (value === undefined) return fallback;
+  const zone = String(value);
+  if (!isTimeZone(zone)) usageError(`${flag} is not a time zone name (e.g. UTC, Africa/Lagos)`);
+  return zone;
+}
+
+/** A Postgres schema markethub may write into: not a system schema, not its own ledger's. */
+export function targetSchema(value: unknown, flag: string, reserved: readonly string[]): string {
+  const schema = optionalText(value, flag) ?? 'public';
+  if (Buffer.byteLength(schema) > 63) usageError(`${flag} is longer than 63 bytes`);
+  if (schema.startsWith('pg_') || reserved.includes(schema)) usageError(`${flag} is reserved`);
+  return schema;
+}
+
+/** Two flags that cannot be given together. */
+export function exclusive(given: boolean, message: string): void {
+  if (given) usageError(message);
+}

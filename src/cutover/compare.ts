@@ -46,22 +46,66 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Too many error answers from the new backend in the last `size` routed requests. */
+/**
+ * An answer that is the new backend's own failure: no answer at all (502 from the proxy, a timeout),
+ * or a 5xx it chose, except 501 (a method it does not know) and a 503 with Retry-After (writes
+ * frozen on purpose). 4xx answers are the client's doing and never count.
+ */
+export function isBackendFailure(status: number, retryAfter: string | undefined): boolean {
+  if (status < 500) return false;
+  if (status === 501) return false;
+  if (status === 503 && retryAfter) return false;
+  return true;
+}
+
+export interface ErrorWindowLimits {
+  /** Outcomes one client may hold in the window (default 5% of it): one client cannot fill it. */
+  perClient?: number;
+  /** Distinct clients that must have failed before the guard trips (default 3). */
+  minFailingClients?: number;
+}
+
+/**
+ * Too many error answers from the new backend in the last `size` routed requests, counted so that
+ * no single client decides: each client holds at most `perClient` of the outcomes (its newest), and
+ * the failures must come from at least `minFailingClients` clients.
+ */
 export class ErrorWindow {
-  private readonly outcomes: boolean[] = [];
+  private readonly outcomes: { failed: boolean; client: string | undefined }[] = [];
+  private readonly perClient: number;
+  private readonly minFailingClients: number;
   private errors = 0;
 
   constructor(
     readonly size: number,
     readonly threshold: number,
-  ) {}
+    limits: ErrorWindowLimits = {},
+  ) {
+    this.perClient = limits.perClient ?? Math.max(1, Math.ceil(size / 20));
+    this.minFailingClients = limits.minFailingClients ?? 3;
+  }
 
-  /** Records one outcome; true when the window is full and its error rate is above the threshold. */
-  record(failed: boolean): boolean {
-    this.outcomes.push(failed);
+  /**
+   * Records one outcome of `client` (an address; undefined: a client of its own); true when the
+   * window is full, its error rate is above the threshold and enough distinct clients failed.
+   */
+  record(failed: boolean, client?: string): boolean {
+    if (client !== undefined) {
+      const mine = this.outcomes.filter((o) => o.client === client);
+      if (mine.length >= this.perClient) this.remove(this.outcomes.indexOf(mine[0]!));
+    }
+    this.outcomes.push({ failed, client });
     if (failed) this.errors++;
-    if (this.outcomes.length > this.size && this.outcomes.shift()) this.errors--;
-    return this.outcomes.length >= this.size && this.errors / this.size > this.threshold;
+    if (this.outcomes.length > this.size) this.remove(0);
+    if (this.outcomes.length < this.size || this.errors / this.size <= this.threshold) return false;
+    const failing = new Set<unknown>();
+    this.outcomes.forEach((o, i) => o.failed && failing.add(o.client ?? i));
+    return failing.size >= this.minFailingClients;
+  }
+
+  private remove(index: number): void {
+    const [gone] = this.outcomes.splice(index, 1);
+    if (gone?.failed) this.errors--;
   }
 
   get rate(): number {

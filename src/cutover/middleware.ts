@@ -2,8 +2,8 @@
 // mirrors sampled reads to it for comparison, and falls back to 0% by itself when it fails.
 import { createHash } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { goesToNew, routeOf, userIdOfToken } from './bucket.js';
-import { differingFields, ErrorWindow } from './compare.js';
+import { goesToNew, routeOf, signCohort, verifiedCohort } from './bucket.js';
+import { differingFields, ErrorWindow, isBackendFailure } from './compare.js';
 import { fetchShadow, forward } from './proxy.js';
 import type { CutoverStore, RouteStats } from './store.js';
 
@@ -15,6 +15,10 @@ export interface CutoverOptions {
   store: CutoverStore;
   /** Base URL of the new backend, e.g. https://markethub.vercel.app */
   newBackend: string;
+  /** Signs the cohort cookie: a cookie this front did not sign is ignored. At least 16 characters. */
+  cohortSecret: string;
+  /** The user of a request's Authorization header once verified (jwtUserVerifier), else undefined. */
+  verifyUser?: (authorization: string | undefined) => string | undefined;
   timeoutMs?: number;
   /** Share of legacy GETs mirrored when shadow is on (0..1). */
   shadowSampleRate?: number;
@@ -23,6 +27,9 @@ export interface CutoverOptions {
   /** Requests in the guard's window, and the error rate above which routing drops to 0%. */
   guardWindow?: number;
   guardThreshold?: number;
+  /** Outcomes one client address may hold in the guard's window; failing addresses needed to trip it. */
+  guardPerClient?: number;
+  guardMinFailingClients?: number;
   statsFlushMs?: number;
   /** Told when the guard trips (for logs). */
   onGuard?: (reason: string) => void;
@@ -34,26 +41,33 @@ export interface CutoverMiddleware extends RequestHandler {
   close(): Promise<void>;
 }
 
+/** A cookie's raw value; never decoded, so nothing a client sends can make it throw. */
 function cookieValue(header: string | undefined, name: string): string | undefined {
   for (const part of (header ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name && v.length) return decodeURIComponent(v.join('='));
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
   }
   return undefined;
 }
 
+/** The client's address as the app sees it (trust proxy applies): one client, one address. */
+function clientOf(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? '';
+}
+
 /**
- * Who the request belongs to, for a sticky bucket: the user in the access token, else the cohort
- * cookie; a request without one gets a cohort derived from its address (so a client that drops
- * cookies still lands on one side), which the response sets as its cookie.
+ * Who the request belongs to, for a sticky bucket: the user of a verified access token, else the
+ * cohort in a cookie this front signed; a request with neither gets a cohort derived from its
+ * address (so a client that drops cookies still lands on one side, and cannot pick another), which
+ * the response sets as its signed cookie.
  */
-function identityOf(req: Request, res: Response): string {
-  const user = userIdOfToken(req.headers.authorization);
+function identityOf(req: Request, res: Response, options: CutoverOptions): string {
+  const user = options.verifyUser?.(req.headers.authorization);
   if (user) return `user:${user}`;
-  let cohort = cookieValue(req.headers.cookie, COHORT_COOKIE);
+  let cohort = verifiedCohort(cookieValue(req.headers.cookie, COHORT_COOKIE), options.cohortSecret);
   if (!cohort) {
-    cohort = createHash('sha256').update(req.ip ?? req.socket.remoteAddress ?? '').digest('hex').slice(0, 24);
-    res.append('Set-Cookie', `${COHORT_COOKIE}=${cohort}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax`);
+    cohort = createHash('sha256').update(clientOf(req)).digest('hex').slice(0, 24);
+    res.append('Set-Cookie', `${COHORT_COOKIE}=${signCohort(cohort, options.cohortSecret)}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax`);
   }
   return `cohort:${cohort}`;
 }
@@ -82,10 +96,13 @@ export function frozenWritesGuard(frozen: () => Promise<boolean>, cacheMs = 1000
 }
 
 export function cutoverMiddleware(options: CutoverOptions): CutoverMiddleware {
+  if (!options.cohortSecret || options.cohortSecret.length < 16) throw new Error('cohortSecret must be at least 16 characters');
   const base = new URL(options.newBackend);
   const timeoutMs = options.timeoutMs ?? 10_000;
   const ignore = new Set(options.ignoreFields ?? ['requestId', 'createdAt', 'updatedAt', 'timestamp']);
-  const guard = new ErrorWindow(options.guardWindow ?? 100, options.guardThreshold ?? 0.02);
+  const guard = new ErrorWindow(options.guardWindow ?? 100, options.guardThreshold ?? 0.02, {
+    perClient: options.guardPerClient, minFailingClients: options.guardMinFailingClients,
+  });
   const stats = new Map<string, RouteStats>();
   const count = (side: RouteStats['side'], route: string, change: Partial<Omit<RouteStats, 'side' | 'route'>>) => {
     const key = `${side} ${route}`;
@@ -152,15 +169,15 @@ export function cutoverMiddleware(options: CutoverOptions): CutoverMiddleware {
       refuseFrozenWrite(res);
       return;
     }
-    const identity = identityOf(req, res);
+    const identity = identityOf(req, res, options);
     if (state && (read || state.writes) && state.percentage > 0 && goesToNew(identity, state.percentage)) {
       const outcome = await forward(req, res, base, timeoutMs, { [SIDE_HEADER]: 'new' });
       count('new', route, { requests: 1, errors: outcome.failed ? 1 : 0 });
-      if (guard.record(outcome.failed)) await tripGuard().catch(() => {});
+      if (guard.record(outcome.failed, clientOf(req))) await tripGuard().catch(() => {});
       return;
     }
     res.setHeader(SIDE_HEADER, 'legacy');
-    res.on('finish', () => count('legacy', route, { requests: 1, errors: res.statusCode >= 500 ? 1 : 0 }));
+    res.on('finish', () => count('legacy', route, { requests: 1, errors: isBackendFailure(res.statusCode, res.getHeader('retry-after') as string | undefined) ? 1 : 0 }));
     if (state?.shadow && req.method === 'GET' && Math.random() < (options.shadowSampleRate ?? 1)) shadow(req, res, route);
     next();
   };

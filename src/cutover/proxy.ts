@@ -3,6 +3,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Request, Response } from 'express';
+import { isBackendFailure } from './compare.js';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
@@ -36,6 +37,7 @@ function requestNewBackend(
 
 export interface Forwarded {
   status: number;
+  /** The new backend's own failure (see isBackendFailure), not any error answer. */
   failed: boolean;
 }
 
@@ -49,7 +51,9 @@ export function forward(req: Request, res: Response, base: URL, timeoutMs: numbe
         for (const [name, value] of Object.entries(answer.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
         res.writeHead(answer.statusCode ?? 502, { ...headers, ...sideHeader });
         answer.pipe(res);
-        answer.on('end', () => resolve({ status: answer.statusCode ?? 502, failed: (answer.statusCode ?? 502) >= 500 }));
+        const status = answer.statusCode ?? 502;
+        const retryAfter = answer.headers['retry-after'];
+        answer.on('end', () => resolve({ status, failed: isBackendFailure(status, typeof retryAfter === 'string' ? retryAfter : undefined) }));
         answer.on('error', () => resolve({ status: 502, failed: true }));
       },
       () => {

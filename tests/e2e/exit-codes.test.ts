@@ -53,12 +53,15 @@ const unreachable = (command: string, args: string[]) => async () =>
 
 // A wrong value is found before anything connects: the unreachable servers in these would exit 3.
 const usageCases: [string, string[], RegExp][] = [
+  ['migrate check', ['migrate', 'check', '--source', NO_MYSQL, '--target', NO_POSTGRES, '--bucket', 'Bad_Bucket'], /--bucket is not a valid S3 bucket name/],
   ['migrate db', ['migrate', 'db', '--source', NO_MYSQL, '--target', NO_POSTGRES, '--jobs', 'zero'], /--jobs must be a whole number/],
   ['migrate verify', ['migrate', 'verify', '--source', NO_MYSQL, '--target', NO_POSTGRES, '--max-differences', 'all'], /--max-differences must be a whole number/],
   ['migrate files', ['migrate', 'files', '--uploads', '.', '--bucket', 'b-1', '--target', NO_POSTGRES, '--no-rewrite', '--concurrency', '0'], /--concurrency must be at least 1/],
+  ['migrate files', ['migrate', 'files', '--uploads', '/nonexistent-mh-uploads', '--bucket', 'b-1', '--target', NO_POSTGRES, '--endpoint', NO_S3, '--no-rewrite'], /--uploads \/nonexistent-mh-uploads not found/],
   ['migrate status', ['migrate', 'status', '--target', NO_MYSQL], /--target must be a postgres:\/\/ URL/],
   ['migrate rollback', ['migrate', 'rollback', '--target', NO_POSTGRES, '--checksums', 'always'], /--checksums must be when-supported or when-required/],
   ['migrate sync', ['migrate', 'sync', '--source', NO_MYSQL, '--target', NO_POSTGRES, '--batch-size', 'many'], /--batch-size must be a whole number/],
+  ['migrate check', ['migrate', 'check', '--source', NO_MYSQL, '--target', NO_POSTGRES, '--bucket', 'Not_A_Bucket'], /--bucket is not a valid S3 bucket name/],
   ['cutover status', ['cutover', 'status'], /--target is required \(or set DATABASE_URL\)/],
   ['cutover shadow', ['cutover', 'shadow', 'maybe', '--target', NO_POSTGRES], /^markethub: cutover shadow must be on or off$/],
   ['cutover set', ['cutover', 'set', '101', '--target', NO_POSTGRES], /cutover set: 101 is not a percentage from 0 to 100/],
@@ -73,7 +76,7 @@ const usageCases: [string, string[], RegExp][] = [
 ];
 
 for (const [command, args, message] of usageCases) {
-  test(`${command} ${args.slice(command.split(' ').length).join(' ')}: usage error, exit 2, before connecting`, usage(command, args, message));
+  test(`${[command, ...args.slice(command.split(' ').length)].join(' ')}: usage error, exit 2, before connecting`, usage(command, args, message));
 }
 
 test('s3 serve --port abc: one line, exit 2; it has no JSON output to give', async () => {
@@ -86,12 +89,14 @@ test('s3 serve --port abc: one line, exit 2; it has no JSON output to give', asy
 });
 
 const unreachableCases: [string, string[]][] = [
+  ['migrate check', ['migrate', 'check', '--source', NO_MYSQL, '--target', NO_POSTGRES]],
   ['migrate db', ['migrate', 'db', '--source', NO_MYSQL, '--target', NO_POSTGRES]],
   ['migrate verify', ['migrate', 'verify', '--source', NO_MYSQL, '--target', NO_POSTGRES]],
   ['migrate files', ['migrate', 'files', '--uploads', '', '--bucket', 'b-1', '--target', NO_POSTGRES, '--endpoint', NO_S3, '--no-rewrite']],
   ['migrate status', ['migrate', 'status', '--target', NO_POSTGRES]],
   ['migrate rollback', ['migrate', 'rollback', '--target', NO_POSTGRES, '--yes']],
   ['migrate sync', ['migrate', 'sync', '--source', NO_MYSQL, '--target', NO_POSTGRES, '--until-caught-up']],
+  ['migrate check', ['migrate', 'check', '--source', NO_MYSQL, '--target', NO_POSTGRES]],
   ['cutover status', ['cutover', 'status', '--target', NO_POSTGRES]],
   ['cutover shadow', ['cutover', 'shadow', 'on', '--target', NO_POSTGRES]],
   ['cutover set', ['cutover', 'set', '10', '--target', NO_POSTGRES]],

@@ -28,8 +28,9 @@ afterAll(async () => {
 
 /** The environment of a person's colour terminal, plus `extra`. */
 function terminalEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, CI: '', TERM: 'xterm-256color', ...extra };
-  for (const name of ['NO_COLOR', 'FORCE_COLOR', 'NODE_DISABLE_COLORS']) if (!(name in extra)) delete env[name];
+  const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color', ...extra };
+  // A CI variable, even empty, tells the colour and spinner libraries they are in CI.
+  for (const name of ['CI', 'NO_COLOR', 'FORCE_COLOR', 'NODE_DISABLE_COLORS']) if (!(name in extra)) delete env[name];
   return env;
 }
 

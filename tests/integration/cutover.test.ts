@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, test } from 'vitest';
 import express from 'express';
 import { toVercel } from '../../shim/index.js';
+import { createHash } from 'node:crypto';
+import { signCohort } from '../../src/cutover/bucket.js';
 import { cutoverMiddleware, SIDE_HEADER, type CutoverMiddleware } from '../../src/cutover/middleware.js';
 import { CutoverStore } from '../../src/cutover/store.js';
 import { runCli } from '../helpers/cli.js';
@@ -59,7 +61,7 @@ afterAll(async () => {
 
 /** The legacy server as it runs in production: the routing middleware in front of the app. */
 async function front(options: Partial<Parameters<typeof cutoverMiddleware>[0]> = {}): Promise<{ url: string; middleware: CutoverMiddleware }> {
-  const middleware = cutoverMiddleware({ store: routingStore, newBackend: newUrl, statsFlushMs: 60_000, ...options });
+  const middleware = cutoverMiddleware({ store: routingStore, newBackend: newUrl, statsFlushMs: 60_000, cohortSecret: COHORT_SECRET, ...options });
   const app = express();
   app.set('trust proxy', true);
   app.use(middleware);
@@ -67,9 +69,17 @@ async function front(options: Partial<Parameters<typeof cutoverMiddleware>[0]> =
   return { url: await listen(http.createServer(app)), middleware };
 }
 
+const COHORT_SECRET = 'cutover-cohort-secret-0123456789';
+/** A user as a browser the front has seen: its own address and the signed cohort cookie the front gave it. */
+function browserOf(user: string): Record<string, string> {
+  const id = createHash('sha256').update(user).digest('hex').slice(0, 24);
+  const n = parseInt(id.slice(0, 6), 16);
+  return { cookie: `mh_cohort=${signCohort(id, COHORT_SECRET)}`, 'x-forwarded-for': `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` };
+}
+
 /** Which side answered. The default route is cheap (a 404 from the app): routing is what is measured. */
 async function sideOf(url: string, user: string, path = '/api/no-such-route'): Promise<string> {
-  const res = await fetch(url + path, { headers: { cookie: `mh_cohort=${user}` } });
+  const res = await fetch(url + path, { headers: browserOf(user) });
   await res.arrayBuffer();
   return res.headers.get(SIDE_HEADER)!;
 }

@@ -86,6 +86,8 @@ test('the demo setup passes: exit 0, every privilege in place, and nothing writt
   assert.match(row(report, 'source', 'server version').detail, /MariaDB|\d+\.\d+/);
   assert.match(row(report, 'target', 'server version').detail, /^PostgreSQL \d+/);
   assert.match(row(report, 'source', 'size').detail, /^3\d tables, ~\d+ rows/);
+  assert.equal(report.sourceTables.length, 30);
+  assert.ok(report.sourceTables.find((t) => t.table === 'products')!.rowEstimate > 0);
   assert.match(row(report, 'target', 'extensions').detail, /none needed by this plan/);
 
   // What migrate db will report: the sample's zero dates, its unsigned overflow, its routines, and its
@@ -118,6 +120,8 @@ test('a MySQL user without TRIGGER: migrate sync is blocked, the privilege and t
   const { code, report } = await check(['--source', withUser(source.url, mysqlUser, mysqlPassword), '--target', target.url]);
   assert.equal(code, 3);
   assert.equal(report.ok, false);
+  // The report is complete: a blocked command is its finding, not an error of the check.
+  assert.equal('error' in report, false);
   const trigger = row(report, 'source', `TRIGGER on ${source.name}`);
   assert.equal(trigger.status, 'blocked');
   assert.deepEqual(trigger.commands, ['migrate sync']);
@@ -132,6 +136,24 @@ test('a MySQL user without TRIGGER: migrate sync is blocked, the privilege and t
   const terminal = await runCli(['migrate', 'check', '--source', withUser(source.url, mysqlUser, mysqlPassword), '--target', target.url]);
   assert.equal(terminal.code, 3);
   assert.match(terminal.stdout, new RegExp(`migrate sync cannot run: .*source: TRIGGER on ${source.name}`));
+});
+
+test('privileges held through a default role count (MariaDB lists them in SHOW GRANTS only)', async () => {
+  const role = `mh_chk_r_${randomBytes(4).toString('hex')}`;
+  const user = `mh_chk_u_${randomBytes(4).toString('hex')}`;
+  try {
+    await source.conn.query(`CREATE ROLE ${role}`);
+    await source.conn.query(`GRANT SELECT, SHOW VIEW, TRIGGER ON \`${source.name}\`.* TO ${role}`);
+    await source.conn.query(`CREATE USER '${user}'@'%' IDENTIFIED BY '${mysqlPassword}'`);
+    await source.conn.query(`GRANT ${role} TO '${user}'@'%'`);
+    await source.conn.query(`SET DEFAULT ROLE ${role} FOR '${user}'@'%'`);
+    const { report } = await check(['--source', withUser(source.url, user, mysqlPassword), '--target', target.url]);
+    for (const privilege of ['SELECT', 'SHOW VIEW', 'TRIGGER']) assert.equal(row(report, 'source', `${privilege} on ${source.name}`).status, 'ok', privilege);
+    assert.equal(row(report, 'source', `UPDATE on ${source.name}`).status, 'blocked', 'and only those');
+  } finally {
+    await source.conn.query(`DROP USER IF EXISTS '${user}'@'%'`);
+    await source.conn.query(`DROP ROLE IF EXISTS ${role}`);
+  }
 });
 
 test('a Postgres user without CREATE on the database and the schema: migrate db is blocked, both named', async () => {
@@ -149,6 +171,35 @@ test('a Postgres user without CREATE on the database and the schema: migrate db 
   assert.equal(report.checks.filter((c) => c.area === 'source' && c.status === 'blocked').length, 0);
 });
 
+test('after migrate db, a role without grants on the ledger and the migrated tables: the commands that write there are blocked', async () => {
+  const migrated = await freshPostgres('check_migrated');
+  try {
+    const run = await runCli(['migrate', 'db', '--source', source.url, '--target', migrated.url, '--json']);
+    assert.equal(run.code, 0, run.stderr);
+    const owner = await check(['--source', source.url, '--target', migrated.url]);
+    assert.equal(owner.code, 0, JSON.stringify(owner.report.blocked));
+    assert.match(row(owner.report, 'target', 'migrated tables in public').detail, /^30 table\(s\)/);
+    assert.equal(row(owner.report, 'target', 'schema public').status, 'ok', 'the tables are the migration\'s own');
+
+    await migrated.client.query(`GRANT CREATE ON DATABASE "${migrated.name}" TO ${pgRole}`);
+    await migrated.client.query(`GRANT USAGE, CREATE ON SCHEMA public, markethub_migrate TO ${pgRole}`);
+    const { code, report } = await check(['--source', source.url, '--target', withUser(migrated.url, pgRole)]);
+    assert.equal(code, 3);
+    const ledger = row(report, 'target', 'tables of markethub_migrate');
+    assert.equal(ledger.status, 'blocked');
+    assert.match(ledger.detail, new RegExp(`^${pgRole} lacks DELETE on .*; INSERT on .*GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA markethub_migrate TO "${pgRole}"$`));
+    const tables = row(report, 'target', 'migrated tables in public');
+    assert.equal(tables.status, 'blocked');
+    assert.deepEqual(tables.commands, ['migrate sync', 'migrate files']);
+    assert.ok(report.blocked.find((b) => b.command === 'migrate rollback')?.checks.includes('target: tables of markethub_migrate'));
+  } finally {
+    await migrated.client.query(`REVOKE ALL ON ALL TABLES IN SCHEMA public, markethub_migrate FROM ${pgRole}`).catch(() => {});
+    await migrated.client.query(`REVOKE ALL ON SCHEMA public, markethub_migrate FROM ${pgRole}`).catch(() => {});
+    await migrated.client.query(`REVOKE ALL ON DATABASE "${migrated.name}" FROM ${pgRole}`).catch(() => {});
+    await migrated.drop();
+  }
+});
+
 test('a wrong password: exit 3 (could not run) and one line naming the server and user, never the password', async () => {
   const wrong = `Wrong-${randomBytes(6).toString('hex')}`;
   const result = await runCli(['migrate', 'check', '--source', withUser(source.url, mysqlUser, wrong), '--target', target.url]);
@@ -158,6 +209,13 @@ test('a wrong password: exit 3 (could not run) and one line naming the server an
   assert.equal(lines.length, 1, result.stderr);
   assert.match(lines[0], new RegExp(`^markethub: cannot log in to source MySQL mysql://${mysqlUser}:\\*\\*\\*@.*: wrong password or user "${mysqlUser}" not allowed$`));
   assert.ok(!result.stderr.includes(wrong));
+
+  const json = await runCli(['migrate', 'check', '--source', withUser(source.url, mysqlUser, wrong), '--target', target.url, '--json']);
+  assert.equal(json.code, 3);
+  const failure = JSON.parse(json.stdout);
+  assert.deepEqual({ ...failure, error: { ...failure.error, message: '' } }, { schemaVersion: 1, ok: false, command: 'migrate check', error: { code: 'could-not-run', message: '' } });
+  assert.equal(`markethub: ${failure.error.message}`, lines[0]);
+  assert.ok(!json.stdout.includes(wrong) && !json.stderr.includes(wrong));
 });
 
 test('a type map to citext names the extension, whether this user may create it, and the table it stops', async () => {

@@ -268,12 +268,12 @@ test('wrong input ends in one clear line and a meaningful exit code', async () =
   const badConfig = path.join(s.uploads, 'bad.json');
   await writeFile(badConfig, JSON.stringify({ mapping: { 'product-images': '/absolute/' } }));
   const cases: { args: string[]; code: number; message: RegExp }[] = [
-    { args: filesArgs({ ...s, bucket: 'no-such-bucket-here' }), code: 1, message: /bucket "no-such-bucket-here" does not exist/ },
-    { args: filesArgs({ ...s, uploads: path.join(s.uploads, 'nope') }), code: 1, message: /--uploads .*nope not found/ },
+    { args: filesArgs({ ...s, bucket: 'no-such-bucket-here' }), code: 3, message: /bucket "no-such-bucket-here" does not exist/ },
+    { args: filesArgs({ ...s, uploads: path.join(s.uploads, 'nope') }), code: 2, message: /--uploads .*nope not found/ },
     { args: filesArgs(s).filter((a) => a !== '--no-rewrite'), code: 2, message: /--cdn-base is required/ },
     { args: filesArgs(s, ['--config', badConfig]), code: 2, message: /--config: .*mapping\.product-images\.prefix must not start with "\/"/ },
     { args: filesArgs(s, ['--concurrency', '0']), code: 2, message: /--concurrency must be at least 1/ },
-    { args: filesArgs({ ...s, targetUrl: 'postgres://postgres@127.0.0.1:1/x' }), code: 1, message: /cannot reach target Postgres/ },
+    { args: filesArgs({ ...s, targetUrl: 'postgres://postgres@127.0.0.1:1/x' }), code: 3, message: /cannot reach target Postgres/ },
     { args: filesArgs(s).filter((a) => a !== '--no-rewrite').concat(['--cdn-base', 'https://cdn.example.com']), code: 1, message: /URL column product_images\.url not found/ },
   ];
   for (const c of cases) {

@@ -157,3 +157,12 @@ test('vercel.json: every /api path reaches the app, each cron job has its schedu
   assert.ok(config.functions['api/index.ts'].maxDuration > 0);
   assert.ok(config.functions['api/cron/*.ts'].maxDuration > 0);
 });
+
+test('vercel.json: the build leaves the output directory it names (an empty static output), and Node is the engines major', async () => {
+  const config = JSON.parse(await readFile(path.join(ROOT, 'vercel.json'), 'utf8'));
+  assert.equal(config.framework, null);
+  assert.ok(config.outputDirectory && config.outputDirectory !== '.' && !config.outputDirectory.startsWith('api'), 'no static copy of the repository or of api/');
+  assert.ok(config.buildCommand.includes(`mkdirSync('${config.outputDirectory}'`), config.buildCommand);
+  const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8'));
+  assert.match(pkg.engines.node, /^\d+\.x$/, 'one Node major, which Vercel takes for the functions');
+});

@@ -57,6 +57,10 @@ function instance(overrides: Partial<ServerlessDatabaseOptions> = {}) {
       next(error);
     }
   });
+  // One request's worth of database time, so concurrent requests overlap.
+  app.get('/slow', (_req, res, next) => {
+    database.sequelize.query('SELECT pg_sleep(0.05)').then(() => res.json({ ok: true }), next);
+  });
   app.use((error: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     res.status(500).json({ error: error.name, message: error.message });
   });
@@ -171,6 +175,57 @@ test('500 invocations, sequential then 20 at a time: never more than one connect
   assert.equal(peak, 1, 'at most (and, while busy, exactly) one connection');
   await until(async () => (await backends(applicationName)).length === 0, 'the idle connection to be released', 5_000);
   await watcher.end();
+});
+
+async function peakConnections(applicationName: string, work: () => Promise<void>): Promise<number> {
+  const watcher = new pg.Client({ connectionString: db.url });
+  await watcher.connect();
+  let peak = 0;
+  let watching = true;
+  const watch = (async () => {
+    while (watching) {
+      const { rows } = await watcher.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [applicationName]);
+      peak = Math.max(peak, rows[0].n as number);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  })();
+  try {
+    await work();
+  } finally {
+    watching = false;
+    await watch;
+    await watcher.end();
+  }
+  return peak;
+}
+
+test('one instance serving 8 requests at once (Fluid compute): with max 1 they queue on one connection, with max 4 up to 4 run side by side', async () => {
+  const figures: string[] = [];
+  for (const max of [1, 4]) {
+    const { applicationName, call } = instance({ max });
+    assert.equal((await call('GET', '/items')).status, 200); // connected: the figures are the queue's, not the connect's
+    const latencies: number[] = [];
+    let elapsed = 0;
+    const peak = await peakConnections(applicationName, async () => {
+      const started = performance.now();
+      const results = await Promise.all(Array.from({ length: 8 }, async () => {
+        const t = performance.now();
+        const r = await call('GET', '/slow');
+        latencies.push(performance.now() - t);
+        return r.status;
+      }));
+      assert.deepEqual(results, Array(8).fill(200));
+      elapsed = performance.now() - started;
+    });
+    figures.push(`max ${max}: 8 concurrent requests of 50 ms database time took ${elapsed.toFixed(0)} ms, slowest ${Math.max(...latencies).toFixed(0)} ms, fastest ${Math.min(...latencies).toFixed(0)} ms, ${peak} connection(s)`);
+    assert.ok(peak <= max, `at most ${max} connection(s), saw ${peak}`);
+    if (max > 1) assert.ok(peak > 1, 'several connections while several requests wait on the database');
+  }
+  process.stdout.write(`${figures.join('\n')}\n`);
+});
+
+test('max must be a whole number of connections', () => {
+  assert.throws(() => serverlessDatabase({ url: db.url, max: 0 }), /max must be a whole number of connections, at least 1 \(got 0\)/);
 });
 
 test('a query that forgets its managed transaction runs inside it (CLS) instead of waiting for the only connection', async () => {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, test } from 'vitest';
 import express from 'express';
 import pg from 'pg';
 import { toVercel } from '../../shim/index.js';
+import { fakePaystack, type FakePaystack } from '../app/fake-paystack.js';
 import { startTestS3, S3_ENV, type TestS3 } from '../helpers/s3.js';
 import { prepareMigratedTemplate, type MigratedTemplate } from '../shim/fixture.js';
 import { vercelServer } from '../shim/transports.js';
@@ -126,8 +127,10 @@ describe('the project\'s api/index through the runtime, helpers on', () => {
   let s3: TestS3;
   let dev: VercelDev;
   let databaseUrl: string;
+  let paystack: FakePaystack;
 
   beforeAll(async () => {
+    paystack = await fakePaystack(PAYSTACK_SECRET);
     template = await prepareMigratedTemplate('vercel_rt');
     s3 = await startTestS3();
     const copy = await template.copy('vercel_rt');
@@ -137,6 +140,7 @@ describe('the project\'s api/index through the runtime, helpers on', () => {
       env: {
         ...S3_ENV, DATABASE_URL: copy.url, JWT_SECRET: 'vercel-runtime-secret-0123456789', PAYSTACK_SECRET_KEY: PAYSTACK_SECRET,
         S3_BUCKET: bucket, S3_ENDPOINT: s3.endpoint, CDN_BASE_URL: 'https://cdn.example.test', DB_APPLICATION_NAME: 'mh-vercel-rt',
+        PAYSTACK_API_BASE: paystack.url,
       },
     });
   });
@@ -155,12 +159,14 @@ describe('the project\'s api/index through the runtime, helpers on', () => {
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
     try {
-      const { rows: [order] } = await client.query<{ id: string; total: string }>('SELECT id, total FROM orders ORDER BY id LIMIT 1');
+      const { rows: [order] } = await client.query<{ id: string; total: string; currency: string }>('SELECT id, total, currency FROM orders ORDER BY id LIMIT 1');
       assert.ok(order, 'the sample shop has an order');
       const reference = `ref-vercel-${randomBytes(4).toString('hex')}`;
       await client.query('UPDATE orders SET status = \'pending\', paid_at = NULL, payment_reference = $1 WHERE id = $2', [reference, order.id]);
       const cents = Math.round(Number(order.total) * 100);
-      const body = Buffer.from(`{\n  "event": "charge.success",\n  "data": {\n    "id": 302961111111111111111,\n    "reference": "${reference}",\n    "amount": ${cents},\n    "currency": "NGN"\n  }\n}\n`);
+      const currency = order.currency.toUpperCase();
+      paystack.record({ reference, status: 'success', amount: cents, currency });
+      const body = Buffer.from(`{\n  "event": "charge.success",\n  "data": {\n    "id": 302961111111111111111,\n    "reference": "${reference}",\n    "status": "success",\n    "amount": ${cents},\n    "currency": "${currency}"\n  }\n}\n`);
       const sign = (bytes: Buffer) => createHmac('sha512', PAYSTACK_SECRET).update(bytes).digest('hex');
       // The same event, minified: what a runtime that re-serialised the body would hand the app.
       const minified = Buffer.from(JSON.stringify(JSON.parse(body.toString())));

@@ -1,7 +1,8 @@
 // Pure parts of the cutover: sticky buckets, route names, response comparison, the guard's window.
 import assert from 'node:assert/strict';
 import { test } from 'vitest';
-import { bucketOf, goesToNew, routeOf, userIdOfToken } from '../../src/cutover/bucket.js';
+import jwt from 'jsonwebtoken';
+import { bucketOf, goesToNew, jwtUserVerifier, routeOf, signCohort, verifiedCohort } from '../../src/cutover/bucket.js';
 import { differingFields, ErrorWindow } from '../../src/cutover/compare.js';
 
 test('buckets are stable, spread evenly, and a higher percentage only adds users', () => {
@@ -15,13 +16,26 @@ test('buckets are stable, spread evenly, and a higher percentage only adds users
   for (const u of users.slice(0, 2000)) if (goesToNew(u, 10)) assert.ok(goesToNew(u, 25) && goesToNew(u, 90), u);
 });
 
-test('the user comes from the access token without verifying it; anything else is no user', () => {
-  const token = (payload: object) => `Bearer x.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.sig`;
-  assert.equal(userIdOfToken(token({ sub: '17' })), '17');
-  assert.equal(userIdOfToken(token({ sub: 17 })), '17');
-  assert.equal(userIdOfToken(token({ nope: 1 })), undefined);
-  assert.equal(userIdOfToken('Bearer not-a-jwt'), undefined);
-  assert.equal(userIdOfToken(undefined), undefined);
+test('the user comes from an access token only once verified; anything else is no user', () => {
+  const verify = jwtUserVerifier({ secret: 'unit-secret-0123456789' });
+  const signed = (payload: object, secret = 'unit-secret-0123456789', extra: jwt.SignOptions = {}) =>
+    `Bearer ${jwt.sign(payload, secret, { algorithm: 'HS256', issuer: 'markethub', audience: 'markethub-api', expiresIn: 60, ...extra })}`;
+  assert.equal(verify(signed({ sub: '17' })), '17');
+  assert.equal(verify(signed({ sub: '17' }, 'another-secret-0123456789')), undefined);
+  assert.equal(verify(signed({ sub: '17' }, undefined, { expiresIn: -10 })), undefined);
+  assert.equal(verify(`Bearer x.${Buffer.from(JSON.stringify({ sub: '17' })).toString('base64url')}.sig`), undefined);
+  assert.equal(verify(signed({ nope: 1 })), undefined);
+  assert.equal(verify('Bearer not-a-jwt'), undefined);
+  assert.equal(verify(undefined), undefined);
+});
+
+test('a cohort cookie counts only with the signature of this front', () => {
+  const secret = 'cohort-unit-secret-0123';
+  const cookie = signCohort('0123456789abcdef01234567', secret);
+  assert.equal(verifiedCohort(cookie, secret), '0123456789abcdef01234567');
+  assert.equal(verifiedCohort(cookie, 'another-secret-0123456'), undefined);
+  assert.equal(verifiedCohort(cookie.replace('0123', '1123'), secret), undefined);
+  for (const bad of [undefined, '', 'user-1', '%E0%A4%A', `${cookie}x`, 'a.b']) assert.equal(verifiedCohort(bad, secret), undefined, String(bad));
 });
 
 test('route names fold ids so one route counts as one', () => {
@@ -46,4 +60,13 @@ test('the guard trips only on a full window above the threshold, and forgets aft
   window.reset();
   for (let i = 0; i < 100; i++) window.record(i % 50 === 0);
   assert.equal(window.record(false), false, '2% is not above 2%');
+});
+
+test('one client cannot trip the guard, and failures need several clients', () => {
+  const window = new ErrorWindow(100, 0.02);
+  for (let i = 0; i < 500; i++) assert.equal(window.record(true, '198.51.100.1'), false, 'one client, all failing');
+  for (let i = 0; i < 100; i++) window.record(false, `10.0.0.${i}`);
+  assert.equal(window.record(true, 'a'), false);
+  assert.equal(window.record(true, 'b'), false, 'two failing clients, 3% of the window');
+  assert.equal(window.record(true, 'c'), true, 'three failing clients');
 });

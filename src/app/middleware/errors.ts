@@ -35,7 +35,8 @@ function classify(error: unknown): HttpError | null {
   const e = error as { type?: string; status?: number; expose?: boolean };
   if (e && e.type === 'entity.parse.failed') return new HttpError(400, 'invalid_json', 'the body is not valid JSON');
   if (e && e.type === 'entity.too.large') return new HttpError(413, 'body_too_large', 'the body is too large');
-  if (e && e.expose && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+  // Express marks a path it cannot decode (URIError) with status 400 but not `expose`: still the client's doing.
+  if (e && (e.expose || error instanceof URIError) && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
     return new HttpError(e.status, 'bad_request', 'bad request');
   }
   return null;

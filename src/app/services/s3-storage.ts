@@ -5,6 +5,7 @@
 // The AWS SDK is loaded on the first upload or check, not with the app: most cold starts need neither.
 import { createRequire } from 'node:module';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { isImageType } from './file-types.js';
 import type { FileStorage } from './storage.js';
 
 const require = createRequire(import.meta.url);
@@ -49,6 +50,8 @@ export function s3Storage(options: S3StorageOptions): FileStorage {
         Key: objectKey,
         Body: body,
         ContentType: contentType,
+        // Served from the CDN as stored: what is not an image is downloaded, never rendered.
+        ...(isImageType(contentType) ? {} : { ContentDisposition: 'attachment' }),
         ContentLength: body.length,
         CacheControl: options.cacheControl ?? 'public, max-age=31536000, immutable',
       }));

@@ -34,6 +34,8 @@ export interface CheckReport {
   checks: CheckItem[];
   /** Each command that cannot run, with the checks that stop it. */
   blocked: { command: CheckedCommand; checks: string[] }[];
+  /** Every source table in scope with its row estimate and bytes (data and indexes), largest first. */
+  sourceTables: { table: string; rowEstimate: number; bytes: number }[];
   /** What `migrate db` would report: type, default, constraint changes and objects not migrated. */
   notes: Note[];
 }

@@ -15,6 +15,7 @@ import { checkSourcePrivileges } from './source-privileges.js';
 import { reportedObjectItems, sizeItem, tableSizes } from './source-objects.js';
 import { checkTargetPrivileges, readTargetRole } from './target-privileges.js';
 import { checkTargetState } from './target-state.js';
+import { checkTargetTables } from './target-tables.js';
 import { trySchemaOnTarget } from './trial.js';
 import { checkUploads } from './uploads.js';
 import { countZeroDates } from './zero-dates.js';
@@ -50,16 +51,22 @@ export async function migrateCheck(config: CheckConfig, ui: Ui): Promise<CheckRe
     const zeroDates = await countZeroDates(mysql, catalog.tables).finally(() => scan.done());
     checks.push(...reportedObjectItems(source, zeroDates));
 
-    const { rows } = await target.query<{ version: string; num: string }>("SELECT current_setting('server_version') AS version, current_setting('server_version_num') AS num");
+    const { rows } = await target.query<{ version: string; num: string; standby: boolean }>(
+      "SELECT current_setting('server_version') AS version, current_setting('server_version_num') AS num, pg_is_in_recovery() AS standby",
+    );
     const major = Math.floor(Number(rows[0].num) / 10000);
     checks.push({
       area: 'target', check: 'server version', status: major >= OLDEST_POSTGRES ? 'info' : 'blocked', commands: major >= OLDEST_POSTGRES ? [] : ['migrate db'],
       detail: `PostgreSQL ${rows[0].version}${major >= OLDEST_POSTGRES ? '' : `: migrate db needs ${OLDEST_POSTGRES} or later`}`,
     });
+    if (rows[0].standby) {
+      checks.push({ area: 'target', check: 'standby', status: 'blocked', commands: ['migrate db', 'migrate verify', 'migrate files', 'migrate sync'], detail: 'the target is a read-only standby: point --target at the primary' });
+    }
+    const role = await readTargetRole(target);
     checks.push(...(await checkTargetPrivileges(target, config.schema)));
     checks.push(await checkTargetState(target, config, plan));
-    const role = await readTargetRole(target);
-    checks.push(...(await trySchemaOnTarget(target, catalog, { sourceTimezone: config.sourceTimezone, typeMap: config.typeMap, temp: role.temp })));
+    checks.push(...(await checkTargetTables(target, plan, role.user)));
+    checks.push(...(await trySchemaOnTarget(target, catalog, { sourceTimezone: config.sourceTimezone, typeMap: config.typeMap, temp: role.temp && !rows[0].standby })));
     checks.push(...(await checkExtensions(target, plan, role)));
     checks.push(await checkTargetDisk(target, config.target, sizes.reduce((n, t) => n + t.bytes, 0)));
 
@@ -72,7 +79,7 @@ export async function migrateCheck(config: CheckConfig, ui: Ui): Promise<CheckRe
       source: maskDsn(config.source.url), target: maskDsn(config.target.url), schema: config.schema,
       bucket: config.bucket ?? null, uploads: config.uploads ?? null,
       startedAt: started.toISOString(), seconds: Math.round(Date.now() - started.getTime()) / 1000,
-      checks, blocked, notes: plan.notes,
+      checks, blocked, sourceTables: sizes, notes: plan.notes,
     };
   } finally {
     await mysql.end().catch(() => {});

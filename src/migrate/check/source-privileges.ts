@@ -1,57 +1,10 @@
-// The MySQL privileges each command needs, read from information_schema (what the server says this
-// user holds, roles included); nothing is tried out on the source.
+// The MySQL privileges each command needs, against what the server says this user holds (see
+// mysql-grants.ts); nothing is tried out on the source.
 import type { RowDataPacket } from 'mysql2/promise';
 import type { MysqlConnection } from '../db/mysql.js';
 import { MYSQL_SYNC_DATABASE } from '../sync/mysql-capture.js';
 import type { CheckedCommand, CheckItem } from './model.js';
-
-interface Grants {
-  user: string;
-  global: Set<string>;
-  /** [database pattern as granted, privilege] */
-  schemas: [string, string][];
-  /** table -> privileges, in the source database */
-  tables: Map<string, Set<string>>;
-}
-
-/** A database name matched against a grant's pattern, where _ and % are wildcards unless escaped. */
-export function grantCovers(pattern: string, database: string): boolean {
-  let regex = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i];
-    if (ch === '\\' && i + 1 < pattern.length) regex += pattern[++i].replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    else if (ch === '_') regex += '.';
-    else if (ch === '%') regex += '.*';
-    else regex += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${regex}$`, 's').test(database);
-}
-
-async function readGrants(conn: MysqlConnection, database: string): Promise<Grants> {
-  const [[who]] = await conn.query<RowDataPacket[]>(
-    `SELECT CURRENT_USER() AS user, CONCAT("'", SUBSTRING_INDEX(CURRENT_USER(), '@', 1), "'@'", SUBSTRING_INDEX(CURRENT_USER(), '@', -1), "'") AS grantee, CURRENT_ROLE() AS role`,
-  );
-  const grantees = [who.grantee as string];
-  // MariaDB names a role 'role'; MySQL 8 `role`@`host`, or NONE.
-  const role = who.role == null || who.role === 'NONE' ? null : String(who.role).replace(/`/g, "'");
-  if (role) grantees.push(role.startsWith("'") ? role : `'${role}'`);
-  const [global] = await conn.query<RowDataPacket[]>('SELECT PRIVILEGE_TYPE AS privilege FROM information_schema.USER_PRIVILEGES WHERE GRANTEE IN (?)', [grantees]);
-  const [schemas] = await conn.query<RowDataPacket[]>('SELECT TABLE_SCHEMA AS db, PRIVILEGE_TYPE AS privilege FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE IN (?)', [grantees]);
-  const [tables] = await conn.query<RowDataPacket[]>(
-    'SELECT TABLE_NAME AS name, PRIVILEGE_TYPE AS privilege FROM information_schema.TABLE_PRIVILEGES WHERE GRANTEE IN (?) AND TABLE_SCHEMA = ?',
-    [grantees, database],
-  );
-  const byTable = new Map<string, Set<string>>();
-  for (const t of tables) byTable.set(t.name, (byTable.get(t.name) ?? new Set()).add(t.privilege));
-  return { user: who.user, global: new Set(global.map((g) => g.privilege as string)), schemas: schemas.map((s) => [s.db as string, s.privilege as string]), tables: byTable };
-}
-
-function holds(grants: Grants, privilege: string, database: string, tables: string[] = []): boolean {
-  if (grants.global.has(privilege)) return true;
-  if (grants.schemas.some(([pattern, p]) => p === privilege && grantCovers(pattern, database))) return true;
-  // Granted table by table: enough when every table the migration reads has it.
-  return tables.length > 0 && tables.every((t) => grants.tables.get(t)?.has(privilege));
-}
+import { holds, readGrants } from './mysql-grants.js';
 
 interface Requirement {
   privilege: string;
@@ -72,7 +25,7 @@ export async function checkSourcePrivileges(conn: MysqlConnection, scope: Source
   const grants = await readGrants(conn, scope.database);
   const db = scope.database;
   const [[state]] = await conn.query<RowDataPacket[]>(
-    `SELECT @@log_bin AS logBin, @@log_bin_trust_function_creators AS trusted,
+    `SELECT @@log_bin AS logBin, @@log_bin_trust_function_creators AS trusted, @@read_only AS readOnly,
             EXISTS (SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?) AS syncDatabase`,
     [MYSQL_SYNC_DATABASE],
   );
@@ -108,6 +61,14 @@ export async function checkSourcePrivileges(conn: MysqlConnection, scope: Source
     items.push({
       area: 'source', check: 'binary log and triggers', status: superUser ? 'ok' : 'warn', commands: ['migrate sync'],
       detail: superUser ? 'binary logging is on; SUPER lets this user create triggers' : 'binary logging is on: creating triggers needs SUPER, or SET GLOBAL log_bin_trust_function_creators = 1',
+    });
+  }
+  // A read-only server (a replica) takes no triggers and no change rows from an ordinary user.
+  if (Number(state.readOnly)) {
+    const exempt = grants.global.has('SUPER') || grants.global.has('READ_ONLY ADMIN');
+    items.push({
+      area: 'source', check: 'read_only', status: exempt ? 'warn' : 'blocked', commands: ['migrate sync'],
+      detail: `the source server is read-only (a replica?)${exempt ? `; ${grants.user} may write anyway, but` : ':'} migrate sync installs triggers where the app writes: point --source at the primary`,
     });
   }
   return items;

@@ -4,7 +4,8 @@ import type pg from 'pg';
 import type { TableReport } from '../../report/model.js';
 import { inTransaction, recordStep, recordValueChanges } from '../ledger/index.js';
 import type { ApplyContext } from './apply.js';
-import { chunkKey, chunkPlanKey, rangeCondition, splitKeyRange, type KeyRange } from './chunks.js';
+import { chunkKey, chunkPlanKey, rangeCondition, ROWS_PER_CHUNK, splitKeyRange, type KeyRange } from './chunks.js';
+import { copyKeyColumns, keysetCondition, sampleKeysetRanges, type CopyKeyColumn, type KeysetRange } from './keyset.js';
 import { NullNeeded } from './convert.js';
 import { copyTable } from './copy.js';
 import { SourceConnection } from './mysql.js';
@@ -23,10 +24,29 @@ interface Chunk {
   whole: boolean;
 }
 
-interface ChunkPlan {
-  /** The key column the ranges cut (null: one chunk, the whole table). */
-  column: string | null;
-  ranges: KeyRange[];
+type ChunkPlan =
+  | {
+      /** The integer key column the ranges cut (null: one chunk, the whole table). */
+      column: string | null;
+      ranges: KeyRange[];
+      keyColumns?: undefined;
+    }
+  /** Any other primary key: ranges of key tuples (keyset.ts). */
+  | { column: null; keyColumns: CopyKeyColumn[]; ranges: KeysetRange[] };
+
+const WHOLE: ChunkPlan = { column: null, ranges: [{ from: null, to: null }] };
+
+/** Tuple ranges for a big table with a primary key of another kind, sampled from its index. */
+async function keysetPlan(ctx: ApplyContext, table: TargetTable): Promise<ChunkPlan> {
+  const keyColumns = copyKeyColumns(table);
+  if (!keyColumns || table.rowEstimate <= ROWS_PER_CHUNK) return WHOLE;
+  const source = new SourceConnection(ctx.source);
+  try {
+    const ranges = await sampleKeysetRanges(await source.get(), table, keyColumns, ROWS_PER_CHUNK);
+    return ranges.length > 1 ? { column: null, keyColumns, ranges } : WHOLE;
+  } finally {
+    await source.end();
+  }
 }
 
 /** How the table is cut: as first recorded in the ledger, so a resumed run cuts it the same way. */
@@ -35,9 +55,14 @@ async function chunkPlan(ctx: ApplyContext, table: TargetTable): Promise<ChunkPl
   if (recorded) return recorded;
   const plan: ChunkPlan = table.keyRange
     ? { column: table.keyRange.column, ranges: splitKeyRange(table.keyRange.min, table.keyRange.max, table.rowEstimate) }
-    : { column: null, ranges: [{ from: null, to: null }] };
+    : await keysetPlan(ctx, table);
   await recordStep(ctx.client, ctx.migrationKey, ctx.runId, chunkPlanKey(table.name), 'data', { ...plan });
   return plan;
+}
+
+function chunkCondition(plan: ChunkPlan, index: number): string | undefined {
+  if (plan.keyColumns) return keysetCondition(plan.keyColumns, plan.ranges[index]);
+  return plan.column ? rangeCondition(plan.column, plan.ranges[index]) : undefined;
 }
 
 export interface CopyPhaseHooks {
@@ -70,8 +95,9 @@ export async function runCopyPhase(
   for (const step of steps) {
     const table = tables.get(step.table!)!;
     const report = reports.get(table.name)!;
-    const { column, ranges } = await chunkPlan(ctx, table);
-    ranges.forEach((range, i) => {
+    const plan = await chunkPlan(ctx, table);
+    const ranges: unknown[] = plan.ranges;
+    ranges.forEach((_, i) => {
       const key = chunkKey(table.name, i);
       const finished = ctx.done.get(key);
       if (finished) {
@@ -79,7 +105,7 @@ export async function runCopyPhase(
         report.rowsWritten += Number(finished.rowsWritten ?? 0);
         return;
       }
-      pending.push({ step, table, key, where: column ? rangeCondition(column, range) : undefined, whole: ranges.length === 1 });
+      pending.push({ step, table, key, where: chunkCondition(plan, i), whole: ranges.length === 1 });
     });
     report.status = pending.some((c) => c.table === table) ? 'copied' : 'already-copied';
   }

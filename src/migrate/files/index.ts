@@ -5,7 +5,7 @@ import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type pg from 'pg';
 import { maskDsn, type Dsn } from '../../config/dsn.js';
-import { UserError } from '../../config/errors.js';
+import { USAGE_ERROR, UserError } from '../../config/errors.js';
 import type { FilesReport } from '../../report/model.js';
 import type { Ui } from '../../ui/index.js';
 import { ensureLedger, finishRun, ledgerExists, lockMigration, markAbandonedRuns, recordFailure, startRun } from '../ledger/index.js';
@@ -40,11 +40,11 @@ export interface MigrateFilesConfig {
 async function uploadsRoot(dir: string): Promise<string> {
   try {
     const root = await realpath(dir);
-    if (!(await stat(root)).isDirectory()) throw new UserError(`--uploads ${dir} is not a folder`);
+    if (!(await stat(root)).isDirectory()) throw new UserError(`--uploads ${dir} is not a folder`, USAGE_ERROR);
     return root;
   } catch (error) {
     if (error instanceof UserError) throw error;
-    throw new UserError(`--uploads ${dir} not found (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+    throw new UserError(`--uploads ${dir} not found (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`, USAGE_ERROR);
   }
 }
 

@@ -55,6 +55,8 @@ export interface HashElement {
   quick?: string;
   /** The target column is NOT NULL: its Postgres text needs no NULL marker. */
   targetNotNull?: boolean;
+  /** The source column is NOT NULL and `quick` is its value, never NULL: the quick text needs no marker. */
+  quickNotNull?: boolean;
   /**
    * Text of any bytes: it goes into the row text after its byte length, so that no value can pose as
    * NULL or swallow a separator.
@@ -129,6 +131,8 @@ export function renderColumn(column: TargetColumn, target: TargetColumnType, sou
   // Every Postgres rendering is NULL only for NULL. (MySQL's may be NULL for a value the migration made
   // NULL, such as a zero date in a NOT NULL column: MySQL's texts always mark NULL.)
   if (target.nullable === false) for (const element of [render.hash, render.loose]) if (element) element.targetNotNull = true;
+  // Quick texts are the stored value, or a conversion of it that is NULL only for NULL.
+  if (!column.source.nullable && render.hash?.quick && !column.source.isJson) render.hash.quickNotNull = true;
   return render;
 }
 
@@ -158,7 +162,7 @@ function renderByType(column: TargetColumn, target: TargetColumnType, sourceTime
     const mysql = type === 'year' || source.columnType.includes('zerofill') ? `(${m} + 0)` : m;
     const scale = type === 'decimal' ? source.numericScale ?? 0 : 0;
     // Equal scales print the same digits on both sides; anything else is compared by value.
-    if (PG_INTEGERS.has(udt) ? scale === 0 : udt === 'numeric' && target.scale === scale) return hashed(name, mysql, `${p}::text`, { value: p });
+    if (PG_INTEGERS.has(udt) ? scale === 0 : udt === 'numeric' && target.scale === scale) return hashed(name, mysql, `${p}::text`, { value: p, quick: mysql });
     return client(name, 'decimal', mysql, `${p}::text`);
   }
   if (type === 'date' && udt === 'date') return dateText(name, m, p, null, null);

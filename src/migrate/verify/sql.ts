@@ -40,6 +40,8 @@ const POSTGRES_NULL = "E'\\\\N'";
 function mysqlText(elements: HashElement[], quick = false): string {
   const args = elements.map((e) => {
     const text = (quick && e.quick) || e.mysql;
+    // A quick text of a NOT NULL source column is never NULL: no marker to put in (a tenth of the query).
+    if (quick && e.quick && e.quickNotNull) return e.framed ? `LENGTH(${text}), ${text}` : text;
     return e.framed ? `COALESCE(LENGTH(${text}), ${MYSQL_NULL}), ${text}` : `COALESCE(${text}, ${MYSQL_NULL})`;
   });
   return `CONCAT_WS(X'1F', ${args.join(', ')})`;
@@ -185,6 +187,8 @@ function mysqlTextSuperset(column: string, low: string | null, high: string | nu
   const prefix = highChars.slice(0, common).join('');
   // Texts between the bounds start with the common prefix, then a character between theirs (any, past a shorter low).
   const from = common < lowChars.length ? lowChars[common].codePointAt(0)! : 0;
+  // The high bound is the common prefix itself: only it (or nothing, past a longer low) lies between.
+  if (common >= highChars.length) return `${column} = _utf8mb4 X'${Buffer.from(prefix, 'utf8').toString('hex')}'`;
   const to = highChars[common].codePointAt(0)!;
   if (to - from >= PREFIX_CHARACTERS) return prefix ? `${column} LIKE ${mysqlPrefixPattern(prefix)}` : null;
   const alternatives = common >= lowChars.length ? [`${column} = _utf8mb4 X'${Buffer.from(prefix, 'utf8').toString('hex')}'`] : [];
@@ -249,23 +253,31 @@ const postgresKeyOrder = (keyset: Keyset) => keyset.columns.map((c) => c.postgre
 /**
  * As summaryQueries, per key tuple range. Rows are joined in the shared key order: read through the
  * primary key where its index holds that order, sorted within the range where it does not (text keys
- * under MySQL's collations, or Postgres's when not byte order).
+ * under MySQL's collations, or Postgres's when not byte order; see below for MySQL's quick summary).
  */
 export function keysetSummaryQueries(names: TableNames, keyset: Keyset, renders: ColumnRender[], range: KeysetRange, quick = false): SummaryQueries {
   const unhashed = keyset.columns.filter((c) => !renders.some((r) => r.name === c.name && r.hash));
   const keyElements: HashElement[] = keyset.columns.map((c) => ({ mysql: c.mysqlText, postgres: c.postgresText, targetNotNull: true, framed: c.kind === 'text' }));
   const unhashedElements = keyElements.filter((_, i) => unhashed.includes(keyset.columns[i]));
-  const mysqlOrder = keyset.mysqlIndexOrdered ? '' : ` ORDER BY ${mysqlKeyOrder(keyset)}`;
   const postgresOrder = keyset.postgresIndexOrdered ? '' : ` ORDER BY ${postgresKeyOrder(keyset)}`;
-  const mysqlAgg = (elements: HashElement[], lead: HashElement[]) =>
-    elements.length ? `MD5(GROUP_CONCAT(${mysqlText([...lead, ...elements], quick)}${mysqlOrder} SEPARATOR X'1E'))` : 'NULL';
   const postgresAgg = (elements: HashElement[], lead: HashElement[]) =>
     elements.length ? `md5(string_agg(${postgresText([...lead, ...elements])}, chr(30)${postgresOrder}))` : 'NULL';
-  const expected = quick ? '0' : `COALESCE(SUM(${mysqlExpectedCount(renders)}), 0)`;
+  const rowText = (elements: HashElement[], lead: HashElement[]) => (elements.length ? mysqlText([...lead, ...elements], quick) : null);
+  const texts = [rowText(hashed(renders), unhashedElements), rowText(loose(renders), keyElements)];
+  const expected = quick ? null : mysqlExpectedCount(renders);
+  const from = `${names.mysql} FORCE INDEX (PRIMARY)${mysqlKeysetWhere(keyset, range)}`;
+  const digest = (text: string | null) => (text ? `MD5(GROUP_CONCAT(${text} SEPARATOR X'1E'))` : 'NULL');
+  // Sorted by a derived table's ORDER BY (its LIMIT keeps it), which the aggregate reads in order: a
+  // filesort costs far less than GROUP_CONCAT's own ORDER BY. A quick summary reads in the index's
+  // order instead, which is byte order too for most keys (lower-case UUIDs, codes, capitalised
+  // words): equal digests prove equal rows whatever the order; only a range whose digests differ is
+  // summarised again, sorted.
+  const mysql = keyset.mysqlIndexOrdered || quick
+    ? `SELECT COUNT(*), ${digest(texts[0])}, ${digest(texts[1])}, ${expected ? `COALESCE(SUM(${expected}), 0)` : '0'} FROM ${from}`
+    : `SELECT COUNT(*), ${digest(texts[0] && 'r0')}, ${digest(texts[1] && 'r1')}, ${expected ? 'COALESCE(SUM(e), 0)' : '0'}` +
+      ` FROM (SELECT ${texts[0] ?? 'NULL'} AS r0, ${texts[1] ?? 'NULL'} AS r1, ${expected ?? '0'} AS e FROM ${from} ORDER BY ${mysqlKeyOrder(keyset)} LIMIT 18446744073709551615) AS s`;
   return {
-    mysql:
-      `SELECT COUNT(*), ${mysqlAgg(hashed(renders), unhashedElements)}, ${mysqlAgg(loose(renders), keyElements)}, ${expected}` +
-      ` FROM ${names.mysql} FORCE INDEX (PRIMARY)${mysqlKeysetWhere(keyset, range)}`,
+    mysql,
     postgres:
       `SELECT count(*), ${postgresAgg(hashed(renders), unhashedElements)}, ${postgresAgg(loose(renders), keyElements)}` +
       ` FROM ${names.postgres}${postgresKeysetWhere(keyset, range)}`,
