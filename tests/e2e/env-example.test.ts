@@ -5,8 +5,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'vitest';
 import { fromProjectRoot } from '../../src/project-paths.js';
 
-// Upper-case names in the guides that are not environment variables: SQL and code constants.
-const NOT_VARIABLES = new Set(['AUTO_INCREMENT', 'CURRENT_TIMESTAMP', 'FOREIGN_KEY_CHECKS', 'GROUP_CONCAT', 'CRON_SCHEDULES']);
+// Upper-case names in the guides that are not environment variables: SQL and code constants, report statuses.
+const NOT_VARIABLES = new Set(['AUTO_INCREMENT', 'CURRENT_TIMESTAMP', 'FOREIGN_KEY_CHECKS', 'GROUP_CONCAT', 'CRON_SCHEDULES', 'WARN', 'BLOCKED']);
 
 function namedInGuides(): string[] {
   const pages = ['README.md', ...readdirSync(fromProjectRoot('docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
