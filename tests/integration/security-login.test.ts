@@ -106,7 +106,8 @@ test('bad input is 400 and does not count', async () => {
   assert.equal((await login(app, 'careful@example.com', 'right password 1', '192.0.2.90')).status, 200);
 });
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+// The least of the rounds: other work on the machine only ever adds time, so the least is each kind's own cost.
+const least = (xs: number[]) => Math.min(...xs);
 
 test('a wrong password takes as long for an unknown e-mail, a bcrypt hash and a legacy md5 hash', async () => {
   // Cost 10, as the seeded bcrypt hashes; limits out of the way.
@@ -123,8 +124,8 @@ test('a wrong password takes as long for an unknown e-mail, a bcrypt hash and a 
       assert.equal(res.status, 401);
     }
   }
-  const [u, b, m] = [median(times.unknown), median(times.bcrypt), median(times.md5)];
-  // Ratios of medians taken side by side, not absolute times: a bcrypt comparison at cost 10 dwarfs the rest.
+  const [u, b, m] = [least(times.unknown), least(times.bcrypt), least(times.md5)];
+  // Ratios of times taken side by side, not absolute times: a bcrypt comparison at cost 10 dwarfs the rest.
   for (const [name, t] of [['unknown', u], ['md5', m]] as const) {
     assert.ok(t / b > 0.6 && t / b < 1.6, `${name} ${t.toFixed(1)} ms against bcrypt ${b.toFixed(1)} ms`);
   }
