@@ -49,6 +49,8 @@ function timer() {
 export interface SourcePlan {
   catalog: SourceCatalog;
   plan: TargetPlan;
+  /** What the plan chose collations from: the mode, and what the target offers (null: not read). */
+  collations: { mode: CollationMode; targetSupport: TargetSupport | null };
 }
 
 /** Introspects and profiles the source (tables spread over `jobs` connections) and plans the target. */
@@ -67,7 +69,7 @@ export async function readSourcePlan(
     const collations = config.collations ?? 'preserve';
     const targetSupport = collations === 'preserve' && config.target ? await targetSupportOf(config.target) : null;
     const plan = planMigration(catalog, { schema: config.schema, sourceTimezone: config.sourceTimezone, typeMap: config.typeMap, collations, targetSupport, ...steps });
-    return { catalog, plan };
+    return { catalog, plan, collations: { mode: collations, targetSupport } };
   } catch (error) {
     spinner.fail();
     throw error;

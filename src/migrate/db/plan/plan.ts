@@ -6,7 +6,7 @@ import { translateDefault } from './defaults.js';
 import { quoteIdent as qi, quoteLiteral, translateMysqlExpression } from './expression.js';
 import { fitIdentifier, RelationNames } from './names.js';
 import { mapColumnType, typeOverride, type TypeMap, type ValueKind } from './types.js';
-import { collatedPrefix, describeSupport, mechanismSetupSql, planCollation, type CollationMode, type Mechanism, type TargetSupport } from '../semantics/index.js';
+import { collatedPrefix, describeSupport, mechanismExtensions, mechanismSetupSql, planCollation, type CollationMode, type Mechanism, type TargetSupport } from '../semantics/index.js';
 
 export interface TargetColumn {
   name: string;
@@ -77,6 +77,8 @@ export interface TargetPlan {
   tables: TargetTable[];
   steps: Step[];
   notes: Note[];
+  /** Extensions the schema step creates itself (citext for case-insensitive columns). */
+  extensions: string[];
 }
 
 const RULES = new Set(['CASCADE', 'SET NULL', 'SET DEFAULT', 'RESTRICT', 'NO ACTION']);
@@ -173,7 +175,7 @@ export function planMigration(catalog: SourceCatalog, options: PlanOptions): Tar
     if (!options.schemaOnly) steps.push(...copies);
     steps.push(...indexes, ...constraints, ...views);
   }
-  return { schema, tables, steps, notes };
+  return { schema, tables, steps, notes, extensions: mechanismExtensions(mechanisms) };
 }
 
 function planColumns(source: SourceTable, name: string, options: PlanOptions, notes: Note[], mechanisms: Mechanism[]): TargetTable {

@@ -47,6 +47,11 @@ export function describeSupport(support: TargetSupport | null): string {
   return `Postgres ${major}: ${citext}; ICU ${support.icu ? `collations present${support.version < LIKE_ON_NONDETERMINISTIC ? ' (LIKE on non-deterministic collations needs Postgres 18)' : ''}` : 'absent'}`;
 }
 
+/** Extensions the mechanisms install (each CREATE EXTENSION in mechanismSetupSql). */
+export function mechanismExtensions(mechanisms: Mechanism[]): string[] {
+  return mechanisms.some((m) => m.kind === 'citext' && m.install) ? ['citext'] : [];
+}
+
 /** DDL the mechanisms need before the tables are created. */
 export function mechanismSetupSql(mechanisms: Mechanism[]): string[] {
   const sql = new Set<string>();
