@@ -132,6 +132,25 @@ test('verify compares the data exactly and finds parity', async () => {
   assert.equal(result.code, 0, result.stdout.slice(0, 2000) + result.stderr);
 });
 
+test('verify sees a change of case alone, in a value and in a case-insensitive primary key', async () => {
+  // Equal to citext's =, different bytes: verify compares what is stored, not what compares equal.
+  await target.client.query(`UPDATE people_general SET name = 'ALICE' WHERE id = 1`);
+  await target.client.query(`UPDATE tags SET name = 'zebra' WHERE name = 'Zebra'`);
+  try {
+    const result = await runCli(['migrate', 'verify', '--source', source.url, '--target', target.url, '--json']);
+    assert.equal(result.code, 4, result.stderr);
+    const found = JSON.parse(result.stdout).differences.map((d: { table: string; key: Record<string, string>; kind: string; columns: string[] }) => `${d.table} ${d.kind} ${JSON.stringify(d.key)} ${d.columns.join(',')}`).sort();
+    assert.deepEqual(found, [
+      'people_general changed {"id":"1"} name',
+      'tags extra {"name":"zebra"} ',
+      'tags missing {"name":"Zebra"} ',
+    ]);
+  } finally {
+    await target.client.query(`UPDATE people_general SET name = 'alice' WHERE id = 1`);
+    await target.client.query(`UPDATE tags SET name = 'Zebra' WHERE name = 'zebra'`);
+  }
+});
+
 test('--collations rejects an unknown mode in one line', async () => {
   const result = await runCli(['migrate', 'db', '--source', source.url, '--target', target.url, '--collations', 'loose']);
   assert.equal(result.code, 2);
