@@ -156,3 +156,27 @@ test('--collations rejects an unknown mode in one line', async () => {
   assert.equal(result.code, 2);
   assert.match(result.stderr.trim(), /^.*--collations must be preserve or exact$/m);
 });
+
+test('rollback drops the citext it installed, and keeps it once a table of the user\'s uses it', async () => {
+  const own = await freshPostgres('collations_rollback');
+  try {
+    const types = async () => (await own.client.query("SELECT count(*)::int AS n FROM pg_extension WHERE extname = 'citext'")).rows[0].n;
+    const migrate = () => runCli(['migrate', 'db', '--source', source.url, '--target', own.url, '--tables', 'people_general', '--json']);
+    assert.equal((await migrate()).code, 0);
+    assert.equal(await types(), 1);
+    const rollback = await runCli(['migrate', 'rollback', '--target', own.url, '--yes', '--json']);
+    assert.equal(rollback.code, 0, rollback.stdout + rollback.stderr);
+    assert.equal(await types(), 0);
+
+    // Installed by migrate db, then used by the user's own table: rollback takes only its tables.
+    assert.equal((await migrate()).code, 0);
+    await own.client.query('CREATE SCHEMA mine; CREATE TABLE mine.handles (h citext PRIMARY KEY); INSERT INTO mine.handles VALUES (\'Ann\')');
+    const again = await runCli(['migrate', 'rollback', '--target', own.url, '--yes', '--json']);
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+    assert.equal(await types(), 1);
+    assert.equal((await own.client.query("SELECT to_regclass('public.people_general') AS t")).rows[0].t, null);
+    assert.deepEqual((await own.client.query("SELECT h FROM mine.handles WHERE h = 'ANN'")).rows, [{ h: 'Ann' }]);
+  } finally {
+    await own.drop();
+  }
+});

@@ -6,7 +6,7 @@ import { translateDefault } from './defaults.js';
 import { quoteIdent as qi, quoteLiteral, translateMysqlExpression } from './expression.js';
 import { fitIdentifier, RelationNames } from './names.js';
 import { mapColumnType, typeOverride, type TypeMap, type ValueKind } from './types.js';
-import { collatedPrefix, describeSupport, mechanismExtensions, mechanismSetupSql, planCollation, type CollationMode, type Mechanism, type TargetSupport } from '../semantics/index.js';
+import { collatedPrefix, describeSupport, mechanismExtensions, mechanismSetupObjects, mechanismSetupSql, planCollation, type CollationMode, type Mechanism, type TargetSupport } from '../semantics/index.js';
 
 export interface TargetColumn {
   name: string;
@@ -57,6 +57,15 @@ export interface Step {
   fallback?: { sql: string[]; notes: Note[] };
   /** Objects this step creates, for rollback. */
   creates?: { kind: 'table' | 'view' | 'function'; name: string }[];
+  /** Objects this step creates only when absent (IF NOT EXISTS): rollback's to drop only if this run made them. */
+  createsIfAbsent?: SetupObject[];
+}
+
+/** Something the schema step may find already there: the schema itself, an extension, a collation. */
+export interface SetupObject {
+  kind: 'schema' | 'extension' | 'collation';
+  schema: string;
+  name: string;
 }
 
 export interface PlanOptions {
@@ -167,6 +176,7 @@ export function planMigration(catalog: SourceCatalog, options: PlanOptions): Tar
   const schemaStep: Step = {
     key: 'schema', phase: 'schema', description: `create schema ${schema}`, onFailure: 'fail',
     sql: [`CREATE SCHEMA IF NOT EXISTS ${qi(schema)}`, ...mechanismSetupSql(mechanisms)],
+    createsIfAbsent: [{ kind: 'schema', schema, name: schema }, ...mechanismSetupObjects(mechanisms)],
   };
   if (options.dataOnly) {
     steps.push(...copies, ...constraints.filter((s) => s.key.startsWith('identity:')));

@@ -11,7 +11,7 @@ export type Mechanism =
   /** `type` is how the column type is written (schema-qualified unless citext lives in public). */
   | { kind: 'citext'; type: string; schema: string; install: boolean }
   /** An ICU non-deterministic collation created in the target schema. */
-  | { kind: 'icu'; collation: string; name: string; locale: string; likeWorks: boolean };
+  | { kind: 'icu'; collation: string; schema: string; name: string; locale: string; likeWorks: boolean };
 
 /** Postgres 18 is the first to run LIKE on non-deterministic collations. */
 const LIKE_ON_NONDETERMINISTIC = 180000;
@@ -28,7 +28,7 @@ export function chooseMechanism(rule: CollationRule, support: TargetSupport | nu
     // ICU strength: level1 ignores case and accents, level2 only case.
     const name = rule.accentInsensitive ? 'mysql_ci_ai' : 'mysql_ci_as';
     const locale = rule.accentInsensitive ? 'und-u-ks-level1' : 'und-u-ks-level2';
-    return { kind: 'icu', collation: `${qi(schema)}.${qi(name)}`, name, locale, likeWorks };
+    return { kind: 'icu', collation: `${qi(schema)}.${qi(name)}`, schema, name, locale, likeWorks };
   };
   if (support && support.icu && support.version >= LIKE_ON_NONDETERMINISTIC) return icu(true);
   if (!support || support.citextCreatable) {
@@ -50,6 +50,16 @@ export function describeSupport(support: TargetSupport | null): string {
 /** Extensions the mechanisms install (each CREATE EXTENSION in mechanismSetupSql). */
 export function mechanismExtensions(mechanisms: Mechanism[]): string[] {
   return mechanisms.some((m) => m.kind === 'citext' && m.install) ? ['citext'] : [];
+}
+
+/** What mechanismSetupSql creates, for the ledger (each only if it was not there before). */
+export function mechanismSetupObjects(mechanisms: Mechanism[]): { kind: 'extension' | 'collation'; schema: string; name: string }[] {
+  const objects = new Map<string, { kind: 'extension' | 'collation'; schema: string; name: string }>();
+  for (const m of mechanisms) {
+    if (m.kind === 'citext' && m.install) objects.set('citext', { kind: 'extension', schema: m.schema, name: 'citext' });
+    if (m.kind === 'icu') objects.set(m.collation, { kind: 'collation', schema: m.schema, name: m.name });
+  }
+  return [...objects.values()];
 }
 
 /** DDL the mechanisms need before the tables are created. */
