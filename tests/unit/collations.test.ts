@@ -32,7 +32,7 @@ test('the mechanism follows what the target offers', () => {
   assert.deepEqual(chooseMechanism(ci, pg15, 's'), { kind: 'citext', type: 'citext', schema: 'public', install: true });
   assert.deepEqual(chooseMechanism(ci, { ...pg15, citextSchema: 'ext' }, 's'), { kind: 'citext', type: '"ext".citext', schema: 'ext', install: false });
   // Postgres 18 runs LIKE on non-deterministic collations: ICU, which folds accents as MySQL does.
-  assert.deepEqual(chooseMechanism(ci, { ...pg15, version: 180001 }, 's'), { kind: 'icu', collation: '"s"."mysql_ci_ai"', name: 'mysql_ci_ai', locale: 'und-u-ks-level1', likeWorks: true });
+  assert.deepEqual(chooseMechanism(ci, { ...pg15, version: 180001 }, 's'), { kind: 'icu', collation: '"s"."mysql_ci_ai"', schema: 's', name: 'mysql_ci_ai', locale: 'und-u-ks-level1', likeWorks: true });
   const noCitext = chooseMechanism(classifyCollation('utf8mb4_0900_as_ci'), { ...pg15, citextCreatable: false }, 's');
   assert.equal(noCitext.kind === 'icu' && noCitext.locale, 'und-u-ks-level2');
   assert.equal(chooseMechanism(ci, { ...pg15, citextCreatable: false, icu: false }, 's').kind, 'exact');
