@@ -29,8 +29,8 @@ test('collation names classify into case, accent and pad rules', () => {
 test('the mechanism follows what the target offers', () => {
   const ci = classifyCollation('utf8mb4_general_ci');
   assert.equal(chooseMechanism(classifyCollation('utf8mb4_bin'), pg15, 's').kind, 'exact');
-  assert.deepEqual(chooseMechanism(ci, pg15, 's'), { kind: 'citext', type: 'citext', schema: 'public', install: true });
-  assert.deepEqual(chooseMechanism(ci, { ...pg15, citextSchema: 'ext' }, 's'), { kind: 'citext', type: '"ext".citext', schema: 'ext', install: false });
+  assert.deepEqual(chooseMechanism(ci, pg15, 's'), { kind: 'citext', type: 'citext', schema: 'public' });
+  assert.deepEqual(chooseMechanism(ci, { ...pg15, citextSchema: 'ext' }, 's'), { kind: 'citext', type: '"ext".citext', schema: 'ext' });
   // Postgres 18 runs LIKE on non-deterministic collations: ICU, which folds accents as MySQL does.
   assert.deepEqual(chooseMechanism(ci, { ...pg15, version: 180001 }, 's'), { kind: 'icu', collation: '"s"."mysql_ci_ai"', schema: 's', name: 'mysql_ci_ai', locale: 'und-u-ks-level1', likeWorks: true });
   const noCitext = chooseMechanism(classifyCollation('utf8mb4_0900_as_ci'), { ...pg15, citextCreatable: false }, 's');

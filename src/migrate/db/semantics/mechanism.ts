@@ -9,7 +9,7 @@ export type CollationMode = 'preserve' | 'exact';
 export type Mechanism =
   | { kind: 'exact' }
   /** `type` is how the column type is written (schema-qualified unless citext lives in public). */
-  | { kind: 'citext'; type: string; schema: string; install: boolean }
+  | { kind: 'citext'; type: string; schema: string }
   /** An ICU non-deterministic collation created in the target schema. */
   | { kind: 'icu'; collation: string; schema: string; name: string; locale: string; likeWorks: boolean };
 
@@ -33,7 +33,7 @@ export function chooseMechanism(rule: CollationRule, support: TargetSupport | nu
   if (support && support.icu && support.version >= LIKE_ON_NONDETERMINISTIC) return icu(true);
   if (!support || support.citextCreatable) {
     const citextSchema = support?.citextSchema ?? 'public';
-    return { kind: 'citext', type: citextSchema === 'public' ? 'citext' : `${qi(citextSchema)}.citext`, schema: citextSchema, install: !support || support.citextSchema === null };
+    return { kind: 'citext', type: citextSchema === 'public' ? 'citext' : `${qi(citextSchema)}.citext`, schema: citextSchema };
   }
   if (support.icu && support.version >= 120000) return icu(false);
   return { kind: 'exact' };
@@ -49,14 +49,14 @@ export function describeSupport(support: TargetSupport | null): string {
 
 /** Extensions the mechanisms install (each CREATE EXTENSION in mechanismSetupSql). */
 export function mechanismExtensions(mechanisms: Mechanism[]): string[] {
-  return mechanisms.some((m) => m.kind === 'citext' && m.install) ? ['citext'] : [];
+  return mechanisms.some((m) => m.kind === 'citext') ? ['citext'] : [];
 }
 
 /** What mechanismSetupSql creates, for the ledger (each only if it was not there before). */
 export function mechanismSetupObjects(mechanisms: Mechanism[]): { kind: 'extension' | 'collation'; schema: string; name: string }[] {
   const objects = new Map<string, { kind: 'extension' | 'collation'; schema: string; name: string }>();
   for (const m of mechanisms) {
-    if (m.kind === 'citext' && m.install) objects.set('citext', { kind: 'extension', schema: m.schema, name: 'citext' });
+    if (m.kind === 'citext') objects.set('citext', { kind: 'extension', schema: m.schema, name: 'citext' });
     if (m.kind === 'icu') objects.set(m.collation, { kind: 'collation', schema: m.schema, name: m.name });
   }
   return [...objects.values()];
@@ -67,7 +67,8 @@ export function mechanismSetupSql(mechanisms: Mechanism[]): string[] {
   const sql = new Set<string>();
   for (const m of mechanisms) {
     // In public (or where it is): citext's operators must be on the search_path, or `=` silently falls back to text.
-    if (m.kind === 'citext' && m.install) sql.add(`CREATE EXTENSION IF NOT EXISTS citext WITH SCHEMA ${qi(m.schema)}`);
+    // Always stated, IF NOT EXISTS: an extension --fresh dropped after the plan was read is created again.
+    if (m.kind === 'citext') sql.add(`CREATE EXTENSION IF NOT EXISTS citext WITH SCHEMA ${qi(m.schema)}`);
     if (m.kind === 'icu') sql.add(`CREATE COLLATION IF NOT EXISTS ${m.collation} (provider = icu, locale = '${m.locale}', deterministic = false)`);
   }
   return [...sql];
