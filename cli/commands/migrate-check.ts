@@ -18,6 +18,7 @@ export function registerMigrateCheck(migrate: Command): void {
     .option('--jobs <n>', 'connections reading the source (default: CPU count, at most 8)')
     .option('--source-timezone <zone>', 'time zone the DATETIME values were written in (default: UTC)')
     .option('--type-map <file.json>', 'the type overrides migrate db will be given')
+    .option('--collations <mode>', 'the --collations migrate db will be given: preserve or exact (default: preserve)')
     .option('--uploads <dir>', 'also check the uploads folder migrate files will read')
     .option('--bucket <name>', 'also probe this bucket: put, get, list and delete one small object (env MARKETHUB_BUCKET)')
     .option('--endpoint <url>', 'S3-compatible endpoint, e.g. http://127.0.0.1:4569 (default: AWS)')

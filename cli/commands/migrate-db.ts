@@ -23,6 +23,7 @@ export function registerMigrateDb(migrate: Command): void {
     .option('--fresh', 'drop what earlier runs of this migration created and start over')
     .option('--jobs <n>', 'key ranges copied and indexes built in parallel (default: CPU count, at most 8)')
     .option('--source-timezone <zone>', 'time zone the DATETIME values were written in (default: UTC)')
+    .option('--collations <mode>', 'preserve: case-insensitive MySQL collations stay so (citext or ICU); exact: compare exactly (default: preserve)')
     .option('--type-map <file.json>', 'type overrides: {"columns": {"table.column": "pgtype"}, "types": {"tinyint(1)": "smallint"}}');
   withCommonOptions(command, 'print the report as JSON on stdout, nothing else').action(
     action({

@@ -90,7 +90,8 @@ export function migrateDbConfig(flags: Flags, env: NodeJS.ProcessEnv = process.e
   const f = { ...common, schemaOnly: flag(flags.schemaOnly), dataOnly: flag(flags.dataOnly), dryRun: flag(flags.dryRun), truncate: flag(flags.truncate), fresh: flag(flags.fresh) };
   exclusive(f.schemaOnly && f.dataOnly, '--schema-only and --data-only exclude each other');
   exclusive(f.fresh && f.dataOnly, '--fresh drops what migrate db created; it does not go with --data-only');
-  return { ...withDsns(f), typeMap: typeMap ? loadTypeMap(typeMap) : undefined };
+  const collations = oneOf(flags.collations, '--collations', ['preserve', 'exact'] as const) ?? 'preserve';
+  return { ...withDsns(f), typeMap: typeMap ? loadTypeMap(typeMap) : undefined, collations };
 }
 
 /** Builds the migrate sync config from commander's options and the environment. */

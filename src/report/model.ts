@@ -10,6 +10,7 @@ export type NoteKind =
   | 'name' // an identifier had to be renamed (length, collision)
   | 'generated' // a generated column became a plain column or STORED
   | 'not-migrated' // an object (trigger, routine, event, view) was listed, not created
+  | 'collation' // comparison rules (case, accents, trailing spaces) kept or not kept
   | 'value'; // a value was changed because Postgres cannot hold it
 
 /** A decision that changed a type, a name, a constraint or a value: nothing is changed silently. */

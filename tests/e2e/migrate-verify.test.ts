@@ -74,7 +74,7 @@ test('schema and integrity differences count too', async () => {
   assert.equal(report.ok, false);
   const problems = report.schemaProblems.map((p: { table: string; what: string }) => `${p.table}: ${p.what}`).sort();
   assert.deepEqual(problems, [
-    "order: column select defaults to 'x'::character varying, planned 'it''s'::character varying",
+    "order: column select defaults to 'x'::citext, planned 'it''s'::citext",
     'users: index uq_email missing',
   ]);
 });

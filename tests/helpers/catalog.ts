@@ -18,6 +18,7 @@ export function column(name: string, columnType: string, extra: Partial<SourceCo
     numericScale: dataType === 'decimal' && length ? Number(length[2] ?? 0) : null,
     datetimePrecision: ['datetime', 'timestamp', 'time'].includes(dataType) ? Number(length?.[1] ?? 0) : null,
     members: null,
+    collation: null,
     isJson: dataType === 'json',
     generated: null,
     comment: '',

@@ -965,6 +965,8 @@ async function compareTableInto(ctx: TableContext, result: TableComparison): Pro
     .map((i) => {
       const p = plans[i]!;
       const q = `t.${quotePg(p.name)}`;
+      // citext orders by lower() under any collation: only its text form sorts by code point.
+      if (p.pgType.typname === 'citext') return `${q}::text COLLATE "C"`;
       return ['text', 'varchar', 'bpchar'].includes(p.pgType.typname) ? `${q} COLLATE "C"` : q;
     })
     .join(', ');

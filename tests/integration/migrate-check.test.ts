@@ -88,7 +88,8 @@ test('the demo setup passes: exit 0, every privilege in place, and nothing writt
   assert.match(row(report, 'source', 'size').detail, /^3\d tables, ~\d+ rows/);
   assert.equal(report.sourceTables.length, 30);
   assert.ok(report.sourceTables.find((t) => t.table === 'products')!.rowEstimate > 0);
-  assert.match(row(report, 'target', 'extensions').detail, /none needed by this plan/);
+  // The sample's text columns compare case-insensitively: they become citext, which migrate db installs.
+  assert.match(row(report, 'target', 'extension citext').detail, /^available, not installed: migrate db creates it/);
 
   // What migrate db will report: the sample's zero dates, its unsigned overflow, its routines, and its
   // views Postgres rejects.
@@ -218,19 +219,35 @@ test('a wrong password: exit 3 (could not run) and one line naming the server an
   assert.ok(!json.stdout.includes(wrong) && !json.stderr.includes(wrong));
 });
 
+test('case-insensitive columns kept so: citext is an extension migrate db creates, and the trial ran with it', async () => {
+  const { code, report } = await check(['--source', source.url, '--target', target.url]);
+  assert.equal(code, 0);
+  const citext = row(report, 'target', 'extension citext');
+  assert.equal(citext.status, 'ok');
+  assert.match(citext.detail, /^available, not installed: migrate db creates it \(used by \w+\.\w+, .* and \d+ more\)$/);
+  // Every table ran on citext; what the trial rejects is only the sample's two views Postgres refuses.
+  assert.match(row(report, 'target', 'DDL trial').detail, /^190 of 192 steps .*; 2 rejected/);
+  const rejected = report.checks.filter((c) => c.area === 'target' && c.status !== 'ok' && c.check.startsWith('create '));
+  assert.deepEqual(rejected.map((c) => c.check), ['create view active_products', 'create view vendor_sales_summary']);
+  // The trial's transaction was rolled back: the extension is still not installed.
+  const { rows } = await target.client.query("SELECT count(*)::int AS n FROM pg_extension WHERE extname = 'citext'");
+  assert.equal(rows[0].n, 0);
+});
+
 test('a type map to citext names the extension, whether this user may create it, and the table it stops', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'mh-check-typemap-'));
   try {
     const typeMap = path.join(dir, 'types.json');
     await writeFile(typeMap, JSON.stringify({ columns: { 'users.email': 'citext' } }));
-    const { code, report } = await check(['--source', source.url, '--target', target.url, '--type-map', typeMap]);
+    // Exact comparisons: only the type map asks for citext, and migrate db does not install what a type map names.
+    const { code, report } = await check(['--source', source.url, '--target', target.url, '--type-map', typeMap, '--collations', 'exact']);
     assert.equal(code, 3);
     const citext = row(report, 'target', 'extension citext');
     assert.equal(citext.status, 'blocked');
     assert.match(citext.detail, /^available, not installed \(used by users\.email\): run CREATE EXTENSION citext before migrate db$/);
     assert.match(row(report, 'target', 'create table users').detail, /type "citext" does not exist/);
 
-    const unprivileged = await check(['--source', source.url, '--target', withUser(target.url, pgRole), '--type-map', typeMap]);
+    const unprivileged = await check(['--source', source.url, '--target', withUser(target.url, pgRole), '--type-map', typeMap, '--collations', 'exact']);
     assert.match(row(unprivileged.report, 'target', 'extension citext').detail, new RegExp(`${pgRole} may not create it`));
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -44,9 +44,10 @@ export async function checkExtensions(client: pg.Client, plan: TargetPlan, role:
     let detail: string;
     if (!e) [status, detail] = ['blocked', `not available on this server (${uses}): install the ${name} package, or map the columns to other types`];
     else if (e.installed) detail = `installed, version ${e.installed} (${uses})`;
-    // migrate db creates no extension: the tables that use one fail until it is there.
+    else if (plan.extensions.includes(name) && canCreate(name)) detail = `available, not installed: migrate db creates it (${uses})`;
+    // An extension a --type-map asks for is not created: the tables that use it fail until it is there.
     else if (canCreate(name)) [status, detail] = ['blocked', `available, not installed (${uses}): run CREATE EXTENSION ${name} before migrate db`];
-    else [status, detail] = ['blocked', `available, not installed, and ${role.user} may not create it (${uses}): a superuser runs CREATE EXTENSION ${name}`];
+    else [status, detail] = ['blocked', `available, not installed, and ${role.user} may not create it (${uses}): a superuser runs CREATE EXTENSION ${name}${plan.extensions.includes(name) ? ', or use --collations exact' : ''}`];
     items.push({ area: 'target', check: `extension ${name}`, status, detail, commands: ['migrate db'] });
   }
   if (needed.size === 0) {

@@ -66,7 +66,7 @@ export async function migrateCheck(config: CheckConfig, ui: Ui): Promise<CheckRe
     checks.push(...(await checkTargetPrivileges(target, config.schema)));
     checks.push(await checkTargetState(target, config, plan));
     checks.push(...(await checkTargetTables(target, plan, role.user)));
-    checks.push(...(await trySchemaOnTarget(target, catalog, { sourceTimezone: config.sourceTimezone, typeMap: config.typeMap, temp: role.temp && !rows[0].standby })));
+    checks.push(...(await trySchemaOnTarget(target, catalog, { sourceTimezone: config.sourceTimezone, typeMap: config.typeMap, collations: source.collations, temp: role.temp && !rows[0].standby })));
     checks.push(...(await checkExtensions(target, plan, role)));
     checks.push(await checkTargetDisk(target, config.target, sizes.reduce((n, t) => n + t.bytes, 0)));
 

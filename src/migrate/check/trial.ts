@@ -7,11 +7,14 @@ import type { SourceCatalog } from '../db/catalog.js';
 import { planMigration } from '../db/index.js';
 import type { Step } from '../db/plan/plan.js';
 import type { TypeMap } from '../db/plan/types.js';
+import type { SourcePlan } from '../db/index.js';
 import type { CheckItem } from './model.js';
 
 export interface TrialOptions {
   sourceTimezone: string;
   typeMap?: TypeMap;
+  /** The collation choices the real plan made, so the trial creates the same types. */
+  collations: SourcePlan['collations'];
   /** Whether the user may create temporary tables; without it there is no trial. */
   temp: boolean;
 }
@@ -41,8 +44,13 @@ export async function trySchemaOnTarget(client: pg.Client, catalog: SourceCatalo
 async function trial(client: pg.Client, catalog: SourceCatalog, options: TrialOptions): Promise<CheckItem[]> {
   const row = (check: string, status: CheckItem['status'], detail: string): CheckItem => ({ area: 'target', check, status, detail, commands: ['migrate db'] });
   if (!options.temp) return [row('DDL trial', 'info', 'not tried: the user may not create temporary tables')];
-  const plan = planMigration(catalog, { schema: 'pg_temp', sourceTimezone: options.sourceTimezone, typeMap: options.typeMap, schemaOnly: true });
+  const plan = planMigration(catalog, {
+    schema: 'pg_temp', sourceTimezone: options.sourceTimezone, typeMap: options.typeMap, schemaOnly: true,
+    collations: options.collations.mode, targetSupport: options.collations.targetSupport,
+  });
   const steps = plan.steps.filter((s) => s.key !== 'schema' && s.phase !== 'data');
+  // What the schema step sets up besides the schema (citext, ICU collations) the tables need; pg_temp exists already.
+  const setup = plan.steps.find((s) => s.key === 'schema')?.sql.slice(1) ?? [];
   const items: CheckItem[] = [];
   let failed = 0;
   const failure = (step: Step, error: Error) => {
@@ -53,6 +61,9 @@ async function trial(client: pg.Client, catalog: SourceCatalog, options: TrialOp
   // The session refuses writes; this one transaction may create its temporary objects, then drops them all.
   await client.query('BEGIN READ WRITE');
   try {
+    const setupError = await attempt(client, setup);
+    // The extensions check names what stops the setup; every table after it would only repeat that.
+    if (setupError) return [row('DDL trial', 'info', `not tried: ${firstLine(setupError.message)}`)];
     for (const step of steps.filter((s) => s.phase !== 'views')) {
       const error = await attempt(client, step.sql);
       if (!error) continue;

@@ -13,7 +13,7 @@ import { runCopyPhase } from './copy-phase.js';
 import { orphanNotes } from './orphans.js';
 import { runPool } from './pool.js';
 import { quoteIdent as qi } from './plan/expression.js';
-import { tableFingerprint, type Phase, type Step, type TargetPlan, type TargetTable } from './plan/plan.js';
+import { tableFingerprint, type Phase, type SetupObject, type Step, type TargetPlan, type TargetTable } from './plan/plan.js';
 import { connectPostgres, MAINTENANCE_WORK_MEM } from './postgres.js';
 
 export interface ApplyContext {
@@ -68,9 +68,9 @@ export async function applyPlan(ctx: ApplyContext): Promise<ApplyResult> {
   /** Runs a step's SQL and its ledger record in one transaction on `c`. */
   const execute = async (c: pg.Client, step: Step, sql: string[], detail: StepDetail = {}) => {
     await inTransaction(c, async () => {
-      // A schema is ours to drop later only if this very transaction creates it.
-      if (step.key === 'schema' && !(await c.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [plan.schema])).rowCount) {
-        await recordCreated(c, migrationKey, runId, 'schema', plan.schema, plan.schema);
+      // A schema, extension or collation is ours to drop later only if this very transaction creates it.
+      for (const object of step.createsIfAbsent ?? []) {
+        if (!(await setupObjectExists(c, object))) await recordCreated(c, migrationKey, runId, object.kind, object.schema, object.name);
       }
       for (const statement of sql) await c.query(statement);
       for (const created of step.creates ?? []) await recordCreated(c, migrationKey, runId, created.kind, plan.schema, created.name);
@@ -272,4 +272,12 @@ export async function preflightTarget(client: pg.Client, plan: TargetPlan, ours:
   }
   // One statement, so foreign keys between the emptied tables do not get in the way.
   await client.query(`TRUNCATE ${nonEmpty.map(q).join(', ')}`);
+}
+
+async function setupObjectExists(client: pg.Client, object: SetupObject): Promise<boolean> {
+  const [sql, params] =
+    object.kind === 'schema' ? ['SELECT 1 FROM pg_namespace WHERE nspname = $1', [object.name]]
+    : object.kind === 'extension' ? ['SELECT 1 FROM pg_extension WHERE extname = $1', [object.name]]
+    : ['SELECT 1 FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace WHERE n.nspname = $1 AND c.collname = $2', [object.schema, object.name]];
+  return Boolean((await client.query(sql, params)).rowCount);
 }

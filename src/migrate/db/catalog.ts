@@ -1,6 +1,16 @@
 // SourceCatalog: everything introspection learned about the MySQL database, as plain data.
 // Nothing after introspection talks to MySQL about the schema; planning works from this alone.
 
+/** What a case-insensitive text column holds that Postgres may compare differently (see semantics/evidence.ts). */
+export interface TextEvidence {
+  /** Values holding a character outside ASCII. */
+  nonAscii: number;
+  /** Values ending in a space. */
+  trailingSpaces: number;
+  /** Groups of values one to MySQL's `=`, distinct once only case is folded. Absent: not looked for. */
+  collisions?: string[][];
+}
+
 /** Facts about a column's values that decide its target type (gathered in one scan per table). */
 export interface ColumnProfile {
   /** tinyint(1): true when every value is 0, 1 or NULL. */
@@ -11,6 +21,8 @@ export interface ColumnProfile {
   outsideTimeOfDay?: boolean;
   /** enum: rows holding MySQL's '' error value (not a member). */
   enumErrorValues?: number;
+  /** Text under a case-insensitive collation, measured when the table is small or the column is uniquely keyed. */
+  text?: TextEvidence;
 }
 
 export interface SourceColumn {
@@ -31,6 +43,8 @@ export interface SourceColumn {
   datetimePrecision: number | null;
   /** enum / set members, in order. */
   members: string[] | null;
+  /** COLLATION_NAME: the column's own, else the table's default (the server resolves it); null for non-text. */
+  collation: string | null;
   /** MariaDB JSON (longtext + json_valid check) or MySQL JSON. */
   isJson: boolean;
   generated: { expression: string; stored: boolean } | null;

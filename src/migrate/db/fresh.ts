@@ -14,10 +14,12 @@ export async function dropCreatedObjects(client: pg.Client, migrationKey: string
       if (names('view').length) await client.query(`DROP VIEW IF EXISTS ${names('view').join(', ')}`);
       if (names('table').length) await client.query(`DROP TABLE IF EXISTS ${names('table').join(', ')}`);
       for (const fn of names('function')) await client.query(`DROP FUNCTION IF EXISTS ${fn}()`);
+      for (const collation of names('collation')) await client.query(`DROP COLLATION IF EXISTS ${collation}`);
       for (const schema of objects.filter((o) => o.kind === 'schema')) {
         const { rowCount } = await client.query('SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 LIMIT 1', [schema.name]);
         if (!rowCount) await client.query(`DROP SCHEMA IF EXISTS ${qi(schema.name)}`);
       }
+      for (const extension of objects.filter((o) => o.kind === 'extension')) await dropExtensionUnlessUsed(client, extension.name);
       for (const table of ['steps', 'created_objects', 'value_changes']) {
         await client.query(`DELETE FROM ${LEDGER_SCHEMA}.${table} WHERE migration_key = $1`, [migrationKey]);
       }
@@ -26,5 +28,20 @@ export async function dropCreatedObjects(client: pg.Client, migrationKey: string
     const e = error as { code?: string; message: string; detail?: string };
     if (e.code === '2BP01') throw new UserError(`--fresh: ${firstLine(e.message)} (${firstLine(e.detail)}); drop or move those objects first`);
     throw error;
+  }
+}
+
+/**
+ * An extension this tool installed goes with the tables that needed it; if the user's own columns use it
+ * by now, it stays (dropping it would take their data), and only our record of it goes.
+ */
+async function dropExtensionUnlessUsed(client: pg.Client, name: string): Promise<void> {
+  await client.query('SAVEPOINT markethub_extension');
+  try {
+    await client.query(`DROP EXTENSION IF EXISTS ${qi(name)}`);
+    await client.query('RELEASE SAVEPOINT markethub_extension');
+  } catch (error) {
+    await client.query('ROLLBACK TO SAVEPOINT markethub_extension');
+    if ((error as { code?: string }).code !== '2BP01') throw error;
   }
 }

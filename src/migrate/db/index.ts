@@ -13,6 +13,7 @@ import { planMigration, type TargetPlan } from './plan/plan.js';
 import type { TypeMap } from './plan/types.js';
 import { connectPostgres } from './postgres.js';
 import { dropCreatedObjects } from './fresh.js';
+import { readTargetSupport, type CollationMode, type TargetSupport } from './semantics/index.js';
 
 export { planMigration } from './plan/plan.js';
 export { introspectMysql } from './introspect.js';
@@ -31,6 +32,8 @@ export interface MigrateDbConfig {
   jobs: number;
   sourceTimezone: string;
   typeMap?: TypeMap;
+  /** preserve (default): case-insensitive collations stay case-insensitive; exact: Postgres's exact comparison. */
+  collations?: CollationMode;
 }
 
 /** One migration = one source database into one target schema; its re-runs share this key. */
@@ -46,11 +49,13 @@ function timer() {
 export interface SourcePlan {
   catalog: SourceCatalog;
   plan: TargetPlan;
+  /** What the plan chose collations from: the mode, and what the target offers (null: not read). */
+  collations: { mode: CollationMode; targetSupport: TargetSupport | null };
 }
 
 /** Introspects and profiles the source (tables spread over `jobs` connections) and plans the target. */
 export async function readSourcePlan(
-  config: Pick<MigrateDbConfig, 'source' | 'schema' | 'tables' | 'exclude' | 'jobs' | 'sourceTimezone' | 'typeMap'>,
+  config: Pick<MigrateDbConfig, 'source' | 'schema' | 'tables' | 'exclude' | 'jobs' | 'sourceTimezone' | 'typeMap'> & Partial<Pick<MigrateDbConfig, 'target' | 'collations'>>,
   ui: Ui,
   steps: { schemaOnly?: boolean; dataOnly?: boolean } = {},
 ): Promise<SourcePlan> {
@@ -61,13 +66,29 @@ export async function readSourcePlan(
     while (mysql.length < Math.min(config.jobs, catalog.tables.length)) mysql.push(await connectMysql(config.source));
     await profileTables(mysql, catalog.tables);
     spinner.done(`introspect: ${catalog.tables.length} tables, ${catalog.views.length} views`);
-    const plan = planMigration(catalog, { schema: config.schema, sourceTimezone: config.sourceTimezone, typeMap: config.typeMap, ...steps });
-    return { catalog, plan };
+    const collations = config.collations ?? 'preserve';
+    const targetSupport = collations === 'preserve' && config.target ? await targetSupportOf(config.target) : null;
+    const plan = planMigration(catalog, { schema: config.schema, sourceTimezone: config.sourceTimezone, typeMap: config.typeMap, collations, targetSupport, ...steps });
+    return { catalog, plan, collations: { mode: collations, targetSupport } };
   } catch (error) {
     spinner.fail();
     throw error;
   } finally {
     await Promise.all(mysql.map((c) => c.end().catch(() => {})));
+  }
+}
+
+/** What the target offers for case-insensitive text; null when it cannot be reached (a dry run may still plan). */
+async function targetSupportOf(target: Dsn): Promise<TargetSupport | null> {
+  try {
+    const client = await connectPostgres(target);
+    try {
+      return await readTargetSupport(client);
+    } finally {
+      await client.end().catch(() => {});
+    }
+  } catch {
+    return null;
   }
 }
 
@@ -105,7 +126,7 @@ export async function migrateDb(config: MigrateDbConfig, ui: Ui, signal: AbortSi
 
     runId = await startRun(client, {
       command: 'migrate db', migrationKey: key, source: report.source, targetSchema: config.schema,
-      options: { tables: config.tables, exclude: config.exclude, schemaOnly: config.schemaOnly, dataOnly: config.dataOnly, truncate: config.truncate, fresh: config.fresh, jobs: config.jobs, sourceTimezone: config.sourceTimezone, resumed: done.size > 0 },
+      options: { tables: config.tables, exclude: config.exclude, schemaOnly: config.schemaOnly, dataOnly: config.dataOnly, truncate: config.truncate, fresh: config.fresh, jobs: config.jobs, sourceTimezone: config.sourceTimezone, collations: config.collations ?? 'preserve', resumed: done.size > 0 },
     });
     report.runId = runId;
     const result = await applyPlan({

@@ -8,6 +8,7 @@ import type {
 import { quoteMysqlIdentifier as q, type MysqlConnection } from './mysql.js';
 import { runPool } from './pool.js';
 import { MYSQL_INTEGER_TYPES as INTEGER_TYPES } from './plan/types.js';
+import { collisionQueries, textEvidenceProbes } from './semantics/index.js';
 
 export interface TableFilter {
   tables?: string[];
@@ -74,7 +75,8 @@ export async function introspectMysql(conn: MysqlConnection, database: string, f
     `SELECT TABLE_NAME AS tableName, COLUMN_NAME AS name, COLUMN_DEFAULT AS defaultValue, IS_NULLABLE AS nullable,
             DATA_TYPE AS dataType, COLUMN_TYPE AS columnType, CHARACTER_MAXIMUM_LENGTH AS charMaxLength,
             NUMERIC_PRECISION AS numericPrecision, NUMERIC_SCALE AS numericScale, DATETIME_PRECISION AS datetimePrecision,
-            EXTRA AS extra, COLUMN_COMMENT AS comment, GENERATION_EXPRESSION AS generationExpression
+            EXTRA AS extra, COLUMN_COMMENT AS comment, GENERATION_EXPRESSION AS generationExpression,
+            COLLATION_NAME AS collation
        FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, ORDINAL_POSITION`,
     [database],
   );
@@ -182,6 +184,7 @@ function toColumn(c: Row, jsonColumns: Set<string>, isMariaDb: boolean): SourceC
     numericScale: c.numericScale == null ? null : Number(c.numericScale),
     datetimePrecision: c.datetimePrecision == null ? null : Number(c.datetimePrecision),
     members: dataType === 'enum' || dataType === 'set' ? parseMembers(c.columnType) : null,
+    collation: c.collation ?? null,
     isJson: dataType === 'json' || jsonColumns.has(c.name),
     generated: generatedKind && c.generationExpression
       ? { expression: c.generationExpression, stored: generatedKind !== 'virtual' }
@@ -231,7 +234,7 @@ export async function profileTables(connections: MysqlConnection[], tables: Sour
 
 /** One scan per table answers every question that needs one; maxima of indexed columns come from the index. */
 async function profileTable(conn: MysqlConnection, table: SourceTable): Promise<void> {
-  const probes: { column: SourceColumn; field: keyof ColumnProfile; sql: string }[] = [];
+  const probes: { column: SourceColumn; field?: keyof ColumnProfile; sql: string; set?: (value: unknown) => void }[] = [];
   const leadsAnIndex = new Set(table.indexes.map((i) => i.columns[0].name));
   for (const column of table.columns) {
     if (column.dataType !== 'bigint' || !column.unsigned) continue;
@@ -248,12 +251,14 @@ async function profileTable(conn: MysqlConnection, table: SourceTable): Promise<
     if (column.dataType === 'time') probes.push({ column, field: 'outsideTimeOfDay', sql: `SUM(${c} < '00:00:00' OR ${c} > '24:00:00')` });
     if (column.dataType === 'enum') probes.push({ column, field: 'enumErrorValues', sql: `SUM(${c} + 0 = 0)` });
   });
+  probes.push(...textEvidenceProbes(table));
   if (probes.length === 0) return;
   const select = probes.map((p, i) => `${p.sql} AS p${i}`).join(', ');
   const [result] = await rows(conn, `SELECT ${select} FROM ${q(table.name)}`);
   probes.forEach((p, i) => {
     const value = result[`p${i}`] as string | number | null;
     const count = Number(value ?? 0);
+    if (p.set) return p.set(value);
     switch (p.field) {
       case 'onlyBooleanValues': p.column.profile.onlyBooleanValues = count === 0; break;
       case 'maxValue': p.column.profile.maxValue = value == null ? null : String(value); break;
@@ -261,6 +266,7 @@ async function profileTable(conn: MysqlConnection, table: SourceTable): Promise<
       case 'enumErrorValues': p.column.profile.enumErrorValues = count; break;
     }
   });
+  for (const query of collisionQueries(table)) query.read(await rows(conn, query.sql) as { v: string | null }[]);
 }
 
 

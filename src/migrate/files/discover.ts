@@ -26,9 +26,11 @@ export interface TextColumn {
   column: string;
   type: string;
   shape: 'text' | 'json' | 'array';
+  /** citext: its LIKE and ~ fold case, so its values are matched by their text form. */
+  foldsCase: boolean;
 }
 
-/** Columns whose values can hold a URL: char, varchar, text, json, jsonb and arrays of those text types. */
+/** Columns whose values can hold a URL: char, varchar, text, citext, json, jsonb and arrays of those text types. */
 export async function textColumns(client: pg.Client, schema: string): Promise<TextColumn[]> {
   const { rows } = await client.query<{ table: string; column: string; type: string; base: string; element: string | null; reltuples: number }>(
     `SELECT c.relname AS table, a.attname AS column, format_type(a.atttypid, a.atttypmod) AS type,
@@ -39,13 +41,14 @@ export async function textColumns(client: pg.Client, schema: string): Promise<Te
        JOIN pg_type t ON t.oid = a.atttypid
        LEFT JOIN pg_type e ON e.oid = t.typelem AND t.typcategory = 'A'
       WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')
-        AND (t.typname IN ('text', 'varchar', 'bpchar', 'json', 'jsonb') OR e.typname IN ('text', 'varchar', 'bpchar'))
+        AND (t.typname IN ('text', 'varchar', 'bpchar', 'citext', 'json', 'jsonb') OR e.typname IN ('text', 'varchar', 'bpchar', 'citext'))
       ORDER BY c.relname, a.attnum`,
     [schema],
   );
   return rows.map((r) => ({
     table: r.table, column: r.column, type: r.type,
     shape: r.element ? 'array' : r.base === 'json' || r.base === 'jsonb' ? 'json' : 'text',
+    foldsCase: r.base === 'citext',
   }));
 }
 
@@ -74,7 +77,7 @@ interface Counts {
 
 /** One pass over a table (or a sample of it): per column, values with a reference and values that are one. */
 async function countReferences(client: pg.Client, schema: string, table: string, columns: TextColumn[], patterns: { anywhere: string; whole: string }, samplePercent?: number): Promise<Counts> {
-  const text = (c: TextColumn) => (c.shape === 'text' ? qi(c.column) : `${qi(c.column)}::text`);
+  const text = (c: TextColumn) => (c.shape === 'text' && !c.foldsCase ? qi(c.column) : `${qi(c.column)}::text`);
   // LIKE first: a cheap test that rules out almost every value before the regular expression runs.
   const hit = (c: TextColumn, param: string) => `${text(c)} LIKE '%uploads/%' AND ${text(c)} ~ ${param}`;
   const selects = columns.flatMap((c, i) => [
@@ -83,9 +86,11 @@ async function countReferences(client: pg.Client, schema: string, table: string,
   ]);
   // REPEATABLE: the same data gives the same sample, so a dry run and the run after it report alike.
   const sample = samplePercent === undefined ? '' : ` TABLESAMPLE SYSTEM (${samplePercent.toFixed(4)}) REPEATABLE (0)`;
+  // $2 appears only when some column holds text as such: a parameter the statement never names is an error.
+  const params = columns.some((c) => c.shape === 'text') ? [patterns.anywhere, patterns.whole] : [patterns.anywhere];
   const { rows } = await client.query<Record<string, number>>(
     `SELECT count(*)::float8 AS rows, ${selects.join(', ')} FROM ${qi(schema)}.${qi(table)}${sample}`,
-    [patterns.anywhere, patterns.whole],
+    params,
   );
   const row = rows[0]!;
   return { rows: row.rows!, anywhere: columns.map((_, i) => row[`a${i}`]!), whole: columns.map((_, i) => row[`w${i}`]!) };

@@ -55,7 +55,7 @@ export interface ColumnShape {
 
 export type ValueKind = 'text' | 'json' | 'array';
 
-const TEXT_TYPES = ['text', 'varchar', 'bpchar'];
+const TEXT_TYPES = ['text', 'varchar', 'bpchar', 'citext'];
 
 /** The kind of a column from its pg_type name (and its element's, for an array), or undefined when it cannot hold a URL. */
 export function valueKindOf(typeName: string, elementTypeName: string | null): ValueKind | undefined {
@@ -65,10 +65,13 @@ export function valueKindOf(typeName: string, elementTypeName: string | null): V
   return undefined;
 }
 
-/** The column as text in SQL: json, jsonb and arrays are compared and journaled by their text form. */
-export function columnText(column: string, kind: ValueKind, alias?: string): string {
+/**
+ * The column as text in SQL: json, jsonb and arrays are compared and journaled by their text form, and so
+ * is citext (`type`), whose =, LIKE and ~ fold case where a rewrite must compare exactly.
+ */
+export function columnText(column: string, kind: ValueKind, alias?: string, type?: string): string {
   const ref = alias ? `${alias}.${qi(column)}` : qi(column);
-  return kind === 'text' ? ref : `${ref}::text`;
+  return kind === 'text' && !/(^|\.)citext$/.test(type ?? '') ? ref : `${ref}::text`;
 }
 
 /**
@@ -133,7 +136,7 @@ async function rewriteColumn(
   const table = `${qi(context.schema)}.${qi(column.table)}`;
   const keys = shape.keyColumns.map((k) => qi(k.name)).join(', ');
   const target = qi(column.column);
-  const text = columnText(column.column, shape.kind);
+  const text = columnText(column.column, shape.kind, undefined, shape.type);
   const rewrite = valueRewriter(column, shape.kind);
   let after: unknown[] | null = null;
   for (;;) {
@@ -204,7 +207,7 @@ async function applyChanges(client: pg.Client, context: RewriteContext, column: 
     WITH v AS (SELECT * FROM unnest(${unnestArgs.join(', ')}) AS v(${keyAliases.join(', ')}, old_value, new_value)),
     changed AS (
       UPDATE ${table} t SET ${target} = ${plain ? 'v.new_value' : `v.new_value::${shape.type}`} FROM v
-       WHERE ${shape.keyColumns.map((k, i) => `t.${qi(k.name)} = v.k${i}`).join(' AND ')} AND ${columnText(column.column, shape.kind, 't')} = v.old_value
+       WHERE ${shape.keyColumns.map((k, i) => `t.${qi(k.name)} = v.k${i}`).join(' AND ')} AND ${columnText(column.column, shape.kind, 't', shape.type)} = v.old_value
       RETURNING ${keyAliases.map((a) => `v.${a}`).join(', ')}, v.old_value, ${plain ? 'v.new_value' : `${columnText(column.column, shape.kind, 't')} AS new_value`})
     INSERT INTO ${LEDGER_SCHEMA}.url_rewrites (migration_key, run_id, table_schema, table_name, column_name, row_key, old_value, new_value)
     SELECT $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7},

@@ -119,7 +119,7 @@ export async function recordWritesBaseline(client: pg.Client, migrationKey: stri
   await recordStep(client, migrationKey, runId, WRITES_BASELINE_STEP, 'done', { xid: rows[0]!.xid });
 }
 
-export type CreatedKind = 'schema' | 'table' | 'view' | 'function';
+export type CreatedKind = 'schema' | 'table' | 'view' | 'function' | 'extension' | 'collation';
 
 export async function recordCreated(client: pg.Client, migrationKey: string, runId: number, kind: CreatedKind, schema: string, name: string): Promise<void> {
   await client.query(

@@ -38,7 +38,7 @@ export interface Keyset {
 
 const TEXT_TYPES = new Set(['char', 'varchar']);
 const BINARY_TYPES = new Set(['binary', 'varbinary']);
-const PG_TEXTS = new Set(['text', 'varchar', 'bpchar']);
+const PG_TEXTS = new Set(['text', 'varchar', 'bpchar', 'citext']);
 const PG_INTEGERS = new Set(['int2', 'int4', 'int8']);
 
 /** UTF-8 bytes of a text as a MySQL hex literal: a binary string, compared byte by byte. */
@@ -100,7 +100,8 @@ export function keysetOf(table: TargetTable, types: Map<string, TargetColumnType
     } else if (TEXT_TYPES.has(source.dataType) && PG_TEXTS.has(udt)) {
       // The bytes Postgres holds: UTF-8, whatever the source column's character set.
       const bytes = utf8Columns.has(source.name) ? `CAST(${m} AS BINARY)` : `CAST(CONVERT(${m} USING utf8mb4) AS BINARY)`;
-      const order = type.byteOrder ? p : `${p} COLLATE "C"`;
+      // citext compares lower() whatever the collation: only its text form orders by bytes.
+      const order = udt === 'citext' ? `${p}::text COLLATE "C"` : type.byteOrder ? p : `${p} COLLATE "C"`;
       columns.push({ ...base, kind: 'text', mysqlOrder: bytes, mysqlText: bytes, mysqlLiteral: mysqlBytes, postgresOrder: order, postgresText: `${p}::text`, postgresLiteral: quoteLiteral });
     } else if (BINARY_TYPES.has(source.dataType) && udt === 'bytea') {
       columns.push({
@@ -112,7 +113,7 @@ export function keysetOf(table: TargetTable, types: Map<string, TargetColumnType
   return {
     columns,
     mysqlIndexOrdered: columns.every((c) => c.kind !== 'text'),
-    postgresIndexOrdered: columns.every((c) => c.kind !== 'text' || !c.postgresOrder.endsWith('COLLATE "C"')),
+    postgresIndexOrdered: columns.every((c) => c.kind !== 'text' || c.postgresOrder === quoteIdent(c.name)),
   };
 }
 

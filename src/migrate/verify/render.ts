@@ -68,7 +68,7 @@ const INTEGER_TYPES = new Set([...MYSQL_INTEGER_TYPES, 'year']);
 const TEXT_TYPES = new Set(['char', 'varchar', 'tinytext', 'text', 'mediumtext', 'longtext', 'enum']);
 const BINARY_TYPES = new Set(['binary', 'varbinary', 'tinyblob', 'blob', 'mediumblob', 'longblob']);
 const PG_INTEGERS = new Set(['int2', 'int4', 'int8']);
-const PG_TEXTS = new Set(['text', 'varchar', 'bpchar']);
+const PG_TEXTS = new Set(['text', 'varchar', 'bpchar', 'citext']);
 
 /**
  * Zero, partial and impossible dates: the test the migration applies before writing NULL (a zero year,

@@ -319,9 +319,11 @@ export function keysetPointQueries(names: TableNames, keyset: Keyset, range: Key
 
 /** Every `every`-th key in the shared order, where no index holds that order: one sort of the key on MySQL. */
 export function mysqlSampledKeysQuery(names: TableNames, keyset: Keyset, every: number): string {
-  const texts = keyset.columns.map((c, i) => `${c.mysqlText} AS k${i}`).join(', ');
-  const columns = keyset.columns.map((_, i) => `k${i}`).join(', ');
-  return `SELECT ${columns} FROM (SELECT ${texts}, ROW_NUMBER() OVER (ORDER BY ${mysqlKeyOrder(keyset)}) AS n FROM ${names.mysql}) AS s WHERE n % ${every} = 0 ORDER BY n`;
+  // Aliases no key column is likely to be named: MySQL resolves a name in the window's ORDER BY to a select
+  // alias first, so a key column called `n` would otherwise mean the row number itself.
+  const texts = keyset.columns.map((c, i) => `${c.mysqlText} AS markethub_key_${i}`).join(', ');
+  const columns = keyset.columns.map((_, i) => `markethub_key_${i}`).join(', ');
+  return `SELECT ${columns} FROM (SELECT ${texts}, ROW_NUMBER() OVER (ORDER BY ${mysqlKeyOrder(keyset)}) AS markethub_row FROM ${names.mysql}) AS s WHERE markethub_row % ${every} = 0 ORDER BY markethub_row`;
 }
 
 /** Smallest and largest value of an integer leading key column (from the key's index). */

@@ -5,7 +5,8 @@ import type { SourceCatalog, SourceColumn, SourceIndex, SourceTable } from '../c
 import { translateDefault } from './defaults.js';
 import { quoteIdent as qi, quoteLiteral, translateMysqlExpression } from './expression.js';
 import { fitIdentifier, RelationNames } from './names.js';
-import { mapColumnType, type TypeMap, type ValueKind } from './types.js';
+import { mapColumnType, typeOverride, type TypeMap, type ValueKind } from './types.js';
+import { collatedPrefix, describeSupport, mechanismExtensions, mechanismSetupObjects, mechanismSetupSql, planCollation, type CollationMode, type Mechanism, type TargetSupport } from '../semantics/index.js';
 
 export interface TargetColumn {
   name: string;
@@ -56,6 +57,15 @@ export interface Step {
   fallback?: { sql: string[]; notes: Note[] };
   /** Objects this step creates, for rollback. */
   creates?: { kind: 'table' | 'view' | 'function'; name: string }[];
+  /** Objects this step creates only when absent (IF NOT EXISTS): rollback's to drop only if this run made them. */
+  createsIfAbsent?: SetupObject[];
+}
+
+/** Something the schema step may find already there: the schema itself, an extension, a collation. */
+export interface SetupObject {
+  kind: 'schema' | 'extension' | 'collation';
+  schema: string;
+  name: string;
 }
 
 export interface PlanOptions {
@@ -65,6 +75,10 @@ export interface PlanOptions {
   typeMap?: TypeMap;
   schemaOnly?: boolean;
   dataOnly?: boolean;
+  /** Keep MySQL's case-insensitive comparisons (default) or compare exactly as Postgres does by default. */
+  collations?: CollationMode;
+  /** What the target offers for them (semantics/target.ts); null or absent: not read, citext assumed. */
+  targetSupport?: TargetSupport | null;
 }
 
 export interface TargetPlan {
@@ -72,6 +86,8 @@ export interface TargetPlan {
   tables: TargetTable[];
   steps: Step[];
   notes: Note[];
+  /** Extensions the schema step creates itself (citext for case-insensitive columns). */
+  extensions: string[];
 }
 
 const RULES = new Set(['CASCADE', 'SET NULL', 'SET DEFAULT', 'RESTRICT', 'NO ACTION']);
@@ -88,7 +104,12 @@ export function planMigration(catalog: SourceCatalog, options: PlanOptions): Tar
   const indexNames = assignIndexNames(catalog);
   const q = (table: string) => `${qi(schema)}.${qi(table)}`;
 
-  const planned = catalog.tables.map((table) => planColumns(table, tableNames.get(table.name)!, options, notes));
+  const mechanisms: Mechanism[] = [];
+  const planned = catalog.tables.map((table) => planColumns(table, tableNames.get(table.name)!, options, notes, mechanisms));
+  if (mechanisms.length) {
+    const chosen = [...new Set(mechanisms.map((m) => (m.kind === 'icu' ? `ICU collation ${m.name}` : m.kind)))].join(', ');
+    notes.push({ kind: 'collation', what: `case-insensitive columns -> ${chosen} (${mechanisms.length} columns)`, why: `${describeSupport(options.targetSupport ?? null)}; --collations exact keeps Postgres's exact comparison` });
+  }
   unifyForeignKeyTypes(catalog, planned, notes);
 
   const steps: Step[] = [];
@@ -154,7 +175,8 @@ export function planMigration(catalog: SourceCatalog, options: PlanOptions): Tar
 
   const schemaStep: Step = {
     key: 'schema', phase: 'schema', description: `create schema ${schema}`, onFailure: 'fail',
-    sql: [`CREATE SCHEMA IF NOT EXISTS ${qi(schema)}`],
+    sql: [`CREATE SCHEMA IF NOT EXISTS ${qi(schema)}`, ...mechanismSetupSql(mechanisms)],
+    createsIfAbsent: [{ kind: 'schema', schema, name: schema }, ...mechanismSetupObjects(mechanisms)],
   };
   if (options.dataOnly) {
     steps.push(...copies, ...constraints.filter((s) => s.key.startsWith('identity:')));
@@ -163,13 +185,22 @@ export function planMigration(catalog: SourceCatalog, options: PlanOptions): Tar
     if (!options.schemaOnly) steps.push(...copies);
     steps.push(...indexes, ...constraints, ...views);
   }
-  return { schema, tables, steps, notes };
+  return { schema, tables, steps, notes, extensions: mechanismExtensions(mechanisms) };
 }
 
-function planColumns(source: SourceTable, name: string, options: PlanOptions, notes: Note[]): TargetTable {
+function planColumns(source: SourceTable, name: string, options: PlanOptions, notes: Note[], mechanisms: Mechanism[]): TargetTable {
   const columns: TargetColumn[] = source.columns.map((column) => {
     const type = mapColumnType(source.name, column, options.typeMap);
-    for (const n of type.notes) notes.push({ kind: 'type', table: name, column: column.name, ...n });
+    const collation = planCollation(name, source, column, type.pgType, typeOverride(source.name, column, options.typeMap) !== undefined,
+      { mode: options.collations ?? 'preserve', support: options.targetSupport ?? null, schema: options.schema });
+    // "char(n) kept" no longer holds once the column becomes citext.
+    for (const n of type.notes) if (!(collation && n.what === `${type.pgType} kept`)) notes.push({ kind: 'type', table: name, column: column.name, ...n });
+    if (collation) {
+      notes.push(...collation.notes);
+      mechanisms.push(collation.mechanism);
+    }
+    const quoted = qi(column.name);
+    const checks = [type.check?.(collation ? collation.type.exactOperand(quoted) : quoted), collation?.type.lengthCheck?.(quoted)].filter((c): c is string => !!c);
     const fallbackDefault = translateDefault(column, type.kind, type.pgType, options.sourceTimezone);
     if (fallbackDefault.note) notes.push({ kind: 'default', table: name, column: column.name, ...fallbackDefault.note });
     const integerType = /^(smallint|integer|bigint)$/.test(type.pgType);
@@ -189,13 +220,13 @@ function planColumns(source: SourceTable, name: string, options: PlanOptions, no
     return {
       name: column.name,
       source: column,
-      pgType: type.pgType,
+      pgType: collation?.type.pgType ?? type.pgType,
       kind: type.kind,
       nullable: column.nullable,
       defaultSql: generatedSql ? null : fallbackDefault.sql,
       identity: column.autoIncrement && integerType,
       generatedSql,
-      domainCheck: type.check?.(qi(column.name)),
+      domainCheck: checks.length ? checks.join(' AND ') : undefined,
     };
   });
   return { sourceName: source.name, name, columns, primaryKey: source.primaryKey ?? [], rowEstimate: source.rowEstimate, keyRange: source.keyRange };
@@ -327,7 +358,7 @@ function indexStep(index: SourceIndex, table: TargetTable, qualified: string, na
     const dir = c.descending ? ' DESC' : '';
     if (c.subPart === null || !index.unique) return qi(c.name!) + dir;
     // A unique prefix index constrains only the prefix: keep exactly that.
-    const expr = typeOf(c.name!) === 'bytea' ? `substring(${qi(c.name!)} from 1 for ${c.subPart})` : `left(${qi(c.name!)}, ${c.subPart})`;
+    const expr = typeOf(c.name!) === 'bytea' ? `substring(${qi(c.name!)} from 1 for ${c.subPart})` : collatedPrefix(`left(${qi(c.name!)}, ${c.subPart})`, typeOf(c.name!));
     return `(${expr})${dir}`;
   });
   if (prefixed.length) {

@@ -145,9 +145,14 @@ function kindForOverride(column: SourceColumn, pgType: string, fallback: ValueKi
   return fallback;
 }
 
+/** The --type-map entry that applies to a column, if any. */
+export function typeOverride(table: string, column: SourceColumn, typeMap: TypeMap = {}): string | undefined {
+  return typeMap.columns?.[`${table}.${column.name}`] ?? typeMap.types?.[column.columnType] ?? typeMap.types?.[column.dataType];
+}
+
 export function mapColumnType(table: string, column: SourceColumn, typeMap: TypeMap = {}): TypeChoice {
   const choice = defaultTypeFor(column);
-  const override = typeMap.columns?.[`${table}.${column.name}`] ?? typeMap.types?.[column.columnType] ?? typeMap.types?.[column.dataType];
+  const override = typeOverride(table, column, typeMap);
   if (!override) return choice;
   return {
     pgType: override,
