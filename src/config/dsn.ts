@@ -33,10 +33,13 @@ export function parseDsn(raw: string, expected: Dsn['protocol'], label: string):
     throw new DsnError(`${label} names no database: add it to the path, e.g. ${expected}://${parsed.host || 'host'}/shop`);
   }
   if (!parsed.hostname) throw new DsnError(`${label} names no host (${maskDsn(raw)})`);
+  // libpq and mysql2 both take `?password=`: honour it, but not beside a password in the user part.
+  const queryPassword = parsed.searchParams.get('password');
+  if (queryPassword !== null && parsed.password) throw new DsnError(`${label} gives two passwords, in the user part and as the password parameter (${maskDsn(raw)}); keep one`);
   return {
     protocol,
     user: decodeURIComponent(parsed.username) || (protocol === 'mysql' ? 'root' : 'postgres'),
-    password: decodeURIComponent(parsed.password),
+    password: queryPassword ?? decodeURIComponent(parsed.password),
     host: parsed.hostname.replace(/^\[|\]$/g, ''),
     port: parsed.port ? Number(parsed.port) : DEFAULT_PORTS[protocol],
     database,
@@ -44,10 +47,21 @@ export function parseDsn(raw: string, expected: Dsn['protocol'], label: string):
   };
 }
 
-/** Replaces the password of a URL-shaped DSN with ***; leaves anything else untouched. */
+/** Query parameters that carry a credential (password, sslpassword, token, access_token, api_key, secret ...). */
+const CREDENTIAL_PARAMETER = /(pass(word)?|pwd|secret|token|api_?key)$/i;
+/** `name=value` after `?` or `&`, up to the next `&`, `#`, white space, quote or parenthesis (a DSN quoted in a message). */
+const QUERY_PARAMETER = /([?&])([^=&#\s]+)=([^&#\s'"()]+)/g;
+
+function maskCredentialParameters(text: string): string {
+  return text.replace(QUERY_PARAMETER, (whole, separator: string, name: string) => (CREDENTIAL_PARAMETER.test(name) ? `${separator}${name}=***` : whole));
+}
+
+/** Replaces the password of a URL-shaped DSN, and every credential in its query, with ***; leaves anything else untouched. */
 export function maskDsn(raw: string): string {
   // Up to the last '@' before the path: a password may hold a raw '@'.
-  return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*):[^/]*@/i, '$1:***@');
+  const masked = raw.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*):[^/]*@/i, '$1:***@');
+  const query = masked.indexOf('?');
+  return query < 0 ? masked : masked.slice(0, query) + maskCredentialParameters(masked.slice(query));
 }
 
 /** Removes every known secret from a message, whatever shape it arrived in. */
@@ -59,5 +73,5 @@ export function redactSecrets(message: string, secrets: readonly string[]): stri
     const encoded = encodeURIComponent(secret);
     if (encoded !== secret) out = out.split(encoded).join('***');
   }
-  return out.replace(/(:\/\/[^:@/\s]*):[^/\s]*@/g, '$1:***@');
+  return maskCredentialParameters(out.replace(/(:\/\/[^:@/\s]*):[^/\s]*@/g, '$1:***@'));
 }

@@ -2,8 +2,11 @@
 // needs the OpenSSL legacy provider (without it, paginated listings answer 500), which can only be
 // switched on when a Node process starts.
 import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import S3rver from 's3rver';
+
+guardMultipartHeaderParser();
 
 const { values } = parseArgs({
   options: {
@@ -28,3 +31,28 @@ process.stdout.write(`listening http://${values.address}:${port}\n`);
 const stop = () => void server.close().then(() => process.exit(0));
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
+
+/**
+ * s3rver parses POST uploads with busboy 0.3, whose dicer 0.3 throws (GHSA-wm7h-9275-46v2, no fixed
+ * version) on a part whose first header line is folded (starts with a space or tab): there is no header
+ * to fold it into, and the exception escapes every handler and ends the process. Such a line is dropped
+ * before dicer parses the block, so the request is answered as the malformed form it is.
+ */
+function guardMultipartHeaderParser(): void {
+  const fromS3rver = createRequire(createRequire(import.meta.url).resolve('s3rver'));
+  const fromBusboy = createRequire(fromS3rver.resolve('busboy'));
+  const HeaderParser = fromBusboy('dicer/lib/HeaderParser.js') as { prototype: { buffer: string; _parseHeader: () => void } };
+  const parse = HeaderParser.prototype._parseHeader;
+  HeaderParser.prototype._parseHeader = function (this: { buffer: string }) {
+    let headerSeen = false;
+    this.buffer = this.buffer
+      .split('\r\n')
+      .filter((line) => {
+        if (line.startsWith(' ') || line.startsWith('\t')) return headerSeen;
+        if (line.length > 0) headerSeen = true;
+        return true;
+      })
+      .join('\r\n');
+    parse.call(this);
+  };
+}

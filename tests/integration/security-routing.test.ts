@@ -48,3 +48,16 @@ for (const dialect of DIALECTS) {
     assert.equal(fresh.body.product.name, 'Renamed');
   });
 }
+
+for (const dialect of DIALECTS) {
+  test(`a path that does not decode is a 400 in JSON, without a stack or a file path (${dialect})`, async () => {
+    const app = createApp({ sequelize: backends[dialect].sequelize, config: { jwtSecret: JWT_SECRET, bcryptRounds: 4, logSink: () => {} } });
+    for (const url of ['/api/journals/%E0%A4%A', '/api/products/%', '/api/products/20%zz']) {
+      const res = await request(app).get(url);
+      assert.equal(res.status, 400, `${url}: ${res.text.slice(0, 200)}`);
+      assert.equal(res.body.error.code, 'bad_request', res.text);
+      assert.doesNotMatch(res.text, /URIError|at |\/work\/|node_modules/);
+      assert.equal(res.get('X-Powered-By'), undefined);
+    }
+  });
+}

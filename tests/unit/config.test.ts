@@ -23,6 +23,17 @@ test('DSNs parse with defaults and mask their password', () => {
   assert.equal(redactSecrets('failed for mysql://root:s3cret@db/shop using s3cret', ['s3cret']), 'failed for mysql://root:***@db/shop using ***');
 });
 
+test('a password given as ?password= is used, and every credential in the query is masked', () => {
+  assert.equal(parseDsn('mysql://app@db/shop?password=p%26ss', 'mysql', '--source').password, 'p&ss');
+  assert.equal(
+    maskDsn('postgres://app@pg/shop?sslmode=require&password=s3cret&sslpassword=k3y&application_name=mh&access_token=t0k'),
+    'postgres://app@pg/shop?sslmode=require&password=***&sslpassword=***&application_name=mh&access_token=***',
+  );
+  assert.equal(maskDsn('mysql://app:s3cret@db/shop?PASSWORD=x#frag'), 'mysql://app:***@db/shop?PASSWORD=***#frag');
+  assert.equal(redactSecrets('cannot reach postgres://app@pg/shop?password=s3cret&x=1: refused', []), 'cannot reach postgres://app@pg/shop?password=***&x=1: refused');
+  assert.throws(() => parseDsn('mysql://app:one@db/shop?password=two', 'mysql', '--source'), /: --source gives two passwords, in the user part and as the password parameter \(mysql:\/\/app:\*\*\*@db\/shop\?password=\*\*\*\); keep one$/);
+});
+
 test('config: sources from flags or environment, validated with one-line errors', () => {
   const config = migrateDbConfig({}, { MARKETHUB_SOURCE_URL: base.source, DATABASE_URL: base.target });
   assert.equal(config.schema, 'public');
