@@ -2,7 +2,7 @@
 // over with a short freeze, and keep MySQL current with Postgres afterwards (reverse) so a rollback loses nothing.
 import type pg from 'pg';
 import { maskDsn } from '../../config/dsn.js';
-import type { MigrateVerifyConfig } from '../../config/index.js';
+import type { MigrateVerifyConfig } from '../verify/index.js';
 import { UserError } from '../../config/errors.js';
 import type { CutoverStore } from '../../cutover/store.js';
 import type { Ui } from '../../ui/index.js';
