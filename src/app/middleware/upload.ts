@@ -8,13 +8,11 @@ import multer from 'multer';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { badRequest, HttpError } from '../errors.js';
-import { claimDirectUpload, directStorageOf, takeDirectUpload } from '../services/direct-uploads.js';
+import { claimDirectUpload, takeDirectUpload } from '../services/direct-uploads.js';
 import { contentMatchesType } from '../services/file-types.js';
 import { uploadKey } from '../services/storage.js';
-import type { UploadKind } from '../services/upload-kinds.js';
+import { PRESIGN_ROUTE, type UploadKind } from '../services/upload-kinds.js';
 import { base64Md5, parse } from './validate.js';
-
-export const PRESIGN_ROUTE = '/api/uploads/presign';
 
 /** Refuses what the platform would: a body past its limit, answered with the way round it. */
 function functionBodyTooLarge(kind: UploadKind, limit: number, maxBytes: number): HttpError {
@@ -90,7 +88,7 @@ export function incomingUpload(ctx: AppContext, req: Request, kind: UploadKind, 
       },
     };
   }
-  const storage = directStorageOf(ctx);
+  const storage = ctx.config.storage.direct;
   const given = req.body as { key?: unknown } | undefined;
   if (!storage || given?.key === undefined) {
     const direct = storage ? `, or { "key" } of a file uploaded through ${PRESIGN_ROUTE}` : '';

@@ -3,6 +3,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
+import { HttpError } from '../errors.js';
 import { authenticate, demand, userOf } from '../middleware/auth.js';
 import { base64Md5, body, route } from '../middleware/validate.js';
 import { ownedProduct, visibleTicket } from '../services/access.js';
@@ -26,6 +27,8 @@ export function uploadsRouter(ctx: AppContext): Router {
   router.use(authenticate(ctx));
 
   router.post('/presign', route(async (req, res) => {
+    const storage = ctx.config.storage.direct;
+    if (!storage) throw new HttpError(404, 'not_found', 'direct uploads need S3 storage: send the file to the upload route');
     const input = body(presignSchema, req);
     const me = userOf(req);
     const fileOf = { contentType: input.contentType, size: input.size, md5: input.md5 };
@@ -33,13 +36,13 @@ export function uploadsRouter(ctx: AppContext): Router {
     if (input.kind === PRODUCT_IMAGE.name) {
       demand(me, 'products:write');
       await ownedProduct(ctx, me, input.productId);
-      upload = await presignDirectUpload(ctx, me.id, PRODUCT_IMAGE, input.productId, fileOf);
+      upload = await presignDirectUpload(ctx, storage, me.id, PRODUCT_IMAGE, input.productId, fileOf);
     } else if (input.kind === SUPPORT_ATTACHMENT.name) {
       demand(me, 'support:own');
       await visibleTicket(ctx, me, input.ticketId, { attributes: ['id', 'userId'] });
-      upload = await presignDirectUpload(ctx, me.id, SUPPORT_ATTACHMENT, input.ticketId, fileOf);
+      upload = await presignDirectUpload(ctx, storage, me.id, SUPPORT_ATTACHMENT, input.ticketId, fileOf);
     } else {
-      upload = await presignDirectUpload(ctx, me.id, AVATAR, me.id, fileOf);
+      upload = await presignDirectUpload(ctx, storage, me.id, AVATAR, me.id, fileOf);
     }
     res.json({ upload });
   }));

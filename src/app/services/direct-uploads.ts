@@ -9,7 +9,7 @@ import type { AppContext } from '../context.js';
 import { badRequest, conflict, forbidden, HttpError } from '../errors.js';
 import { contentMatchesType } from './file-types.js';
 import { extensionOf, FileTooLargeError, typeOfExtension, type DirectUploadStorage } from './storage.js';
-import type { UploadKind } from './upload-kinds.js';
+import { PRESIGN_ROUTE, type UploadKind } from './upload-kinds.js';
 
 const NONCE_BYTES = 8;
 const TAG_HEX = 24;
@@ -46,10 +46,6 @@ export interface TakenUpload {
   contentType: string;
 }
 
-export function directStorageOf(ctx: AppContext): DirectUploadStorage | undefined {
-  return ctx.config.storage.direct;
-}
-
 function tagOf(ctx: AppContext, userId: number, stem: string): string {
   return createHmac('sha256', ctx.config.jwtSecret).update(`direct-upload\n${userId}\n${stem}`, 'utf8').digest('hex').slice(0, TAG_HEX);
 }
@@ -66,9 +62,9 @@ function checkRules(ctx: AppContext, kind: UploadKind, file: DirectUploadFile): 
   }
 }
 
-export async function presignDirectUpload(ctx: AppContext, userId: number, kind: UploadKind, ownerId: number, file: DirectUploadFile): Promise<PresignedUpload> {
-  const storage = directStorageOf(ctx);
-  if (!storage) throw new HttpError(404, 'not_found', 'direct uploads need S3 storage: send the file to the upload route');
+export async function presignDirectUpload(
+  ctx: AppContext, storage: DirectUploadStorage, userId: number, kind: UploadKind, ownerId: number, file: DirectUploadFile,
+): Promise<PresignedUpload> {
   checkRules(ctx, kind, file);
   const extension = extensionOf(file.contentType);
   const name = `${kind.ownerLetter}${ownerId}-${randomBytes(NONCE_BYTES).toString('hex')}`;
@@ -89,7 +85,7 @@ export function claimDirectUpload(ctx: AppContext, storage: DirectUploadStorage,
   const name = objectKey.startsWith(prefix) ? objectKey.slice(prefix.length) : '';
   const parts = /^([a-z])(\d{1,16})-([0-9a-f]+)-([0-9a-f]+)(\.[a-z0-9]+)$/.exec(name);
   if (!parts || parts[3]!.length !== NONCE_BYTES * 2 || parts[4]!.length !== TAG_HEX) {
-    throw badRequest('not a direct upload key', { key: [`must be a key POST /api/uploads/presign answered for a ${kind.name}`] });
+    throw badRequest('not a direct upload key', { key: [`must be a key POST ${PRESIGN_ROUTE} answered for a ${kind.name}`] });
   }
   const [, letter, owner, nonce, tag, extension] = parts as unknown as [string, string, string, string, string, string];
   if (letter !== kind.ownerLetter || Number(owner) !== ownerId) {
@@ -102,7 +98,7 @@ export function claimDirectUpload(ctx: AppContext, storage: DirectUploadStorage,
   const stem = `${kind.folder}/${letter}${owner}-${nonce}${extension}`;
   const expected = Buffer.from(tagOf(ctx, userId, stem));
   if (!timingSafeEqual(expected, Buffer.from(tag))) throw forbidden('this upload key was not issued to you');
-  return { key: `${kind.folder}/${letter}${owner}-${nonce}-${tag}${extension}`, contentType };
+  return { key: `${kind.folder}/${name}`, contentType };
 }
 
 const mediaType = (contentType: string) => contentType.split(';')[0]!.trim().toLowerCase();

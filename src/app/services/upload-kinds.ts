@@ -3,6 +3,9 @@
 // multipart routes and direct uploads read the same rules.
 import { ATTACHMENT_TYPES, IMAGE_TYPES } from './storage.js';
 
+/** Where a file too big for the function's request body is presigned, to be uploaded straight to the storage. */
+export const PRESIGN_ROUTE = '/api/uploads/presign';
+
 export interface UploadKind {
   name: 'product-image' | 'avatar' | 'support-attachment';
   /** The uploads folder (product-images), which S3 keeps under its prefix (products/). */
