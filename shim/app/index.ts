@@ -1,4 +1,4 @@
 // markethub/shim/app: the MarketHub app as Vercel functions (the handlers api/ exports) and its
 // scheduled jobs. Loads the app; the adapters alone are markethub/shim.
-export { ConfigurationError, instanceDatabase, markethubCronHandler, markethubDatabase, markethubJobsHandler, markethubVercelHandler, serverlessAppConfig } from './markethub.js';
+export { ConfigurationError, instanceDatabase, markethubCronHandler, markethubDatabase, markethubJobsHandler, markethubVercelHandler, serverlessAppConfig, VERCEL_BODY_LIMIT_BYTES } from './markethub.js';
 export { cronAuthorized, cronHandler, CRON_JOBS, dailyCleanup, emailDigest, hourlyCleanup, inventoryCheck, LOW_STOCK_THRESHOLD, vendorPayouts, type CronHandlerOptions, type CronJob, type CronJobName } from './cron.js';

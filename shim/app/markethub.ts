@@ -14,25 +14,29 @@ import { cronHandler, type CronJobName } from './cron.js';
 
 export class ConfigurationError extends Error {}
 
+/** The largest request body a Vercel function is handed. */
+export const VERCEL_BODY_LIMIT_BYTES = 4_500_000;
+
 function required(env: NodeJS.ProcessEnv, name: string, hint: string): string {
   const value = env[name];
   if (!value) throw new ConfigurationError(`${name} is not set: ${hint}`);
   return value;
 }
 
-/** An S3 client that loads the SDK on its first command. */
-function lazyS3Client(options: ConstructorParameters<typeof S3Http>[0]): S3Client {
-  let client: Promise<S3Client> | undefined;
-  const get = () => (client ??= import('../../src/migrate/files/s3.js').then((m) => m.createS3Client(options)));
-  return {
-    send: (command: never) => get().then((c) => c.send(command)),
-    destroy: () => { void client?.then((c) => c.destroy()); },
-  } as unknown as S3Client;
+function seconds(env: NodeJS.ProcessEnv, name: string, max: number): number | undefined {
+  const value = env[name];
+  if (!value) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) throw new ConfigurationError(`${name} must be a whole number of seconds from 1 to ${max}`);
+  return Number(value);
 }
 
-/** Uploads through the SDK (loaded on the first one); the health check as a signed HEAD of the bucket. */
+/** Uploads through the SDK (loaded with the first one); the health check as a signed HEAD of the bucket. */
 function lazyS3Storage(options: ConstructorParameters<typeof S3Http>[0], bucket: string, cdnBase: string): FileStorage {
-  const storage = s3Storage({ client: lazyS3Client(options), bucket, cdnBase });
+  const lazy = (settings: typeof options) => {
+    let client: Promise<S3Client> | undefined;
+    return () => (client ??= import('../../src/migrate/files/s3.js').then((m) => m.createS3Client(settings)));
+  };
+  const storage = s3Storage({ client: lazy(options), presignClient: lazy({ ...options, checksums: 'when-required' }), bucket, cdnBase });
   let light: S3Http | undefined;
   return { ...storage, check: () => (light ??= new S3Http(options, 2)).headBucket(bucket) };
 }
@@ -50,6 +54,9 @@ export function serverlessAppConfig(env: NodeJS.ProcessEnv = process.env): AppCo
     paystackApiBase: env.PAYSTACK_API_BASE || undefined,
     bcryptRounds: env.BCRYPT_ROUNDS ? Number(env.BCRYPT_ROUNDS) : undefined,
     storage: lazyS3Storage(s3, bucket, cdnBase),
+    // Vercel refuses request bodies past 4.5 MB before the function runs; bigger files go through presigned PUTs.
+    functionBodyLimitBytes: VERCEL_BODY_LIMIT_BYTES,
+    directUploadExpirySeconds: seconds(env, 'UPLOAD_URL_EXPIRY_SECONDS', 7 * 24 * 3600),
     // One proxy hop (Vercel's edge) sets X-Forwarded-For.
     trustProxy: env.TRUST_PROXY === undefined ? 1 : /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY === 'true',
   };

@@ -25,7 +25,15 @@ export interface AppConfig {
   /** Where uploads go; default: local disk under uploadsRoot, served at /uploads. */
   storage?: FileStorage;
   uploadsRoot?: string;
+  /** The largest file an upload route keeps, sent through the app or straight to the storage; 5 MiB. */
   maxUploadBytes?: number;
+  /**
+   * The largest request body the platform hands the app (Vercel: 4.5 MB). Set, a multipart upload past
+   * it is answered 413 naming the direct-upload route, not left to the platform's error page.
+   */
+  functionBodyLimitBytes?: number;
+  /** How long a presigned upload URL stays valid; 600 seconds. */
+  directUploadExpirySeconds?: number;
   logSink?: LogSink;
   /** Extra health checks (cache, ...) next to database and storage; each throws when unhealthy. */
   healthChecks?: Record<string, () => Promise<void>>;
@@ -56,6 +64,8 @@ export interface ResolvedConfig {
   paystackVerifier: PaymentVerifier | undefined;
   storage: FileStorage;
   maxUploadBytes: number;
+  functionBodyLimitBytes: number | undefined;
+  directUploadExpirySeconds: number;
   logger: Logger;
   healthChecks: Record<string, () => Promise<void>>;
   trustProxy: boolean | number | string;
@@ -81,6 +91,9 @@ export function resolveConfig(config: AppConfig): ResolvedConfig {
       : undefined,
     storage: config.storage ?? localDiskStorage(config.uploadsRoot ?? DEFAULT_UPLOADS_ROOT),
     maxUploadBytes: config.maxUploadBytes ?? 5 * 1024 * 1024,
+    functionBodyLimitBytes: config.functionBodyLimitBytes === undefined ? undefined : positive('functionBodyLimitBytes', config.functionBodyLimitBytes),
+    // S3 takes presigned URLs of up to a week.
+    directUploadExpirySeconds: wholeSeconds('directUploadExpirySeconds', config.directUploadExpirySeconds ?? 600, 7 * 24 * 3600),
     logger: createLogger(config.logSink),
     healthChecks: config.healthChecks ?? {},
     trustProxy: config.trustProxy ?? false,
@@ -95,6 +108,11 @@ function loginLimitsOf(given: Partial<LoginLimits> = {}): LoginLimits {
     if (!Number.isInteger(value) || value < 1) throw new Error(`loginLimits.${name} must be a positive integer, got ${String(value)}`);
   }
   return limits;
+}
+
+function wholeSeconds(name: string, value: number, max: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`${name} must be a whole number of seconds from 1 to ${max}, got ${String(value)}`);
+  return value;
 }
 
 function positive(name: string, value: number): number {

@@ -18,6 +18,7 @@ import { journalsRouter, supportRouter } from './routes/content.js';
 import { healthRouter } from './routes/health.js';
 import { ordersRouter, webhooksRouter } from './routes/orders.js';
 import { productsRouter } from './routes/products.js';
+import { uploadsRouter } from './routes/uploads.js';
 import { usersRouter } from './routes/users.js';
 import { adminRouter, vendorsRouter } from './routes/vendors.js';
 import mime from 'mime-types';
@@ -28,7 +29,7 @@ import { frozenWritesGuard } from '../cutover/middleware.js';
 
 export type { AppConfig } from './config.js';
 export type { AppContext } from './context.js';
-export type { FileStorage } from './services/storage.js';
+export type { DirectUploadStorage, FileStorage, PresignedPut, StoredFile } from './services/storage.js';
 export { localDiskStorage } from './services/storage.js';
 export { DEFAULT_LOGIN_LIMITS, memoryLoginAttempts, postgresLoginAttempts, type LoginAttemptStore, type LoginLimits } from './services/login-attempts.js';
 export { DEFAULT_PENDING_ORDER_MINUTES, expirePendingOrders, type ExpiredOrders } from './services/order-expiry.js';
@@ -78,6 +79,7 @@ export function createApp({ sequelize, config, cache }: CreateAppOptions): Expre
   api.use('/admin', adminRouter(ctx));
   api.use('/journals', journalsRouter(ctx));
   api.use('/support', supportRouter(ctx));
+  api.use('/uploads', uploadsRouter(ctx));
   app.use('/api', api);
 
   if (resolved.storage.localRoot) {

@@ -91,3 +91,29 @@ test('logs redact secrets by key and tokens by shape', () => {
   assert.equal(error.message, 'token [redacted]');
   assert.doesNotMatch(error.stack, /eyJa/);
 });
+
+test('direct uploads: the serverless settings, and a presigning client that would add a checksum is refused', async () => {
+  const { ConfigurationError, serverlessAppConfig, VERCEL_BODY_LIMIT_BYTES } = await import('../../shim/app/index.js');
+  const { s3Storage } = await import('../../src/app/services/s3-storage.js');
+  const { createS3Client } = await import('../../src/migrate/files/s3.js');
+  const env = { JWT_SECRET: 'units-secret-0123456789', S3_BUCKET: 'b', CDN_BASE_URL: 'https://cdn.example.test' };
+  const config = serverlessAppConfig({ ...env, UPLOAD_URL_EXPIRY_SECONDS: '120' });
+  assert.equal(config.functionBodyLimitBytes, VERCEL_BODY_LIMIT_BYTES);
+  assert.equal(config.directUploadExpirySeconds, 120);
+  assert.equal(serverlessAppConfig(env).directUploadExpirySeconds, undefined);
+  for (const bad of ['soon', '0', '1.5', String(8 * 24 * 3600)]) {
+    assert.throws(() => serverlessAppConfig({ ...env, UPLOAD_URL_EXPIRY_SECONDS: bad }), ConfigurationError, bad);
+  }
+  const credentials = { accessKeyId: 'UNITS', secretAccessKey: 'units-secret' };
+  const storage = (checksums: 'when-required' | 'when-supported') => {
+    const client = createS3Client({ endpoint: 'http://127.0.0.1:9', checksums });
+    client.config.credentials = async () => credentials;
+    return s3Storage({ client, bucket: 'b', cdnBase: 'https://cdn.example.test' }).direct!;
+  };
+  const file = { contentType: 'image/png', size: 10, expiresInSeconds: 60 };
+  await assert.rejects(storage('when-supported').presignPut('product-images/p1-x.png', file), /WHEN_REQUIRED/);
+  const put = await storage('when-required').presignPut('product-images/p1-x.png', file);
+  assert.match(put.url, /^http:\/\/127\.0\.0\.1:9\/b\/products\/p1-x\.png\?/);
+  assert.doesNotMatch(put.url, /checksum/i);
+  assert.ok(!put.url.includes('units-secret'));
+});

@@ -2,15 +2,17 @@
 // req.query / req.cookies / req.body helpers, on by default, and off as NODEJS_HELPERS=0 leaves it):
 // every common body kind reaches the app's own parsers byte for byte, multipart uploads work, HEAD,
 // cookies and binary answers pass; and the project's api/index accepts a correctly signed Paystack
-// webhook whatever the sender's JSON formatting.
+// webhook whatever the sender's JSON formatting, takes a file past the 4.5 MB body limit through a
+// presigned PUT to S3, and answers a multipart upload past that limit with a 413 naming the way.
 import assert from 'node:assert/strict';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import express from 'express';
 import pg from 'pg';
 import { toVercel } from '../../shim/index.js';
+import { directUpload, jpegOf, multipartFile } from '../app/direct-uploads.js';
 import { fakePaystack, type FakePaystack } from '../app/fake-paystack.js';
-import { startTestS3, S3_ENV, type TestS3 } from '../helpers/s3.js';
+import { objectBytes, startTestS3, S3_ENV, type TestS3 } from '../helpers/s3.js';
 import { prepareMigratedTemplate, type MigratedTemplate } from '../shim/fixture.js';
 import { vercelServer } from '../shim/transports.js';
 import { ONE_MB } from '../shim/vercel-body-app.js';
@@ -127,6 +129,7 @@ describe('the project\'s api/index through the runtime, helpers on', () => {
   let s3: TestS3;
   let dev: VercelDev;
   let databaseUrl: string;
+  let bucket: string;
   let paystack: FakePaystack;
 
   beforeAll(async () => {
@@ -135,7 +138,7 @@ describe('the project\'s api/index through the runtime, helpers on', () => {
     s3 = await startTestS3();
     const copy = await template.copy('vercel_rt');
     databaseUrl = copy.url;
-    const bucket = await s3.freshBucket('vercel-rt');
+    bucket = await s3.freshBucket('vercel-rt');
     dev = await startVercelDev('dist/api/index.js', {
       env: {
         ...S3_ENV, DATABASE_URL: copy.url, JWT_SECRET: 'vercel-runtime-secret-0123456789', PAYSTACK_SECRET_KEY: PAYSTACK_SECRET,
@@ -180,5 +183,33 @@ describe('the project\'s api/index through the runtime, helpers on', () => {
     } finally {
       await client.end();
     }
+  });
+
+  test('a 4.8 MB product image: multipart is refused with a 413 naming the presign route; presign, PUT, confirm puts it on the product', async () => {
+    const reg = await post(`${dev.url}/api/auth/register`, 'application/json', Buffer.from(JSON.stringify({ email: 'vercel.vendor@example.com', password: 'long enough 1', firstName: 'Vi' })));
+    assert.equal(reg.status, 201, `${await reg.clone().text()}\n${dev.output()}`);
+    const { accessToken: token, user } = await reg.json() as { accessToken: string; user: { id: number } };
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      await client.query('UPDATE users SET role = \'vendor\' WHERE id = $1', [user.id]);
+      await client.query('UPDATE vendors SET owner_id = $1 WHERE id = 1', [user.id]);
+    } finally {
+      await client.end();
+    }
+    const image = jpegOf(4_800_000);
+    const form = multipartFile('image', image, 'big.jpg', 'image/jpeg');
+    const multipart = await post(`${dev.url}/api/products/1/images`, form.contentType, form.body, { authorization: `Bearer ${token}` });
+    assert.equal(multipart.status, 413, `${await multipart.clone().text()}\n${dev.output()}`);
+    const refused = await multipart.json() as { error: { code: string; message: string } };
+    assert.equal(refused.error.code, 'use_direct_upload');
+    assert.match(refused.error.message, /POST \/api\/uploads\/presign/);
+
+    const { upload, confirmed } = await directUpload(dev.url, token, { kind: 'product-image', productId: 1, contentType: 'image/jpeg' }, image);
+    assert.equal(confirmed.body.image.url, `https://cdn.example.test/${upload.key}`);
+    const product = await (await fetch(`${dev.url}/api/products/1`)).json() as { product: { images: { url: string }[] } };
+    assert.ok(product.product.images.some((i) => i.url === confirmed.body.image.url), JSON.stringify(product.product.images));
+    assert.ok((await objectBytes(s3.client, bucket, upload.key)).equals(image));
+    assert.doesNotMatch(dev.output(), /X-Amz-Signature/);
   });
 });

@@ -80,10 +80,19 @@ export function authenticate(ctx: AppContext) {
   });
 }
 
+/** Throws 403 unless the user holds the permission. */
+export function demand(user: AuthUser, permission: Permission): void {
+  if (!can(user, permission)) throw forbidden(`requires ${permission}`);
+}
+
 export function requirePermission(permission: Permission) {
   return (req: Request, _res: Response, next: NextFunction) => {
     if (!req.user) return next(unauthorized());
-    if (!can(req.user, permission)) return next(forbidden(`requires ${permission}`));
+    try {
+      demand(req.user, permission);
+    } catch (error) {
+      return next(error);
+    }
     next();
   };
 }

@@ -42,3 +42,5 @@ export const pageQuery = {
   page: z.coerce.number().int().min(1).max(10_000).default(1),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 };
+/** An MD5 digest in base64, as S3's Content-MD5 header takes it. */
+export const base64Md5 = z.string().regex(/^[A-Za-z0-9+/]{21}[AQgw]==$/, 'must be the base64 MD5 of the file (as Content-MD5)');

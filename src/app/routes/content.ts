@@ -1,15 +1,16 @@
 // /api/journals (the blog) and /api/support/tickets (with attachments).
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { badRequest, notFound } from '../errors.js';
 import { authenticate, can, requirePermission, userOf } from '../middleware/auth.js';
-import { requireFile, singleUpload } from '../middleware/upload.js';
+import { acceptUpload, incomingUpload } from '../middleware/upload.js';
 import { body, pageQuery, param, query, route } from '../middleware/validate.js';
 import { JOURNAL_STATUSES, JOURNAL_TAGS, TICKET_PRIORITIES } from '../models/index.js';
 import { journalView, ticketView } from '../services/serialize.js';
-import { ATTACHMENT_TYPES, uploadKey } from '../services/storage.js';
+import { visibleTicket } from '../services/access.js';
+import { SUPPORT_ATTACHMENT } from '../services/upload-kinds.js';
 
 const journalSchema = z.object({
   title: z.string().trim().min(1).max(255),
@@ -73,15 +74,10 @@ export function supportRouter(ctx: AppContext): Router {
   const { SupportTicket, SupportAttachment, Order } = ctx.models;
   router.use(authenticate(ctx), requirePermission('support:own'));
 
-  const loadVisible = async (req: import('express').Request, id: number) => {
-    const me = userOf(req);
-    const ticket = await SupportTicket.findByPk(id, {
-      include: [{ model: SupportAttachment, as: 'attachments', attributes: { exclude: ['thumbnail'] } }],
-      order: [[{ model: SupportAttachment, as: 'attachments' }, 'id', 'ASC']],
-    });
-    if (!ticket || (ticket.get('userId') !== me.id && !can(me, 'support:all'))) throw notFound('ticket');
-    return ticket;
-  };
+  const loadVisible = (req: import('express').Request, id: number) => visibleTicket(ctx, userOf(req), id, {
+    include: [{ model: SupportAttachment, as: 'attachments', attributes: { exclude: ['thumbnail'] } }],
+    order: [[{ model: SupportAttachment, as: 'attachments' }, 'id', 'ASC']],
+  });
 
   router.post('/tickets', route(async (req, res) => {
     const input = body(ticketSchema, req);
@@ -109,14 +105,14 @@ export function supportRouter(ctx: AppContext): Router {
     res.json({ ticket: ticketView(await loadVisible(req, param(req, 'id'))) });
   }));
 
-  router.post('/tickets/:id/attachments', singleUpload('file', ATTACHMENT_TYPES, ctx.config.maxUploadBytes), route(async (req, res) => {
+  router.post('/tickets/:id/attachments', acceptUpload(ctx, SUPPORT_ATTACHMENT), route(async (req, res) => {
     const id = param(req, 'id');
-    const file = requireFile(req, 'file');
+    const file = incomingUpload(ctx, req, SUPPORT_ATTACHMENT, id, userOf(req).id);
     await loadVisible(req, id);
-    const url = await ctx.config.storage.save(uploadKey('support-attachments', `t${id}`, file.mimetype), file.buffer, file.mimetype);
+    const kept = await file.keep(async (taken) => (await SupportAttachment.count({ where: { filePath: taken } })) > 0);
     await SupportAttachment.create({
-      ticketId: id, filePath: url, originalName: file.originalname.slice(0, 255) || 'file', mimeType: file.mimetype,
-      sizeBytes: file.size, checksumMd5: createHash('md5').update(file.buffer).digest(),
+      ticketId: id, filePath: kept.url, originalName: kept.originalName, mimeType: kept.contentType,
+      sizeBytes: kept.body.length, checksumMd5: kept.md5,
     });
     res.status(201).json({ ticket: ticketView(await loadVisible(req, id)) });
   }));

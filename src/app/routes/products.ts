@@ -6,12 +6,13 @@ import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { badRequest, conflict, forbidden, notFound } from '../errors.js';
 import { authenticate, can, requirePermission, userOf } from '../middleware/auth.js';
-import { requireFile, singleUpload } from '../middleware/upload.js';
+import { acceptUpload, incomingUpload } from '../middleware/upload.js';
 import { body, money, pageQuery, param, query, route } from '../middleware/validate.js';
 import type { Row } from '../models/index.js';
 import { productView, reviewView } from '../services/serialize.js';
 import { containsInsensitive, withRetry } from '../services/sql.js';
-import { IMAGE_TYPES, uploadKey } from '../services/storage.js';
+import { ownedProduct } from '../services/access.js';
+import { PRODUCT_IMAGE } from '../services/upload-kinds.js';
 
 const SORTS = {
   newest: [['createdAt', 'DESC'], ['id', 'DESC']],
@@ -89,14 +90,7 @@ export function productsRouter(ctx: AppContext): Router {
   };
 
   /** The product, if the signed-in user may change it: its vendor's owner, or an admin. */
-  const loadOwned = async (req: Request, id: number) => {
-    const me = userOf(req);
-    const product = await Product.findByPk(id, { include: [{ model: Vendor, as: 'vendor', attributes: ['id', 'ownerId'] }] });
-    if (!product) throw notFound('product');
-    const vendor = product.get('vendor') as Row | null;
-    if (!can(me, 'products:any') && vendor?.get('ownerId') !== me.id) throw forbidden('only the vendor selling this product or an admin may change it');
-    return product;
-  };
+  const loadOwned = (req: Request, id: number) => ownedProduct(ctx, userOf(req), id);
 
   router.get('/', route(async (req, res) => {
     const q = query(listSchema, req);
@@ -189,13 +183,13 @@ export function productsRouter(ctx: AppContext): Router {
   }));
 
   router.post('/:id/images', authenticate(ctx), requirePermission('products:write'),
-    singleUpload('image', IMAGE_TYPES, ctx.config.maxUploadBytes), route(async (req, res) => {
+    acceptUpload(ctx, PRODUCT_IMAGE), route(async (req, res) => {
       const id = param(req, 'id');
-      const file = requireFile(req, 'image');
+      const file = incomingUpload(ctx, req, PRODUCT_IMAGE, id, userOf(req).id);
       const alt = z.string().trim().max(255).optional().safeParse((req.body as { alt?: unknown } | undefined)?.alt);
       if (!alt.success) throw badRequest('invalid body', { alt: ['must be text of at most 255 characters'] });
       const product = await loadOwned(req, id);
-      const url = await ctx.config.storage.save(uploadKey('product-images', `p${id}`, file.mimetype), file.buffer, file.mimetype);
+      const { url } = await file.keep(async (taken) => (await ProductImage.count({ where: { url: taken } })) > 0);
       // (product_id, order) is unique: two uploads at once may pick the same slot; the second tries again.
       const image = await withRetry(3, async () => {
         const last = (await ProductImage.max('order', { where: { productId: id } })) as number | null;

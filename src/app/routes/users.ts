@@ -4,11 +4,11 @@ import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { notFound } from '../errors.js';
 import { authenticate, userOf } from '../middleware/auth.js';
-import { requireFile, singleUpload } from '../middleware/upload.js';
+import { acceptUpload, incomingUpload } from '../middleware/upload.js';
 import { body, route } from '../middleware/validate.js';
 import { NOTIFICATION_CHANNELS } from '../models/index.js';
 import { userView } from '../services/serialize.js';
-import { IMAGE_TYPES, uploadKey } from '../services/storage.js';
+import { AVATAR } from '../services/upload-kinds.js';
 
 const patchSchema = z.object({
   firstName: z.string().trim().min(1).max(100),
@@ -41,10 +41,10 @@ export function usersRouter(ctx: AppContext): Router {
     res.json({ user: userView(await load(userOf(req).id)) });
   }));
 
-  router.post('/me/avatar', singleUpload('avatar', IMAGE_TYPES, ctx.config.maxUploadBytes), route(async (req, res) => {
-    const file = requireFile(req, 'avatar');
+  router.post('/me/avatar', acceptUpload(ctx, AVATAR), route(async (req, res) => {
     const me = userOf(req);
-    const url = await ctx.config.storage.save(uploadKey('user-avatars', `u${me.id}`, file.mimetype), file.buffer, file.mimetype);
+    const file = incomingUpload(ctx, req, AVATAR, me.id, me.id);
+    const { url } = await file.keep(async (taken) => (await User.count({ where: { id: me.id, avatar: taken } })) > 0);
     await User.update({ avatar: url }, { where: { id: me.id } });
     res.status(201).json({ user: userView(await load(me.id)) });
   }));
