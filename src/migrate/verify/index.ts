@@ -4,13 +4,13 @@
 // apart and never reported as differences.
 import { USAGE_ERROR, UserError } from '../../config/errors.js';
 import { introspectMysql, profileTables } from '../db/introspect.js';
-import { planMigration, type TargetPlan } from '../db/plan/plan.js';
+import { planMigration } from '../db/plan/plan.js';
 import { DifferenceLog } from './differences.js';
 import { planJob, queueOrder, targetColumnTypes, tasksOf } from './jobs.js';
 import { readSourceFacts } from './source-facts.js';
 import type { Sides } from './keyed.js';
 import { closeSides, openSides, runTasks } from './workers.js';
-import type { TableVerification, VerifyOptions, VerifyReport } from './model.js';
+import type { VerifyOptions, VerifyReport } from './model.js';
 
 export type { Difference } from './differences.js';
 export type { MigrateVerifyConfig, TableVerification, VerifyOptions, VerifyReport } from './model.js';

@@ -50,3 +50,15 @@ export interface VerifyReport {
   differencesTotal: number;
   expectedDifferences: number;
 }
+
+/** A target column as information_schema describes it: what the digest renders from. */
+export interface TargetColumnType {
+  /** udt_name: int4, numeric, timestamptz, bpchar, _text, varbit, jsonb ... */
+  udt: string;
+  /** numeric_scale, for numeric columns. */
+  scale: number | null;
+  /** is_nullable; unknown counts as nullable. */
+  nullable?: boolean;
+  /** A text column whose collation orders by bytes (C, POSIX, C.UTF-8): comparisons on it need no COLLATE "C". */
+  byteOrder?: boolean;
+}
