@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { MigrateDbConfig } from '../migrate/db/index.js';
 import type { RollbackConfig } from '../migrate/rollback/index.js';
 import type { MigrateSyncConfig } from '../migrate/sync/index.js';
+import type { MigrateVerifyConfig } from '../migrate/verify/index.js';
 import type { Dsn } from './dsn.js';
 import { USAGE_ERROR, UserError } from './errors.js';
 import { commaList, dsnFlag, exclusive, httpUrl, oneOf, optionalText, requiredText, targetSchema, timeZone, wholeNumber } from './flags.js';
@@ -40,17 +41,6 @@ function sourceTargetFlags(flags: Flags, env: NodeJS.ProcessEnv) {
 /** The DSNs parse last: a wrong flag is named before a malformed URL. */
 function withDsns<T extends { source: string; target: string }>(f: T): Omit<T, 'source' | 'target'> & { source: Dsn; target: Dsn } {
   return { ...f, source: dsnFlag(f.source, 'mysql', '--source'), target: dsnFlag(f.target, 'postgres', '--target') };
-}
-
-export interface MigrateVerifyConfig {
-  source: Dsn;
-  target: Dsn;
-  schema: string;
-  tables?: string[];
-  exclude?: string[];
-  jobs: number;
-  sourceTimezone: string;
-  maxDifferences: number;
 }
 
 export function migrateVerifyConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env): MigrateVerifyConfig {

@@ -4,7 +4,8 @@ import { test } from 'vitest';
 import { createLogger, redact } from '../../src/app/logger.js';
 import { formatDecimal, sortKeys, toBoolean, toInteger } from '../../src/app/models/dialect.js';
 import { amountToCents, centsToAmount, iso } from '../../src/app/services/serialize.js';
-import { hashToken, ipBytes } from '../../src/app/services/sessions.js';
+import { ipBytes } from '../../src/app/services/ip-bytes.js';
+import { hashToken } from '../../src/app/services/sessions.js';
 import { escapeLike, isRetryable } from '../../src/app/services/sql.js';
 
 test('booleans from TINYINT(1), BIT(1) buffers and Postgres booleans', () => {

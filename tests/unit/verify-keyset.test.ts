@@ -7,7 +7,7 @@ import { copyKeyColumns, integerSplitPoints, keysetCondition, rangesBetween } fr
 import type { TargetTable } from '../../src/migrate/db/plan/plan.js';
 import { compareTuples, inRange, keysetOf } from '../../src/migrate/verify/keyset.js';
 import { mysqlKeysetWhere, postgresKeysetWhere } from '../../src/migrate/verify/sql.js';
-import type { TargetColumnType } from '../../src/migrate/verify/render.js';
+import type { TargetColumnType } from '../../src/migrate/verify/model.js';
 
 function table(columns: [string, string][], primaryKey: string[]): TargetTable {
   return {

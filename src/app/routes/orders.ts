@@ -10,7 +10,7 @@ import { expirePendingOrders } from '../services/order-expiry.js';
 import { placeOrder } from '../services/orders.js';
 import { PaystackUnavailableError } from '../services/paystack.js';
 import { amountToCents, orderView } from '../services/serialize.js';
-import { ipBytes } from '../services/sessions.js';
+import { ipBytes } from '../services/ip-bytes.js';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const createSchema = z.object({

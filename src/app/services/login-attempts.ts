@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { fromProjectRoot } from '../../project-paths.js';
-import { ipBytes } from './sessions.js';
+import { ipBytes } from './ip-bytes.js';
 
 export interface AttemptCount {
   key: string;

@@ -5,32 +5,17 @@
 // same successor. The successor is derived from the token it replaces (HMAC with the server's
 // secret), so it can be handed out again without its plaintext ever being stored.
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { isIPv4, isIPv6 } from 'node:net';
 import { Op } from 'sequelize';
 import type { AppContext } from '../context.js';
 import { unauthorized } from '../errors.js';
 import { signAccessToken } from '../middleware/auth.js';
 import type { Row } from '../models/index.js';
+import { ipBytes } from './ip-bytes.js';
 
 export function hashToken(token: string): Buffer {
   return createHash('sha256').update(token, 'utf8').digest();
 }
 
-/** INET6_ATON bytes: 4 for IPv4 (also IPv4-mapped IPv6), 16 for IPv6. */
-export function ipBytes(ip: string | undefined): Buffer | null {
-  if (!ip) return null;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  const v4 = mapped ? mapped[1]! : ip;
-  if (isIPv4(v4)) return Buffer.from(v4.split('.').map(Number));
-  if (!isIPv6(ip)) return null;
-  const [head = '', tail = ''] = ip.split('::');
-  const h = head ? head.split(':') : [];
-  const t = tail ? tail.split(':') : [];
-  const groups = ip.includes('::') ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h;
-  const out = Buffer.alloc(16);
-  groups.forEach((g, i) => out.writeUInt16BE(parseInt(g || '0', 16), i * 2));
-  return out;
-}
 
 export interface TokenPair {
   accessToken: string;

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { bucketError } from '../files/s3-errors.js';
 import { createS3Client } from '../files/s3.js';
-import type { S3Options } from '../files/s3-http.js';
+import type { S3Options } from '../files/s3-options.js';
 import type { CheckedCommand, CheckItem } from './model.js';
 
 const PROBE_PREFIX = '.markethub-check/';

@@ -4,7 +4,7 @@ import { httpUrl, oneOf, optionalText, usageError } from '../../config/flags.js'
 import { migrateDbConfig } from '../../config/index.js';
 import type { MigrateDbConfig } from '../db/index.js';
 import { isValidBucketName } from '../files/config.js';
-import type { S3Options } from '../files/s3-http.js';
+import type { S3Options } from '../files/s3-options.js';
 
 export interface CheckConfig extends Pick<MigrateDbConfig, 'source' | 'target' | 'schema' | 'tables' | 'exclude' | 'jobs' | 'sourceTimezone' | 'typeMap' | 'collations'> {
   uploads?: string;

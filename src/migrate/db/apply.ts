@@ -1,10 +1,8 @@
 // applyPlan: TargetPlan -> tables, COPY data, indexes, constraints, views; every finished step in the ledger.
 // A step and its ledger record commit together, so a run killed at any moment resumes where it stopped.
 import type pg from 'pg';
-import type { Dsn } from '../../config/dsn.js';
 import { firstLine, UserError } from '../../config/errors.js';
 import type { Note, PhaseReport, TableReport } from '../../report/model.js';
-import type { Ui } from '../../ui/index.js';
 import {
   inTransaction, nulledValueCounts, recordCreated, recordStep, type StepDetail,
 } from '../ledger/index.js';
@@ -15,22 +13,9 @@ import { runPool } from './pool.js';
 import { quoteIdent as qi } from './plan/expression.js';
 import { tableFingerprint, type Phase, type SetupObject, type Step, type TargetPlan, type TargetTable } from './plan/plan.js';
 import { connectPostgres, MAINTENANCE_WORK_MEM } from './postgres.js';
+import type { ApplyContext } from './apply-context.js';
 
-export interface ApplyContext {
-  plan: TargetPlan;
-  source: Dsn;
-  target: Dsn;
-  /** The run's main connection: holds the migration lock, runs sequential steps. */
-  client: pg.Client;
-  migrationKey: string;
-  runId: number;
-  done: Map<string, StepDetail>;
-  jobs: number;
-  sourceTimezone: string;
-  dataOnly: boolean;
-  ui: Ui;
-  signal: AbortSignal;
-}
+export type { ApplyContext } from './apply-context.js';
 
 export interface ApplyResult {
   tables: TableReport[];

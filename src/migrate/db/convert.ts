@@ -2,6 +2,7 @@
 // small integer and float types, Buffers for binary data) -> one COPY text line, written into a buffer.
 // A value Postgres cannot hold becomes NULL or loses its NUL characters, and is reported: never a failed row.
 import { CopyLineBuffer } from './copy-lines.js';
+import { setLiteral } from './set-literal.js';
 import type { TargetColumn } from './plan/plan.js';
 import type { ValueKind } from './plan/types.js';
 
@@ -92,10 +93,6 @@ function date(suffix: string, nullable: boolean): Converter {
 // JSON text may spell NUL as \u0000, which jsonb refuses; after an odd run of backslashes it is literal text.
 const JSON_NUL = /(?<!\\)((?:\\\\)*)\\u0000/g;
 
-export function setLiteral(value: string): string {
-  if (value === '') return '{}';
-  return '{' + value.split(',').map((m) => '"' + m.replace(/(["\\])/g, '\\$1') + '"').join(',') + '}';
-}
 
 function bitsOf(raw: SourceValue, width: number): string {
   let bits = '';

@@ -3,7 +3,7 @@
 import type pg from 'pg';
 import type { TableReport } from '../../report/model.js';
 import { inTransaction, recordStep, recordValueChanges } from '../ledger/index.js';
-import type { ApplyContext } from './apply.js';
+import type { ApplyContext } from './apply-context.js';
 import { chunkKey, chunkPlanKey, rangeCondition, ROWS_PER_CHUNK, splitKeyRange, type KeyRange } from './chunks.js';
 import { copyKeyColumns, keysetCondition, sampleKeysetRanges, type CopyKeyColumn, type KeysetRange } from './keyset.js';
 import { NullNeeded } from './convert.js';

@@ -10,17 +10,9 @@ import type { ObjectHeaders } from './objects.js';
 import { isRetryable, S3RequestError } from './s3-errors.js';
 import { withRetry } from './retry.js';
 import { canonicalQuery, EMPTY_SHA256, encodeKeyPath, signRequest, type Credentials } from './sigv4.js';
+import type { S3Options } from './s3-options.js';
 
-export interface S3Options {
-  endpoint?: string;
-  region?: string;
-  /**
-   * 'when-required' sends no optional checksums: S3-compatible servers that do not understand the SDK's
-   * aws-chunked checksum framing otherwise store it inside the object. AWS itself takes 'when-supported'.
-   * (Requests sent here carry Content-MD5 or a signed SHA-256 of the body instead, which every server takes.)
-   */
-  checksums: 'when-supported' | 'when-required';
-}
+export type { S3Options } from './s3-options.js';
 
 export interface RemoteObject {
   etag: string | undefined;

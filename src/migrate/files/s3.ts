@@ -5,11 +5,11 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { ObjectHeaders } from './objects.js';
-import type { S3Options } from './s3-http.js';
+import type { S3Options } from './s3-options.js';
 
 export { CACHE_CONTROL, partSizeFor, SHA256_METADATA } from './objects.js';
 export { bucketError, isRetryable } from './s3-errors.js';
-export type { RemoteObject, S3Options } from './s3-http.js';
+export type { S3Options } from './s3-options.js';
 
 export function createS3Client(options: S3Options): S3Client {
   // The SDK warns about the Node version on stderr; --json output must stay clean.

@@ -1,7 +1,8 @@
 // `migrate rollback`: undo in reverse order — URL rewrites, uploaded objects, database objects —
 // touching only what the ledger says markethub itself wrote. Each part is idempotent and resumable.
 import type pg from 'pg';
-import { maskDsn, USAGE_ERROR, UserError, type Dsn } from '../../config/index.js';
+import { maskDsn, type Dsn } from '../../config/dsn.js';
+import { USAGE_ERROR, UserError } from '../../config/errors.js';
 import { connectPostgres } from '../db/postgres.js';
 import { createS3Client, type S3Options } from '../files/s3.js';
 import { finishRun, LEDGER_SCHEMA, ledgerExists, lockMigration, recordFailure, startRun } from '../ledger/index.js';

@@ -7,7 +7,7 @@ import { LEDGER_SCHEMA } from '../ledger/index.js';
 import { createApplier } from './appliers.js';
 import { follow, type FollowStats } from './follow.js';
 import type { Direction } from './forward-setup.js';
-import type { MigrateSyncConfig } from './index.js';
+import type { MigrateSyncConfig } from './model.js';
 
 export interface SyncContext {
   config: MigrateSyncConfig;

@@ -2,7 +2,6 @@
 // over with a short freeze, and keep MySQL current with Postgres afterwards (reverse) so a rollback loses nothing.
 import type pg from 'pg';
 import { maskDsn } from '../../config/dsn.js';
-import type { MigrateVerifyConfig } from '../../config/index.js';
 import { UserError } from '../../config/errors.js';
 import type { CutoverStore } from '../../cutover/store.js';
 import type { Ui } from '../../ui/index.js';
@@ -16,20 +15,9 @@ import { deferForeignKeys, reconcileCopyGap, startForwardCapture, type Direction
 import { applicationTriggers, hasMysqlCapture, pendingMysqlChanges, removeMysqlCapture } from './mysql-capture.js';
 import { hasPostgresCapture, pendingPostgresChanges, removePostgresCapture } from './postgres-capture.js';
 import { switchWrites, type SwitchStep } from './switch.js';
+import type { MigrateSyncConfig } from './model.js';
 
-/** Source, target, schema, tables, jobs and time zone as for `migrate verify`, and sync's own. */
-export interface MigrateSyncConfig extends Omit<MigrateVerifyConfig, 'maxDifferences'> {
-  batchSize: number;
-  pollMs: number;
-  /** Stop once nothing is pending instead of following until interrupted. */
-  untilCaughtUp: boolean;
-  switchWrites: boolean;
-  reverse: boolean;
-  /** Drop the capture triggers and change tables on both sides (after a finished or abandoned move). */
-  removeCapture: boolean;
-  /** How long a process may trust its read of the cutover flag: waited out after freezing writes. */
-  flagCacheMs: number;
-}
+export type { MigrateSyncConfig } from './model.js';
 
 export interface SyncReport {
   command: 'migrate sync';

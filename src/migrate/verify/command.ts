@@ -1,6 +1,5 @@
 // `markethub migrate verify`: schema parity, data parity (in-database range checksums, bisected down to
 // rows) and target integrity, with every difference the migration made on purpose counted apart.
-import type { MigrateVerifyConfig } from '../../config/index.js';
 import { maskDsn } from '../../config/dsn.js';
 import { EXIT } from '../../config/errors.js';
 import type { Ui } from '../../ui/index.js';
@@ -8,7 +7,9 @@ import { migrationKey, readSourcePlan } from '../db/index.js';
 import { orphanNotes } from '../db/orphans.js';
 import { connectPostgres } from '../db/postgres.js';
 import { doneSteps, ensureLedger, finishRun, lastOutcome, ledgerExists, recordedPlan, startRun } from '../ledger/index.js';
-import { verifyData, type Difference, type TableVerification } from './index.js';
+import { verifyData } from './index.js';
+import type { Difference } from './differences.js';
+import type { MigrateVerifyConfig, TableVerification } from './model.js';
 import { withRecordedTypes } from './planned.js';
 import { verifyStructure, type StructureProblem } from './structure.js';
 

@@ -2,54 +2,18 @@
 // Sums of row hashes are computed inside both databases per key range, so only the ranges that differ
 // are read here; values the migration changes on purpose (zero dates -> NULL, NUL removed) are counted
 // apart and never reported as differences.
-import { USAGE_ERROR } from '../../config/index.js';
-import { UserError } from '../../config/errors.js';
-import type { Dsn } from '../../config/dsn.js';
+import { USAGE_ERROR, UserError } from '../../config/errors.js';
 import { introspectMysql, profileTables } from '../db/introspect.js';
-import { planMigration, type TargetPlan } from '../db/plan/plan.js';
-import { DifferenceLog, type Difference } from './differences.js';
+import { planMigration } from '../db/plan/plan.js';
+import { DifferenceLog } from './differences.js';
 import { planJob, queueOrder, targetColumnTypes, tasksOf } from './jobs.js';
 import { readSourceFacts } from './source-facts.js';
 import type { Sides } from './keyed.js';
 import { closeSides, openSides, runTasks } from './workers.js';
+import type { VerifyOptions, VerifyReport } from './model.js';
 
 export type { Difference } from './differences.js';
-
-export interface VerifyOptions {
-  source: Dsn;
-  target: Dsn;
-  schema: string;
-  /** Source table names; default every base table. */
-  tables?: string[];
-  /** Differences listed at most (all are counted); default 1000. */
-  maxDifferences?: number;
-  /** Key ranges and tables compared in parallel; default 2. */
-  jobs?: number;
-  /** The zone DATETIME values were written in, as given to `migrate db`; default UTC. */
-  sourceTimezone?: string;
-  /** The source's plan when the caller has read it already: the source is then not read and profiled again. */
-  plan?: TargetPlan;
-}
-
-export interface TableVerification {
-  table: string;
-  rowsSource: number;
-  rowsTarget: number;
-  status: 'ok' | 'different' | 'error';
-  differences: number;
-  /** Values the migration changed on purpose (zero dates, NUL characters): not differences. */
-  expected: number;
-  seconds: number;
-  error?: string;
-}
-
-export interface VerifyReport {
-  ok: boolean;
-  tables: TableVerification[];
-  differences: Difference[];
-  differencesTotal: number;
-  expectedDifferences: number;
-}
+export type { MigrateVerifyConfig, TableVerification, VerifyOptions, VerifyReport } from './model.js';
 
 async function checkTimezone(sides: Sides, zone: string): Promise<void> {
   try {

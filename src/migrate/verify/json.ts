@@ -8,7 +8,7 @@ import { quoteLiteral } from '../db/plan/expression.js';
 import type { TargetTable } from '../db/plan/plan.js';
 import type { MysqlConnection } from '../db/mysql.js';
 import { quoteMysqlIdentifier } from '../db/mysql.js';
-import type { TargetColumnType } from './render.js';
+import type { TargetColumnType } from './model.js';
 
 /** Documents read to learn a column's key orders: a handful of writers show up in a thousand rows. */
 const SAMPLED_DOCUMENTS = 1000;

@@ -11,7 +11,7 @@ import { differingColumns, mergeByKey, sourceValue } from './merge.js';
 import { streamed, type ColumnRender } from './render.js';
 import { mysqlRows, postgresRows, streamMysql, streamPostgres, type TextRow } from './rows.js';
 import { boundsQueries, rowQueries, summaryQueries, type TableNames } from './sql.js';
-import type { TableVerification } from './index.js';
+import type { TableVerification } from './model.js';
 
 export interface Sides {
   mysql: MysqlConnection;

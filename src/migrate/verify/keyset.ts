@@ -7,7 +7,7 @@ import type { TargetTable } from '../db/plan/plan.js';
 import { quoteMysqlIdentifier } from '../db/mysql.js';
 import { quoteIdent, quoteLiteral } from '../db/plan/expression.js';
 import { MYSQL_INTEGER_TYPES } from '../db/plan/types.js';
-import type { TargetColumnType } from './render.js';
+import type { TargetColumnType } from './model.js';
 
 export type KeyKind = 'integer' | 'date' | 'datetime' | 'text' | 'binary';
 

@@ -11,19 +11,9 @@ import type { ClientKind } from './normalise.js';
 import { MYSQL_INTEGER_TYPES } from '../db/plan/types.js';
 import { mysqlJsonHasNul, mysqlJsonText, mysqlRawJsonText, postgresJsonText } from './json.js';
 import { NO_SOURCE_FACTS, type SourceFacts } from './source-facts.js';
+import type { TargetColumnType } from './model.js';
 
 /** What information_schema.columns says about a target column. */
-export interface TargetColumnType {
-  /** udt_name: int4, numeric, timestamptz, bpchar, _text, varbit, jsonb ... */
-  udt: string;
-  /** numeric_scale, for numeric columns. */
-  scale: number | null;
-  /** is_nullable; unknown counts as nullable. */
-  nullable?: boolean;
-  /** A text column whose collation orders by bytes (C, POSIX, C.UTF-8): comparisons on it need no COLLATE "C". */
-  byteOrder?: boolean;
-}
-
 export interface ColumnRender {
   /** The target column's name. */
   name: string;

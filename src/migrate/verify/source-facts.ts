@@ -4,7 +4,7 @@
 import type { TargetTable } from '../db/plan/plan.js';
 import type { MysqlConnection } from '../db/mysql.js';
 import { jsonKeyOrders } from './json.js';
-import type { TargetColumnType } from './render.js';
+import type { TargetColumnType } from './model.js';
 
 export interface SourceFacts {
   mariaDb: boolean;

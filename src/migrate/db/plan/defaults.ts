@@ -2,7 +2,7 @@
 import type { SourceColumn } from '../catalog.js';
 import { quoteLiteral, translateMysqlExpression } from './expression.js';
 import type { ValueKind } from './types.js';
-import { setLiteral } from '../convert.js';
+import { setLiteral } from '../set-literal.js';
 
 export interface DefaultChoice {
   sql: string | null;
