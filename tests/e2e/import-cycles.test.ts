@@ -29,3 +29,9 @@ test('outside migrate/db, code reaches it only through its door (tests may open 
   );
   assert.deepEqual(trespasses, []);
 }, 60_000);
+
+test('nothing the project ships or benchmarks with imports from tests/', async () => {
+  const graph = (await importGraph()).obj();
+  const reaching = Object.entries(graph).flatMap(([from, imports]) => (from.startsWith('tests/') ? [] : imports.filter((to) => to.startsWith('tests/')).map((to) => `${from} -> ${to}`)));
+  assert.deepEqual(reaching, []);
+}, 60_000);
