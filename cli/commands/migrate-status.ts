@@ -13,7 +13,7 @@ export function registerMigrateStatus(migrate: Command): void {
       parse: async (flags) => (await import('../../src/config/index.js')).migrateStatusConfig(flags),
       secrets: (c) => [c.target.password],
       run: async ({ target }) => {
-        const [{ connectPostgres }, { readStatus }] = await Promise.all([import('../../src/migrate/db/postgres.js'), import('../../src/migrate/ledger/status.js')]);
+        const [{ connectPostgres }, { readStatus }] = await Promise.all([import('../../src/migrate/db/index.js'), import('../../src/migrate/ledger/status.js')]);
         const client = await connectPostgres(target);
         try {
           return await readStatus(client);

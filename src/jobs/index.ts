@@ -3,7 +3,6 @@
 import { pgModule } from '../db/pg-driver.js';
 import { smtpMailer, unconfiguredMailer } from './mailer.js';
 import { PostgresJobQueue } from './postgres-queue.js';
-import type { EnqueueOptions, EnqueueResult } from './types.js';
 import type { JobDeps } from './worker.js';
 
 export * from './types.js';
@@ -38,6 +37,3 @@ export function defaultJobDeps(): JobDeps {
   return envDeps;
 }
 
-export function enqueueJob<P>(type: string, payload: P, options?: EnqueueOptions): Promise<EnqueueResult> {
-  return defaultJobDeps().queue.enqueue(type, payload, options);
-}

@@ -56,16 +56,6 @@ export function renderJson(report: MigrationReport): string {
   return JSON.stringify(report, null, 2) + '\n';
 }
 
-export function renderMarkdown(report: MigrationReport): string {
-  const out = [`# ${report.command}: ${report.outcome}`, '', `${report.source} -> ${report.target} (schema ${report.schema}), ${report.startedAt}`, ''];
-  out.push('| table | rows read | rows written | notes | time | status |', '|---|---:|---:|---:|---:|---|');
-  for (const t of report.tables) out.push(`| ${t.name} | ${t.rowsRead} | ${t.rowsWritten} | ${t.notes} | ${seconds(t.seconds)} | ${t.status} |`);
-  out.push('', '## Changes', '', ...report.notes.map((n) => `- **${n.kind}** ${describeNote(n)}`));
-  out.push('', '## Values changed', '', ...report.valueChanges.map((n) => `- ${describeNote(n)}`));
-  if (report.errors.length) out.push('', '## Errors', '', ...report.errors.map((e) => `- ${e}`));
-  return out.join('\n') + '\n';
-}
-
 const LISTED_DIFFERENCES = 20;
 
 /** The `migrate verify` report for a person: a table per source table, then what differs. */

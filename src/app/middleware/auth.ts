@@ -97,19 +97,8 @@ export function requirePermission(permission: Permission) {
   };
 }
 
-export function requireRole(...roles: Role[]) {
-  return (req: Request, _res: Response, next: NextFunction) => {
-    if (!req.user) return next(unauthorized());
-    if (!roles.includes(req.user.role)) return next(forbidden(`requires role ${roles.join(' or ')}`));
-    next();
-  };
-}
-
 export function userOf(req: Request): AuthUser {
   if (!req.user) throw unauthorized();
   return req.user;
 }
 
-export function isInList<T>(value: T, list: readonly T[]): boolean {
-  return list.includes(value);
-}

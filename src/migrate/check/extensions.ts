@@ -1,7 +1,7 @@
 // Extensions the planned target types would need (a --type-map can ask for citext, hstore, PostGIS ...),
 // and whether this target offers them and lets this user create them.
 import type pg from 'pg';
-import type { TargetPlan } from '../db/plan/plan.js';
+import type { TargetPlan } from '../db/index.js';
 import type { CheckItem } from './model.js';
 import type { TargetRole } from './target-privileges.js';
 

@@ -2,7 +2,7 @@
 // MariaDB leaves a role's privileges out of information_schema but lists the current role's in SHOW
 // GRANTS; MySQL 8 lists privileges there only for the account. Either source is taken as evidence.
 import type { RowDataPacket } from 'mysql2/promise';
-import type { MysqlConnection } from '../db/mysql.js';
+import type { MysqlConnection } from '../db/index.js';
 
 /** Covers every privilege but GRANT OPTION, wherever it is granted. */
 const ALL = 'ALL PRIVILEGES';

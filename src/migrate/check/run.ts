@@ -3,9 +3,7 @@
 import type pg from 'pg';
 import { maskDsn } from '../../config/dsn.js';
 import type { Ui } from '../../ui/index.js';
-import { readSourcePlan } from '../db/index.js';
-import { connectMysql, type MysqlConnection } from '../db/mysql.js';
-import { connectPostgres } from '../db/postgres.js';
+import { connectMysql, connectPostgres, readSourcePlan, type MysqlConnection } from '../db/index.js';
 import { checkBucket } from './bucket.js';
 import type { CheckConfig } from './config.js';
 import { checkTargetDisk } from './disk.js';

@@ -2,8 +2,7 @@
 // values Postgres cannot hold as they are, and the objects that are listed instead of created.
 import type { RowDataPacket } from 'mysql2/promise';
 import type { Note } from '../../report/model.js';
-import type { SourcePlan } from '../db/index.js';
-import type { MysqlConnection } from '../db/mysql.js';
+import type { MysqlConnection, SourcePlan } from '../db/index.js';
 import type { CheckItem } from './model.js';
 import type { ZeroDates } from './zero-dates.js';
 

@@ -1,7 +1,7 @@
 // The MySQL privileges each command needs, against what the server says this user holds (see
 // mysql-grants.ts); nothing is tried out on the source.
 import type { RowDataPacket } from 'mysql2/promise';
-import type { MysqlConnection } from '../db/mysql.js';
+import type { MysqlConnection } from '../db/index.js';
 import { MYSQL_SYNC_DATABASE } from '../sync/mysql-capture.js';
 import type { CheckedCommand, CheckItem } from './model.js';
 import { holds, readGrants } from './mysql-grants.js';

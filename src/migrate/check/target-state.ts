@@ -2,9 +2,7 @@
 // the way that an earlier run did not create, or a source that changed under an earlier run's tables.
 import type pg from 'pg';
 import { UserError } from '../../config/errors.js';
-import { preflightTarget } from '../db/apply.js';
-import { migrationKey } from '../db/index.js';
-import type { TargetPlan } from '../db/plan/plan.js';
+import { migrationKey, preflightTarget, type TargetPlan } from '../db/index.js';
 import { createdObjects, doneSteps, ledgerExists, type StepDetail } from '../ledger/index.js';
 import type { CheckItem } from './model.js';
 import type { CheckConfig } from './config.js';

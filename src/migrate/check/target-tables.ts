@@ -2,7 +2,7 @@
 // and, once migrate db has run, the migrated tables that files rewrites and sync writes and captures.
 import type pg from 'pg';
 import { LEDGER_SCHEMA } from '../ledger/index.js';
-import type { TargetPlan } from '../db/plan/plan.js';
+import type { TargetPlan } from '../db/index.js';
 import type { CheckedCommand, CheckItem } from './model.js';
 
 interface Missing {

@@ -3,10 +3,7 @@
 // (a view, an index, a table) is what `migrate db` would fail on or report.
 import type pg from 'pg';
 import { firstLine } from '../../config/errors.js';
-import type { SourceCatalog } from '../db/catalog.js';
-import { planMigration } from '../db/index.js';
-import type { Step } from '../db/plan/plan.js';
-import type { TypeMap } from '../db/plan/types.js';
+import { planMigration, type SourceCatalog, type Step, type TypeMap } from '../db/index.js';
 import type { SourcePlan } from '../db/index.js';
 import type { CheckItem } from './model.js';
 

@@ -1,8 +1,7 @@
 // Dates Postgres cannot hold (zero, partial, or a day past the month's end): `migrate db` writes them as
 // NULL and drops NOT NULL where it must. Counted here in one scan per table with date columns.
 import type { RowDataPacket } from 'mysql2/promise';
-import type { SourceTable } from '../db/catalog.js';
-import { quoteMysqlIdentifier as q, type MysqlConnection } from '../db/mysql.js';
+import { quoteMysqlIdentifier as q, type MysqlConnection, type SourceTable } from '../db/index.js';
 
 const DATE_TYPES = new Set(['date', 'datetime', 'timestamp']);
 

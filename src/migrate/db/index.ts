@@ -15,8 +15,25 @@ import { connectPostgres } from './postgres.js';
 import { dropCreatedObjects } from './fresh.js';
 import { readTargetSupport, type CollationMode, type TargetSupport } from './semantics/index.js';
 
-export { planMigration } from './plan/plan.js';
-export { introspectMysql } from './introspect.js';
+// The door: what the rest of markethub (verify, sync, files, check, rollback, the CLI) uses of migrate db.
+// Reading the source and planning the target:
+export { planMigration, KEEP_TIMESTAMPS_SETTING, type Step, type TargetColumn, type TargetPlan, type TargetTable } from './plan/plan.js';
+export { introspectMysql, profileTables } from './introspect.js';
+export type { SourceCatalog, SourceColumn, SourceTable } from './catalog.js';
+export { MYSQL_INTEGER_TYPES, SPATIAL_TYPES, type TypeMap } from './plan/types.js';
+export { orphanNotes } from './orphans.js';
+// Connections and the SQL basics every command writes with:
+export { connectMysql, quoteMysqlIdentifier, type MysqlConnection } from './mysql.js';
+export { connectPostgres } from './postgres.js';
+export { quoteIdent, quoteLiteral } from './plan/expression.js';
+// Reading rows as the copy does (sync reads them the same way), and cutting tables into key ranges:
+export { selectExpression } from './copy.js';
+export { converterFor, rowEncoder, type SourceValue, type ValueChange } from './convert.js';
+export { splitKeyRange, type KeyRange } from './chunks.js';
+export { integerSplitPoints, rangesBetween, WHOLE_KEYSET, type KeysetRange, type KeyTuple } from './keyset.js';
+// What exists on the target, and dropping what a migration created:
+export { preflightTarget } from './apply.js';
+export { dropCreatedObjects } from './fresh.js';
 
 export interface MigrateDbConfig {
   source: Dsn;

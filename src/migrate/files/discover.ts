@@ -3,7 +3,7 @@
 // Node. Big tables are sampled first; only the columns the sample did not settle get a full pass, so a
 // column with a handful of references among millions of rows is still found.
 import type pg from 'pg';
-import { quoteIdent as qi } from '../db/plan/expression.js';
+import { quoteIdent as qi } from '../db/index.js';
 import type { DiscoveredColumn } from '../../report/model.js';
 import type { UrlColumn } from './config.js';
 import { primaryKeyOf } from './rewrite.js';

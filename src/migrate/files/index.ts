@@ -63,7 +63,7 @@ export async function migrateFiles(config: MigrateFilesConfig, ui: Ui, signal: A
   const early = startS3AndScan(s3, hashing, config, root, buckets);
   try {
     // Loaded once the S3 requests are out: the driver takes a while to load, and the server answers meanwhile.
-    const { connectPostgres } = await import('../db/postgres.js');
+    const { connectPostgres } = await import('../db/index.js');
     const client = await connectPostgres(config.target);
     let runId: number | null = null;
     try {

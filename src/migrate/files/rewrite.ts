@@ -2,8 +2,7 @@
 // in the same transaction as the change itself.
 import type pg from 'pg';
 import { UserError } from '../../config/errors.js';
-import { quoteIdent as qi, quoteLiteral } from '../db/plan/expression.js';
-import { KEEP_TIMESTAMPS_SETTING } from '../db/plan/plan.js';
+import { KEEP_TIMESTAMPS_SETTING, quoteIdent as qi, quoteLiteral } from '../db/index.js';
 import { inTransaction, LEDGER_SCHEMA } from '../ledger/index.js';
 import type { ColumnRewriteReport, ReferenceProblem } from '../../report/model.js';
 import type { FilesMapping, UrlColumn } from './config.js';

@@ -4,7 +4,6 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type pg from 'pg';
 import { EXIT, UserError } from '../../config/errors.js';
-import type { TargetPlan } from '../db/plan/plan.js';
 import { fromProjectRoot } from '../../project-paths.js';
 
 export const LEDGER_SCHEMA = 'markethub_migrate';
@@ -181,9 +180,10 @@ export async function ledgerExists(client: pg.Client): Promise<boolean> {
 /**
  * The plan the target's tables were created from (by the latest `migrate db` that created them), or null.
  * It holds what the migration decided from the data and the options (--type-map), not only the source.
+ * The ledger keeps it as JSON and does not look inside: `Plan` is migrate db's TargetPlan.
  */
-export async function recordedPlan(client: pg.Client, migrationKey: string): Promise<TargetPlan | null> {
-  const { rows } = await client.query<{ plan: TargetPlan }>(
+export async function recordedPlan<Plan>(client: pg.Client, migrationKey: string): Promise<Plan | null> {
+  const { rows } = await client.query<{ plan: Plan }>(
     `SELECT plan FROM ${LEDGER_SCHEMA}.runs WHERE migration_key = $1 AND command = 'migrate db' AND plan -> 'steps' @> '[{"key": "schema"}]' ORDER BY id DESC LIMIT 1`,
     [migrationKey],
   );

@@ -1,7 +1,6 @@
 // Drop what migrate db created, after making sure the app has not written to it since.
 import type pg from 'pg';
-import { dropCreatedObjects } from '../db/fresh.js';
-import { quoteIdent as qi } from '../db/plan/expression.js';
+import { dropCreatedObjects, quoteIdent as qi } from '../db/index.js';
 import { createdObjects, LEDGER_SCHEMA, WRITES_BASELINE_STEP } from '../ledger/index.js';
 import { journalKeyMatch, primaryKeyOf } from '../files/rewrite.js';
 

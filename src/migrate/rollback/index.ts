@@ -3,7 +3,7 @@
 import type pg from 'pg';
 import { maskDsn, type Dsn } from '../../config/dsn.js';
 import { USAGE_ERROR, UserError } from '../../config/errors.js';
-import { connectPostgres } from '../db/postgres.js';
+import { connectPostgres } from '../db/index.js';
 import { createS3Client, type S3Options } from '../files/s3.js';
 import { finishRun, LEDGER_SCHEMA, ledgerExists, lockMigration, recordFailure, startRun } from '../ledger/index.js';
 import { resetCutover } from '../../cutover/store.js';

@@ -1,9 +1,8 @@
 // Undo URL rewrites from the journal: the old value comes back only where the column still holds the
 // value we wrote; anything the app changed since is a conflict, left alone unless forced.
 import type pg from 'pg';
-import { KEEP_TIMESTAMPS_SETTING } from '../db/plan/plan.js';
+import { KEEP_TIMESTAMPS_SETTING, quoteIdent as qi, quoteLiteral } from '../db/index.js';
 import { inTransaction, LEDGER_SCHEMA } from '../ledger/index.js';
-import { quoteIdent as qi, quoteLiteral } from '../db/plan/expression.js';
 import { columnText, journalKeyMatch, primaryKeyOf, valueKindOf, type ValueKind } from '../files/rewrite.js';
 
 export interface UrlConflict {

@@ -2,9 +2,7 @@
 import type pg from 'pg';
 import { UserError } from '../../config/errors.js';
 import type { Dsn } from '../../config/dsn.js';
-import { connectMysql, type MysqlConnection } from '../db/mysql.js';
-import type { TargetTable } from '../db/plan/plan.js';
-import { connectPostgres } from '../db/postgres.js';
+import { connectMysql, connectPostgres, type MysqlConnection, type TargetTable } from '../db/index.js';
 import { LEDGER_SCHEMA } from '../ledger/index.js';
 import type { Applier } from './follow.js';
 import type { Direction } from './forward-setup.js';

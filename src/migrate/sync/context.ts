@@ -1,8 +1,7 @@
 // What one `migrate sync` run shares between following and switching.
 import type pg from 'pg';
 import type { Ui } from '../../ui/index.js';
-import type { TargetTable } from '../db/plan/plan.js';
-import { connectMysql, type MysqlConnection } from '../db/mysql.js';
+import { connectMysql, type MysqlConnection, type TargetTable } from '../db/index.js';
 import { LEDGER_SCHEMA } from '../ledger/index.js';
 import { createApplier } from './appliers.js';
 import { follow, type FollowStats } from './follow.js';

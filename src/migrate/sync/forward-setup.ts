@@ -3,9 +3,7 @@
 import type pg from 'pg';
 import { UserError } from '../../config/errors.js';
 import type { Dsn } from '../../config/dsn.js';
-import type { MysqlConnection } from '../db/mysql.js';
-import { quoteIdent as qi } from '../db/plan/expression.js';
-import type { TargetPlan, TargetTable } from '../db/plan/plan.js';
+import { quoteIdent as qi, type MysqlConnection, type TargetPlan, type TargetTable } from '../db/index.js';
 import { LEDGER_SCHEMA } from '../ledger/index.js';
 import { verifyData } from '../verify/index.js';
 import { installMysqlCapture, queueMysqlChanges } from './mysql-capture.js';

@@ -3,12 +3,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { converterFor, rowEncoder, type SourceValue, type ValueChange } from '../db/convert.js';
-import { selectExpression } from '../db/copy.js';
-import { quoteMysqlIdentifier as qm, type MysqlConnection } from '../db/mysql.js';
-import { quoteIdent as qi } from '../db/plan/expression.js';
-import type { TargetColumn, TargetTable } from '../db/plan/plan.js';
-import { KEEP_TIMESTAMPS_SETTING } from '../db/plan/plan.js';
+import { converterFor, KEEP_TIMESTAMPS_SETTING, quoteIdent as qi, quoteMysqlIdentifier as qm, rowEncoder, selectExpression, type MysqlConnection, type SourceValue, type TargetColumn, type TargetTable, type ValueChange } from '../db/index.js';
 import { LEDGER_SCHEMA, recordValueChanges, type ValueChangeRecord } from '../ledger/index.js';
 import { applySegments, keyString, lagsOf, segmentsOf, touchedRows, type BatchResult, type CapturedChange, type Segment } from './batch.js';
 

@@ -2,9 +2,7 @@
 // or deleted row to markethub_sync.changes. Triggers need no binlog privilege or server setting, and a
 // change row commits (or rolls back) with the write that made it.
 import { createHash } from 'node:crypto';
-import type { MysqlConnection } from '../db/mysql.js';
-import { quoteMysqlIdentifier as qm } from '../db/mysql.js';
-import type { TargetTable } from '../db/plan/plan.js';
+import { quoteMysqlIdentifier as qm, type MysqlConnection, type TargetTable } from '../db/index.js';
 import type { CapturedChange } from './batch.js';
 
 export const MYSQL_SYNC_DATABASE = 'markethub_sync';

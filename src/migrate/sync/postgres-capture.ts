@@ -2,8 +2,7 @@
 // writes the key of each changed row to markethub_sync.changes. Unlike MySQL, Postgres fires row
 // triggers for rows changed by a foreign key's CASCADE or SET NULL, so those changes are captured too.
 import type pg from 'pg';
-import { quoteIdent as qi, quoteLiteral } from '../db/plan/expression.js';
-import type { TargetTable } from '../db/plan/plan.js';
+import { quoteIdent as qi, quoteLiteral, type TargetTable } from '../db/index.js';
 import type { CapturedChange } from './batch.js';
 
 export const PG_SYNC_SCHEMA = 'markethub_sync';

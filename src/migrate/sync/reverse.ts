@@ -2,10 +2,7 @@
 // states in one Postgres snapshot -> one MySQL transaction (rows and the batch's record) -> the changes
 // removed from Postgres. Values go back into the types `migrate db` read them from.
 import type pg from 'pg';
-import { quoteMysqlIdentifier as qm, type MysqlConnection } from '../db/mysql.js';
-import { quoteIdent as qi, quoteLiteral } from '../db/plan/expression.js';
-import type { TargetColumn, TargetTable } from '../db/plan/plan.js';
-import { SPATIAL_TYPES } from '../db/plan/types.js';
+import { quoteIdent as qi, quoteLiteral, quoteMysqlIdentifier as qm, SPATIAL_TYPES, type MysqlConnection, type TargetColumn, type TargetTable } from '../db/index.js';
 import { applySegments, keyString, lagsOf, segmentsOf, touchedRows, type BatchResult, type CapturedChange, type Segment } from './batch.js';
 import { MYSQL_SYNC_DATABASE } from './mysql-capture.js';
 import { deletePostgresChanges, readPostgresChanges } from './postgres-capture.js';

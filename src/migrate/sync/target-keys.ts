@@ -1,6 +1,5 @@
 // Rows of a target table named by a list of keys, in one statement whatever the number of keys.
-import { quoteIdent as qi } from '../db/plan/expression.js';
-import type { TargetTable } from '../db/plan/plan.js';
+import { quoteIdent as qi, type TargetTable } from '../db/index.js';
 
 /**
  * `(pk...) IN (...)` over text arrays $first.. (one per key column) cast to the columns' types, and

@@ -1,6 +1,6 @@
 // Narrowing a key range whose summaries differ down to the few rows that differ: halve the key space,
 // summarise both halves on both sides, and go on only where they still differ.
-import type { KeyRange } from '../db/chunks.js';
+import type { KeyRange } from '../db/index.js';
 
 export interface SideSummary {
   rows: number;

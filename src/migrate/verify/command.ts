@@ -3,9 +3,7 @@
 import { maskDsn } from '../../config/dsn.js';
 import { EXIT } from '../../config/errors.js';
 import type { Ui } from '../../ui/index.js';
-import { migrationKey, readSourcePlan } from '../db/index.js';
-import { orphanNotes } from '../db/orphans.js';
-import { connectPostgres } from '../db/postgres.js';
+import { connectPostgres, migrationKey, orphanNotes, readSourcePlan, type TargetPlan } from '../db/index.js';
 import { doneSteps, ensureLedger, finishRun, lastOutcome, ledgerExists, recordedPlan, startRun } from '../ledger/index.js';
 import { verifyData } from './index.js';
 import type { Difference } from './differences.js';
@@ -43,7 +41,7 @@ export async function migrateVerify(config: MigrateVerifyConfig, ui: Ui): Promis
     const hasLedger = await ledgerExists(client);
     const derived = await readSourcePlan({ ...config, typeMap: undefined }, ui);
     const catalog = derived.catalog;
-    const plan = withRecordedTypes(derived.plan, hasLedger ? await recordedPlan(client, key) : null);
+    const plan = withRecordedTypes(derived.plan, hasLedger ? await recordedPlan<TargetPlan>(client, key) : null);
     const done = hasLedger ? await doneSteps(client, key) : new Map();
     const finished = hasLedger && (await lastOutcome(client, key, 'migrate db')) === 'success';
 

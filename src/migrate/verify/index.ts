@@ -3,8 +3,7 @@
 // are read here; values the migration changes on purpose (zero dates -> NULL, NUL removed) are counted
 // apart and never reported as differences.
 import { USAGE_ERROR, UserError } from '../../config/errors.js';
-import { introspectMysql, profileTables } from '../db/introspect.js';
-import { planMigration } from '../db/plan/plan.js';
+import { introspectMysql, planMigration, profileTables } from '../db/index.js';
 import { DifferenceLog } from './differences.js';
 import { planJob, queueOrder, targetColumnTypes, tasksOf } from './jobs.js';
 import { readSourceFacts } from './source-facts.js';

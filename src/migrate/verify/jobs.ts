@@ -1,15 +1,12 @@
 // What to do per table: how each column is compared, whether the table is cut into key ranges or
 // compared as a multiset, and the tasks that follow from it.
 import type pg from 'pg';
-import { splitKeyRange, type KeyRange } from '../db/chunks.js';
-import type { TargetTable } from '../db/plan/plan.js';
+import { MYSQL_INTEGER_TYPES as INTEGER_TYPES, splitKeyRange, type KeyRange, type KeysetRange, type TargetTable } from '../db/index.js';
 import type { TableJob } from './keyed.js';
 import { renderColumn, streamed } from './render.js';
 import type { TargetColumnType } from './model.js';
 import type { SourceFacts } from './source-facts.js';
 import { tableNames } from './sql.js';
-import { MYSQL_INTEGER_TYPES as INTEGER_TYPES } from '../db/plan/types.js';
-import type { KeysetRange } from '../db/keyset.js';
 import { keysetOf, type Keyset } from './keyset.js';
 
 /** About this many rows per in-database summary: small enough to bisect cheaply, big enough to be few. */

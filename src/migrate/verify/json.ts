@@ -4,10 +4,7 @@
 // Postgres how to print its documents so that both sides usually produce the very same text. Where
 // they do not, the texts differ and the range is compared value by value here: the rendering is a
 // pre-check that can only be too careful, because each side's text is a faithful JSON text of its value.
-import { quoteLiteral } from '../db/plan/expression.js';
-import type { TargetTable } from '../db/plan/plan.js';
-import type { MysqlConnection } from '../db/mysql.js';
-import { quoteMysqlIdentifier } from '../db/mysql.js';
+import { quoteLiteral, quoteMysqlIdentifier, type MysqlConnection, type TargetTable } from '../db/index.js';
 import type { TargetColumnType } from './model.js';
 
 /** Documents read to learn a column's key orders: a handful of writers show up in a thousand rows. */

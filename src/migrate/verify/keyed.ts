@@ -3,8 +3,7 @@
 // only the pre-check digest differs, the range's pre-checked values are read and compared here. Columns
 // the databases cannot render alike are compared afterwards by streaming just the key and them.
 import type pg from 'pg';
-import type { KeyRange } from '../db/chunks.js';
-import type { MysqlConnection } from '../db/mysql.js';
+import type { KeyRange, MysqlConnection } from '../db/index.js';
 import { bisect, sameSummary, type BisectOps, type RangeSummary } from './bisect.js';
 import type { DifferenceLog } from './differences.js';
 import { differingColumns, mergeByKey, sourceValue } from './merge.js';

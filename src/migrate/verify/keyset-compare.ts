@@ -1,7 +1,7 @@
 // Tables keyed by a composite or non-integer primary key: as for integer keys (keyed.ts), a count and
 // digests per key range computed inside each database; ranges that differ are halved at their middle
 // key until a few rows are left, which are read from both sides and compared one by one.
-import type { KeysetRange, KeyTuple } from '../db/keyset.js';
+import type { KeysetRange, KeyTuple } from '../db/index.js';
 import { sameSummary, type RangeSummary } from './bisect.js';
 import type { DifferenceLog } from './differences.js';
 import type { Sides, TableJob } from './keyed.js';

@@ -1,8 +1,7 @@
 // Where to cut a table with a non-integer or composite primary key: evenly over an integer leading
 // column (two reads of its index), otherwise at every Nth key read through an index that holds the
 // keys in the order both sides share, each jump reading N index entries from the last.
-import type { KeysetRange, KeyTuple } from '../db/keyset.js';
-import { integerSplitPoints, rangesBetween, WHOLE_KEYSET } from '../db/keyset.js';
+import { integerSplitPoints, rangesBetween, WHOLE_KEYSET, type KeysetRange, type KeyTuple } from '../db/index.js';
 import type { Sides } from './keyed.js';
 import type { Keyset } from './keyset.js';
 import { mysqlRows, postgresRows } from './rows.js';

@@ -2,11 +2,7 @@
 // one order on both sides (byte order for text: MySQL compares the UTF-8 bytes, Postgres the "C"
 // collation), the text each side reads a key value as (the same text for the same value), and literals
 // for bounds. Keys are compared by those texts when rows are merged here, in the same order.
-import type { KeysetRange, KeyTuple } from '../db/keyset.js';
-import type { TargetTable } from '../db/plan/plan.js';
-import { quoteMysqlIdentifier } from '../db/mysql.js';
-import { quoteIdent, quoteLiteral } from '../db/plan/expression.js';
-import { MYSQL_INTEGER_TYPES } from '../db/plan/types.js';
+import { MYSQL_INTEGER_TYPES, quoteIdent, quoteLiteral, quoteMysqlIdentifier, type KeysetRange, type KeyTuple, type TargetTable } from '../db/index.js';
 import type { TargetColumnType } from './model.js';
 
 export type KeyKind = 'integer' | 'date' | 'datetime' | 'text' | 'binary';

@@ -1,6 +1,6 @@
 // What verify is given and what it finds: plain types, shared by the comparison and the command.
 import type { Dsn } from '../../config/dsn.js';
-import type { TargetPlan } from '../db/plan/plan.js';
+import type { TargetPlan } from '../db/index.js';
 import type { Difference } from './differences.js';
 
 /** `markethub migrate verify`'s flags and environment, checked (config/index.ts builds it). */

@@ -1,8 +1,7 @@
 // What verify holds the target to: the plan `migrate db` would make of the source now, with each column
 // typed as the migration typed it while that column is unchanged in the source. The migration's choices
 // came from the data at the time and from options such as --type-map, which verify is not given.
-import type { SourceColumn } from '../db/catalog.js';
-import type { TargetPlan } from '../db/plan/plan.js';
+import type { SourceColumn, TargetPlan } from '../db/index.js';
 import { stableJson } from './normalise.js';
 
 /** A column's definition in MySQL, without what was measured of its values; keys sorted, since the recorded plan comes back from jsonb with its keys reordered. */

@@ -3,12 +3,8 @@
 // mismatches are checked value by value; where they cannot (floats, times, anything uncertain) it is read
 // and normalised here instead. The decision follows the column's actual Postgres type, so a target that
 // differs from the plan is compared by value rather than producing false differences.
-import type { TargetColumn } from '../db/plan/plan.js';
-import { quoteIdent, quoteLiteral } from '../db/plan/expression.js';
-import { quoteMysqlIdentifier } from '../db/mysql.js';
-import { SPATIAL_TYPES } from '../db/plan/types.js';
+import { MYSQL_INTEGER_TYPES, quoteIdent, quoteLiteral, quoteMysqlIdentifier, SPATIAL_TYPES, type TargetColumn } from '../db/index.js';
 import type { ClientKind } from './normalise.js';
-import { MYSQL_INTEGER_TYPES } from '../db/plan/types.js';
 import { mysqlJsonHasNul, mysqlJsonText, mysqlRawJsonText, postgresJsonText } from './json.js';
 import { NO_SOURCE_FACTS, type SourceFacts } from './source-facts.js';
 import type { TargetColumnType } from './model.js';

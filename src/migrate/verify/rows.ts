@@ -2,7 +2,7 @@
 // (MySQL pauses its connection, Postgres reads through a cursor) for large ones, so memory stays flat.
 import type mysql from 'mysql2';
 import type pg from 'pg';
-import type { MysqlConnection } from '../db/mysql.js';
+import type { MysqlConnection } from '../db/index.js';
 
 export type TextRow = (string | null)[];
 

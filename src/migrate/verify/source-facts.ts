@@ -1,8 +1,7 @@
 // What the comparison needs to know about the source beyond the plan: the server's flavour (MariaDB
 // stores JSON as text, MySQL as a binary type), which text columns already hold UTF-8 bytes, and the key
 // orders of JSON documents.
-import type { TargetTable } from '../db/plan/plan.js';
-import type { MysqlConnection } from '../db/mysql.js';
+import type { MysqlConnection, TargetTable } from '../db/index.js';
 import { jsonKeyOrders } from './json.js';
 import type { TargetColumnType } from './model.js';
 

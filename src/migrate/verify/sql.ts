@@ -3,11 +3,8 @@
 // range rather than per row, which is most of the cost on both servers. Rows are read through the key's
 // index, so both sides join them in key order; were they not, the digests would differ and the range
 // would be halved and compared row by row: slower, never wrong.
-import type { KeyRange } from '../db/chunks.js';
-import type { KeysetRange, KeyTuple } from '../db/keyset.js';
+import { quoteIdent, quoteMysqlIdentifier, type KeyRange, type KeysetRange, type KeyTuple } from '../db/index.js';
 import type { Keyset } from './keyset.js';
-import { quoteMysqlIdentifier } from '../db/mysql.js';
-import { quoteIdent } from '../db/plan/expression.js';
 import type { ColumnRender, HashElement } from './render.js';
 
 export interface TableNames {

@@ -1,9 +1,7 @@
 // Schema parity: every table, column (type, NOT NULL, default), key, index, foreign key and CHECK the
 // plan promised exists in the target; identities continue past the source's AUTO_INCREMENT counter.
 import type pg from 'pg';
-import type { SourceCatalog } from '../db/catalog.js';
-import { quoteIdent as qi } from '../db/plan/expression.js';
-import type { TargetPlan, TargetTable } from '../db/plan/plan.js';
+import { quoteIdent as qi, type SourceCatalog, type TargetPlan, type TargetTable } from '../db/index.js';
 
 export interface StructureProblem {
   table: string;

@@ -1,8 +1,7 @@
 // A few workers, each with its own connection to both databases, taking tasks from one queue. A task
 // that fails marks its table as not verified; the other tables go on.
 import { redactSecrets, type Dsn } from '../../config/dsn.js';
-import { connectMysql } from '../db/mysql.js';
-import { connectPostgres } from '../db/postgres.js';
+import { connectMysql, connectPostgres } from '../db/index.js';
 import type { DifferenceLog } from './differences.js';
 import type { Job, Task } from './jobs.js';
 import { verifyClientColumns, verifyRange, type Sides } from './keyed.js';
