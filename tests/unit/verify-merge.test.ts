@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'vitest';
 import { differingColumns, mergeByHash, mergeByKey } from '../../src/migrate/verify/merge.js';
 import { canonicalJson, canonicalSource, canonicalTarget } from '../../src/migrate/verify/normalise.js';
-import type { ColumnRender } from '../../src/migrate/verify/render.js';
+import type { ColumnRender } from '../../src/migrate/verify/column-comparison.js';
 import type { TextRow } from '../../src/migrate/verify/rows.js';
 
 async function* rows(list: TextRow[]): AsyncGenerator<TextRow> {

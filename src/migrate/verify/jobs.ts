@@ -3,7 +3,7 @@
 import type pg from 'pg';
 import { MYSQL_INTEGER_TYPES as INTEGER_TYPES, splitKeyRange, type KeyRange, type KeysetRange, type TargetTable } from '../db/index.js';
 import type { TableJob } from './keyed.js';
-import { renderColumn, streamed } from './render.js';
+import { renderColumn, streamed } from './column-comparison.js';
 import type { TargetColumnType } from './model.js';
 import type { SourceFacts } from './source-facts.js';
 import { tableNames } from './sql.js';

@@ -7,7 +7,7 @@ import type { KeyRange, MysqlConnection } from '../db/index.js';
 import { bisect, sameSummary, type BisectOps, type RangeSummary } from './bisect.js';
 import type { DifferenceLog } from './differences.js';
 import { differingColumns, mergeByKey, sourceValue } from './merge.js';
-import { streamed, type ColumnRender } from './render.js';
+import { streamed, type ColumnRender } from './column-comparison.js';
 import { mysqlRows, postgresRows, streamMysql, streamPostgres, type TextRow } from './rows.js';
 import { boundsQueries, rowQueries, summaryQueries, type TableNames } from './sql.js';
 import type { TableVerification } from './model.js';

@@ -7,7 +7,7 @@ import type { DifferenceLog } from './differences.js';
 import type { Sides, TableJob } from './keyed.js';
 import { compareTuples, inRange, keyObject, type Keyset } from './keyset.js';
 import { differingColumns, mergeSorted, sourceValue } from './merge.js';
-import { streamed, type ColumnRender } from './render.js';
+import { streamed, type ColumnRender } from './column-comparison.js';
 import { mysqlRows, postgresRows, streamMysql, streamPostgres, type TextRow } from './rows.js';
 import { keysetPointQueries, keysetRowQueries, keysetSummaryQueries } from './sql.js';
 

@@ -1,6 +1,6 @@
 // Walking two row streams side by side. Rows sorted by an integer key pair up by key; rows sorted by
 // their hash meet in groups of equal hashes. Only the current rows (and the current group) are held.
-import type { ColumnRender } from './render.js';
+import type { ColumnRender } from './column-comparison.js';
 import { canonicalSource, canonicalTarget } from './normalise.js';
 import type { TextRow } from './rows.js';
 

@@ -5,7 +5,7 @@
 // would be halved and compared row by row: slower, never wrong.
 import { quoteIdent, quoteMysqlIdentifier, type KeyRange, type KeysetRange, type KeyTuple } from '../db/index.js';
 import type { Keyset } from './keyset.js';
-import type { ColumnRender, HashElement } from './render.js';
+import type { ColumnRender, HashElement } from './column-comparison.js';
 
 export interface TableNames {
   /** Quoted MySQL table name. */

@@ -9,7 +9,7 @@ import { verifyMultiset } from './multiset.js';
 import { verifyKeysetRange, type KeysetJob } from './keyset-compare.js';
 import { keysetRanges } from './keyset-ranges.js';
 import { ROWS_PER_RANGE } from './jobs.js';
-import { streamed } from './render.js';
+import { streamed } from './column-comparison.js';
 
 /**
  * MySQL joins a range's rows into one text before hashing it: room for big ranges (a text cut short only

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'vitest';
 import { planMigration } from '../../src/migrate/db/plan/plan.js';
 import type { TargetColumnType } from '../../src/migrate/verify/model.js';
-import { renderColumn } from '../../src/migrate/verify/render.js';
+import { renderColumn } from '../../src/migrate/verify/column-comparison.js';
 import { multisetQueries, mysqlRowMd5, postgresRowMd5, rowQueries, summaryQueries, tableNames } from '../../src/migrate/verify/sql.js';
 import { catalog, column, table } from '../helpers/catalog.js';
 
