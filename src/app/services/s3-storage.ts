@@ -8,18 +8,13 @@ import { createRequire } from 'node:module';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { isImageType } from './file-types.js';
 import { FileTooLargeError, type DirectUploadStorage, type FileStorage } from './storage.js';
+import { UPLOAD_FOLDER_PREFIXES } from '../../upload-layout.js';
 
 const require = createRequire(import.meta.url);
 const sdk = () => require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
 const presigner = () => require('@aws-sdk/s3-request-presigner') as typeof import('@aws-sdk/s3-request-presigner');
 
-export const S3_UPLOAD_PREFIXES: Record<string, string> = {
-  'product-images': 'products/',
-  'user-avatars': 'avatars/',
-  'journal-images': 'journals/',
-  'support-attachments': 'support/',
-  'vendor-assets': 'vendor/',
-};
+export const S3_UPLOAD_PREFIXES = UPLOAD_FOLDER_PREFIXES;
 
 export interface S3StorageOptions {
   /** The client, or how to make it on first use (the SDK is then loaded only when needed). */

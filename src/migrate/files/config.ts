@@ -1,6 +1,7 @@
 // What `migrate files` moves where: upload folders -> bucket prefixes, and the columns holding upload URLs.
 // The folder defaults follow the legacy app's uploads tree; the URL columns are found in the data
 // (discover.ts) unless a JSON config file (--config, read by config-file.ts) names them.
+import { UPLOAD_FOLDER_PREFIXES } from '../../upload-layout.js';
 
 export interface Destination {
   /** Undefined: the bucket named by --bucket. */
@@ -31,13 +32,7 @@ export interface FilesMapping {
 }
 
 export const DEFAULT_MAPPING: FilesMapping = {
-  folders: {
-    'product-images': { prefix: 'products/' },
-    'user-avatars': { prefix: 'avatars/' },
-    'journal-images': { prefix: 'journals/' },
-    'support-attachments': { prefix: 'support/' },
-    'vendor-assets': { prefix: 'vendor/' },
-  },
+  folders: Object.fromEntries(Object.entries(UPLOAD_FOLDER_PREFIXES).map(([folder, prefix]) => [folder, { prefix }])),
   legacyOrigins: [],
 };
 
