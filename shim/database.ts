@@ -12,6 +12,7 @@
 // that never touches the database in a given invocation (and for one that brings its own).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createRequire } from 'node:module';
+import type pg from 'pg';
 import type { Options, Sequelize, Transaction } from 'sequelize';
 import { currentInvocation, type Invocation, type ShimOptions } from './options.js';
 
@@ -58,6 +59,8 @@ export interface ServerlessDatabaseOptions {
   logging?: (sql: string) => void;
   /** Builds the instance's Sequelize from the settings (an app's own factory: models, type parsers); default a plain Postgres Sequelize. */
   create?: SequelizeFactory;
+  /** The node-postgres module for `ping` before the Sequelize exists; default `require('pg')`. */
+  pg?: Pick<typeof pg, 'Client'>;
 }
 
 export class PoolOfOneDeadlockError extends Error {
@@ -144,6 +147,7 @@ function guardPoolOfOne(sequelize: Sequelize): void {
 }
 
 export interface ServerlessDatabase {
+  readonly dialect: 'postgres';
   /** The instance's Sequelize, created on first call. */
   readonly sequelize: Sequelize;
   /** True once `sequelize` was created. */
@@ -152,6 +156,11 @@ export interface ServerlessDatabase {
   readonly hooks: Required<Pick<ShimOptions, 'onInvoke' | 'onSettled'>>;
   /** Checks the pooled connection now (what onInvoke does after a quiet period). Resolves true when it had to be replaced. */
   validate(): Promise<boolean>;
+  /**
+   * One round trip to the server (a health check): through the pool once the Sequelize exists; before
+   * that on a connection of its own, closed at once, so that answering it loads no ORM.
+   */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -202,7 +211,24 @@ export function serverlessDatabase(options: ServerlessDatabaseOptions): Serverle
     }
   }
 
+  async function ping(): Promise<void> {
+    if (instance) {
+      await instance.query('SELECT 1');
+      return;
+    }
+    const { Client } = options.pg ?? (require('pg') as typeof pg);
+    const client = new Client({ connectionString: options.url, application_name: options.applicationName ?? 'markethub-fn', connectionTimeoutMillis: options.acquireTimeoutMs ?? 10_000 });
+    client.on('error', () => {}); // a server gone after the answer: nothing waits for this client any more
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+    } finally {
+      await client.end().catch(() => {});
+    }
+  }
+
   return {
+    dialect: 'postgres',
     get sequelize() {
       instance ??= create();
       return instance;
@@ -222,6 +248,7 @@ export function serverlessDatabase(options: ServerlessDatabaseOptions): Serverle
       },
     },
     validate,
+    ping,
     async close() {
       const s = instance;
       instance = undefined;

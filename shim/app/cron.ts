@@ -3,7 +3,11 @@
 // is refused: an unset secret must not mean "open to anyone".
 import { cronAuthorized } from '../../src/jobs/http.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { QueryTypes, type Sequelize } from 'sequelize';
+import type { QueryTypes, Sequelize } from 'sequelize';
+import { sequelizeRuntime } from '../../src/app/models/sequelize-runtime.js';
+
+// Sequelize is loaded by the database the jobs are given, not by importing them.
+const select = (): QueryTypes.SELECT => sequelizeRuntime().QueryTypes.SELECT;
 
 export type CronJob = (sequelize: Sequelize, now: Date) => Promise<Record<string, unknown>>;
 
@@ -16,7 +20,7 @@ async function count(sequelize: Sequelize, sql: string, replacements: Record<str
 }
 
 async function tableExists(sequelize: Sequelize, table: string): Promise<boolean> {
-  const [row] = await sequelize.query<{ exists: string | null }>('SELECT to_regclass(:table)::text AS exists', { replacements: { table }, type: QueryTypes.SELECT });
+  const [row] = await sequelize.query<{ exists: string | null }>('SELECT to_regclass(:table)::text AS exists', { replacements: { table }, type: select() });
   return Boolean(row?.exists);
 }
 
@@ -47,7 +51,7 @@ export const inventoryCheck: CronJob = async (sequelize) => {
   const rows = await sequelize.query<{ id: number; vendor_id: number; sku: string; stock: number }>(
     `SELECT id, vendor_id, sku, stock FROM products
       WHERE deleted_at IS NULL AND is_published::int <> 0 AND stock <= :threshold ORDER BY stock, id`,
-    { replacements: { threshold: LOW_STOCK_THRESHOLD }, type: QueryTypes.SELECT },
+    { replacements: { threshold: LOW_STOCK_THRESHOLD }, type: select() },
   );
   const pick = (test: (s: number) => boolean) => rows.filter((r) => test(Number(r.stock))).map((r) => ({ id: Number(r.id), sku: r.sku, stock: Number(r.stock), vendorId: Number(r.vendor_id) }));
   const oversold = pick((s) => s < 0);
@@ -69,7 +73,7 @@ export const vendorPayouts: CronJob = async (sequelize, now) => {
       WHERE o.status IN ('paid', 'shipped', 'delivered') AND o.paid_at >= :from AND o.paid_at < :now
       GROUP BY p.vendor_id, v.commission_rate, v.payout_iban
       ORDER BY p.vendor_id`,
-    { replacements: { from, now }, type: QueryTypes.SELECT },
+    { replacements: { from, now }, type: select() },
   );
   const payouts = rows.map((r) => {
     const gross = Number(r.gross_cents);
@@ -87,14 +91,14 @@ export const vendorPayouts: CronJob = async (sequelize, now) => {
 /** The weekly digest: confirmed newsletter subscribers and what was published in the last 7 days (whole-second columns round up, so no upper bound). */
 export const emailDigest: CronJob = async (sequelize, now) => {
   const from = new Date(now.getTime() - 7 * DAY_MS);
-  const [subscribers] = await sequelize.query<{ n: string }>('SELECT COUNT(*) AS n FROM newsletter_subscribers WHERE confirmed::int <> 0', { type: QueryTypes.SELECT });
+  const [subscribers] = await sequelize.query<{ n: string }>('SELECT COUNT(*) AS n FROM newsletter_subscribers WHERE confirmed::int <> 0', { type: select() });
   const products = await sequelize.query<{ id: number; name: string }>(
     'SELECT id, name FROM products WHERE deleted_at IS NULL AND is_published::int <> 0 AND created_at >= :from ORDER BY created_at DESC, id DESC LIMIT 10',
-    { replacements: { from, now }, type: QueryTypes.SELECT },
+    { replacements: { from, now }, type: select() },
   );
   const journals = await sequelize.query<{ slug: string; title: string }>(
     `SELECT slug, title FROM journals WHERE status = 'published' AND published_at >= :from ORDER BY published_at DESC LIMIT 5`,
-    { replacements: { from, now }, type: QueryTypes.SELECT },
+    { replacements: { from, now }, type: select() },
   );
   const hasNews = products.length + journals.length > 0;
   return {

@@ -7,7 +7,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { Sequelize } from 'sequelize';
 import { createApp, s3Storage, type AppConfig, type FileStorage } from '../../src/app/index.js';
 import { cacheFromEnv } from '../../src/cache/index.js';
-import { createServerlessSequelize } from '../../src/db/index.js';
+import { createServerlessSequelize, pgModule } from '../../src/db/index.js';
 import { S3Http } from '../../src/migrate/files/s3-http.js';
 import { serverlessDatabase, toVercel, type ServerlessDatabase, type ServerlessDatabaseOptions, type VercelHandler } from '../index.js';
 import { cronHandler, type CronJobName } from './cron.js';
@@ -64,7 +64,7 @@ export function serverlessAppConfig(env: NodeJS.ProcessEnv = process.env): AppCo
 
 /** serverlessDatabase with the app's own Sequelize: its models, and int8 read as numbers where they fit. */
 export function markethubDatabase(options: Omit<ServerlessDatabaseOptions, 'create'>): ServerlessDatabase {
-  return serverlessDatabase({ ...options, create: createServerlessSequelize });
+  return serverlessDatabase({ ...options, create: createServerlessSequelize, pg: pgModule });
 }
 
 let database: ServerlessDatabase | undefined;
@@ -88,7 +88,7 @@ export function markethubVercelHandler(env: NodeJS.ProcessEnv = process.env, ove
       try {
         const db = instanceDatabase(env);
         const writesFrozen = () => frozenFlag(db.sequelize);
-        const app = createApp({ sequelize: db.sequelize, config: { ...serverlessAppConfig(env), writesFrozen, ...overrides }, cache: cacheFromEnv(env) });
+        const app = createApp({ database: db, config: { ...serverlessAppConfig(env), writesFrozen, ...overrides }, cache: cacheFromEnv(env) });
         handler = toVercel(app, { onInvoke: db.hooks.onInvoke, onSettled: db.hooks.onSettled });
       } catch (error) {
         if (!(error instanceof ConfigurationError)) throw error;

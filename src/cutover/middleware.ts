@@ -4,12 +4,12 @@ import { createHash } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { goesToNew, routeOf, signCohort, verifiedCohort } from './bucket.js';
 import { differingFields, ErrorWindow, isBackendFailure } from './compare.js';
+import { refuseFrozenWrite } from './frozen-writes.js';
 import { fetchShadow, forward } from './proxy.js';
 import type { CutoverStore, RouteStats } from './store.js';
 
 export const SIDE_HEADER = 'x-markethub-backend';
 export const COHORT_COOKIE = 'mh_cohort';
-const FROZEN_RETRY_AFTER_SECONDS = 2;
 
 export interface CutoverOptions {
   store: CutoverStore;
@@ -72,28 +72,7 @@ function identityOf(req: Request, res: Response, options: CutoverOptions): strin
   return `cohort:${cohort}`;
 }
 
-/** Writes are moving to the other database: nothing may be written on either side for a few seconds. */
-function refuseFrozenWrite(res: Response): void {
-  res.setHeader('Retry-After', String(FROZEN_RETRY_AFTER_SECONDS));
-  res.status(503).json({ error: { code: 'writes_frozen', message: 'writes are paused for a few seconds while the database is switched; retry shortly' } });
-}
 
-/**
- * For the new backend, which may be called directly: refuses writes while the flag says frozen.
- * `frozen` reads the flag; a read that fails counts as not frozen, as the routing does.
- */
-export function frozenWritesGuard(frozen: () => Promise<boolean>, cacheMs = 1000): RequestHandler {
-  let cached = { value: false, at: 0 };
-  return (req, res, next) => {
-    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
-    const decide = (value: boolean) => (value ? refuseFrozenWrite(res) : next());
-    if (Date.now() - cached.at < cacheMs) return decide(cached.value);
-    frozen().catch(() => false).then((value) => {
-      cached = { value, at: Date.now() };
-      decide(value);
-    }, next);
-  };
-}
 
 export function cutoverMiddleware(options: CutoverOptions): CutoverMiddleware {
   if (!options.cohortSecret || options.cohortSecret.length < 16) throw new Error('cohortSecret must be at least 16 characters');

@@ -1,11 +1,13 @@
 // Sequelize factories: the same models on the legacy MySQL server and on serverless Postgres.
 // Only the dialect and the pool differ; routers and services never look at which one they run on
 // except through the few helpers in src/app/models/dialect.ts.
-import { Sequelize, type Options } from 'sequelize';
+import type { Options, Sequelize } from 'sequelize';
 import { defineModels } from '../app/models/index.js';
+import { sequelizeRuntime } from '../app/models/sequelize-runtime.js';
 import { pgModule } from './pg-driver.js';
 
 export { defineModels } from '../app/models/index.js';
+export { pgModule } from './pg-driver.js';
 export type { Models } from '../app/models/index.js';
 
 export interface SequelizeOverrides {
@@ -25,7 +27,7 @@ const COMMON: Options = {
 
 /** The legacy server: MySQL / MariaDB with an ordinary pool. */
 export function createLegacySequelize(url: string, overrides: SequelizeOverrides = {}): Sequelize {
-  const sequelize = new Sequelize(url, {
+  const sequelize = new (sequelizeRuntime().Sequelize)(url, {
     ...COMMON,
     dialect: 'mysql',
     logging: overrides.logging ?? false,
@@ -47,7 +49,7 @@ export function createLegacySequelize(url: string, overrides: SequelizeOverrides
  * so a frozen instance holds no server slot.
  */
 export function createServerlessSequelize(url: string, overrides: SequelizeOverrides = {}): Sequelize {
-  const sequelize = new Sequelize(url, {
+  const sequelize = new (sequelizeRuntime().Sequelize)(url, {
     ...COMMON,
     dialect: 'postgres',
     dialectModule: pgModule,

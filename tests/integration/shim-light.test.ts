@@ -37,10 +37,54 @@ test('markethub/shim loads none of the app\'s dependencies and defines no global
   process.stdout.write(`import of markethub/shim: ${shim.ms.toFixed(0)} ms\n`);
 });
 
-test('api/index loads the app and its database driver, but not the AWS SDK, ioredis or the job queue\'s mailer', () => {
+test('api/index loads Express and the database driver, not the ORM, the validators, the AWS SDK, ioredis or the mailer', () => {
   const api = load('dist/api/index.js');
-  for (const needed of ['express', 'sequelize', 'pg']) assert.ok(api.packages.includes(needed), `${needed} loaded: ${api.packages.join(' ')}`);
-  assert.deepEqual(api.packages.filter((p) => ['@aws-sdk/client-s3', 'ioredis', 'nodemailer', 'serverless-http'].includes(p)), []);
-  // zod's registry is the app's (its routes validate with zod), never the adapters'.
-  assert.deepEqual(api.globals.filter((g) => g !== '__zod_globalConfig' && g !== '__zod_globalRegistry'), []);
+  for (const needed of ['express', 'pg']) assert.ok(api.packages.includes(needed), `${needed} loaded: ${api.packages.join(' ')}`);
+  const later = ['sequelize', 'bcryptjs', 'jsonwebtoken', 'multer', '@aws-sdk/client-s3', 'ioredis', 'nodemailer', 'serverless-http'];
+  assert.deepEqual(api.packages.filter((p) => later.includes(p)), []);
+  // zod (an ES module, so not in the list above) would leave its registry as globals.
+  assert.deepEqual(api.globals, []);
+});
+
+// The first request of a cold instance: GET /api/health answers from Postgres without the ORM; the
+// first route that needs the models loads it.
+const FIRST_REQUESTS = `
+const http = await import('node:http');
+const { createRequire } = await import('node:module');
+const require = createRequire(process.cwd() + '/');
+const loaded = (name) => Object.keys(require.cache).some((p) => p.includes('/node_modules/' + name + '/'));
+const { default: handler } = await import(process.argv[1]);
+const server = http.createServer((req, res) => { void handler(req, res); });
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const get = (path) => new Promise((resolve, reject) => http.get({ host: '127.0.0.1', port: server.address().port, path }, (res) => {
+  let body = '';
+  res.on('data', (c) => { body += c; });
+  res.on('end', () => resolve({ status: res.statusCode, body: JSON.parse(body) }));
+}).on('error', reject));
+const health = await get('/api/health');
+const ormAfterHealth = loaded('sequelize');
+const products = await get('/api/products/999999999');
+process.stdout.write('\\nRESULT ' + JSON.stringify({ health, ormAfterHealth, products, ormAfterProducts: loaded('sequelize') }) + '\\n');
+process.exit(0);
+`;
+
+test('a cold api/index answers /api/health without loading Sequelize, and loads it for the first route that needs the models', () => {
+  const env = {
+    ...process.env, DATABASE_URL: `${process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432'}/postgres`, JWT_SECRET: 'shim-light-secret-0123456789',
+    // No S3 server on this port: storage is reported down, the database up.
+    S3_BUCKET: 'mh-shim-light', S3_ENDPOINT: 'http://127.0.0.1:9', CDN_BASE_URL: 'https://cdn.example.com', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', AWS_REGION: 'us-east-1',
+  };
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', FIRST_REQUESTS, fromProjectRoot('dist/api/index.js')], { cwd: PROJECT_ROOT, encoding: 'utf8', env });
+  assert.equal(child.status, 0, child.stderr);
+  // The app logs each request on stdout; the probe's answer is its own line.
+  const line = child.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+  assert.ok(line, child.stdout);
+  const seen = JSON.parse(line.slice('RESULT '.length)) as { health: { status: number; body: { checks: Record<string, { status: string }> } }; ormAfterHealth: boolean; products: { status: number; body: { error: { code: string } } }; ormAfterProducts: boolean };
+  assert.equal(seen.health.body.checks.database!.status, 'ok');
+  assert.equal(seen.health.body.checks.storage!.status, 'error');
+  assert.equal(seen.health.status, 503);
+  assert.equal(seen.ormAfterHealth, false);
+  // The postgres database has no products table: the route ran its query through the models.
+  assert.equal(seen.ormAfterProducts, true);
+  assert.equal(seen.products.status, 500);
 });

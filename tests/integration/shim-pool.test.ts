@@ -98,6 +98,18 @@ test('the Sequelize instance and its connection are created on first use, not at
   assert.equal((await backends(applicationName)).length, 1);
 });
 
+test('ping before the Sequelize exists uses a connection of its own, closed at once; after, the pool\'s one', async () => {
+  const { database, applicationName, call } = instance();
+  await database.ping();
+  assert.equal(database.created, false);
+  await until(async () => (await backends(applicationName)).length === 0, 'the ping connection to close');
+  assert.deepEqual(await call('GET', '/items'), { status: 200, body: { n: 10 } });
+  await database.ping();
+  assert.equal((await backends(applicationName)).length, 1);
+  const unreachable = serverlessDatabase({ url: 'postgres://postgres@127.0.0.1:9/none', acquireTimeoutMs: 2_000 });
+  await assert.rejects(unreachable.ping(), /ECONNREFUSED|connect/);
+});
+
 test('a connection terminated between invocations (pg_terminate_backend) is replaced transparently', async () => {
   const { applicationName, call } = instance({ validateAfterIdleMs: 0 });
   assert.equal((await call('GET', '/items')).status, 200);

@@ -3,15 +3,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { badRequest, type FieldErrors } from '../errors.js';
-
-export function fieldErrors(error: z.ZodError): FieldErrors {
-  const fields: FieldErrors = {};
-  for (const issue of error.issues) {
-    const key = issue.path.map(String).join('.') || '_';
-    (fields[key] ??= []).push(issue.message);
-  }
-  return fields;
-}
+import { fieldErrors } from './errors.js';
 
 export function parse<S extends z.ZodType>(schema: S, value: unknown, where = 'request'): z.infer<S> {
   const result = schema.safeParse(value);

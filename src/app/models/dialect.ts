@@ -1,6 +1,7 @@
 // Column kinds whose values the two dialects hand back differently. Each helper gives one JS shape
 // on both: the legacy MySQL schema and the Postgres schema `markethub migrate db` makes from it.
-import { DataTypes, type ModelAttributeColumnOptions, type Model, type Sequelize } from 'sequelize';
+import type { ModelAttributeColumnOptions, Model, Sequelize } from 'sequelize';
+import { sequelizeRuntime } from './sequelize-runtime.js';
 
 export type Dialect = 'mysql' | 'postgres';
 
@@ -12,6 +13,8 @@ export function dialectOf(sequelize: Sequelize): Dialect {
 }
 
 type Column = ModelAttributeColumnOptions<Model>;
+
+const dataTypes = () => sequelizeRuntime().DataTypes;
 
 function get<T>(self: Model, key: string): T {
   return self.getDataValue(key as never) as T;
@@ -29,7 +32,7 @@ export function toBoolean(value: unknown): boolean | null {
 
 export function booleanColumn(key: string, options: Partial<Column> = {}): Column {
   return {
-    type: DataTypes.BOOLEAN,
+    type: dataTypes().BOOLEAN,
     ...options,
     get(this: Model) {
       return toBoolean(get(this, key));
@@ -45,7 +48,7 @@ export function booleanColumn(key: string, options: Partial<Column> = {}): Colum
 export function setColumn(dialect: Dialect, key: string, members: readonly string[], options: Partial<Column> = {}): Column {
   const order = (values: string[]) => members.filter((m) => values.includes(m));
   return {
-    type: dialect === 'postgres' ? DataTypes.ARRAY(DataTypes.TEXT) : DataTypes.STRING,
+    type: dialect === 'postgres' ? dataTypes().ARRAY(dataTypes().TEXT) : dataTypes().STRING,
     ...options,
     validate: {
       isMembers(value: unknown) {
@@ -72,7 +75,7 @@ export function setColumn(dialect: Dialect, key: string, members: readonly strin
  */
 export function jsonColumn(dialect: Dialect, key: string, options: Partial<Column> = {}): Column {
   return {
-    type: DataTypes.JSON,
+    type: dataTypes().JSON,
     ...options,
     get(this: Model) {
       const raw = get<unknown>(this, key);
@@ -92,7 +95,7 @@ export function sortKeys(value: unknown): unknown {
 
 /** ENUM as text: the migration turns MySQL ENUMs into text with a CHECK of the members. */
 export function enumColumn(members: readonly string[], options: Partial<Column> = {}): Column {
-  return { type: DataTypes.STRING, validate: { isIn: [members as string[]] }, ...options };
+  return { type: dataTypes().STRING, validate: { isIn: [members as string[]] }, ...options };
 }
 
 /**
@@ -101,7 +104,7 @@ export function enumColumn(members: readonly string[], options: Partial<Column> 
  */
 export function charColumn(key: string, length: number, options: Partial<Column> = {}): Column {
   return {
-    type: DataTypes.CHAR(length),
+    type: dataTypes().CHAR(length),
     ...options,
     get(this: Model) {
       const raw = get<unknown>(this, key);
@@ -116,7 +119,7 @@ export function charColumn(key: string, length: number, options: Partial<Column>
  */
 export function floatColumn(key: string, options: Partial<Column> = {}): Column {
   return {
-    type: DataTypes.FLOAT,
+    type: dataTypes().FLOAT,
     ...options,
     get(this: Model) {
       const raw = get<unknown>(this, key);
@@ -135,7 +138,7 @@ export function roundFloat(value: number): number {
  */
 export function intColumn(key: string, options: Partial<Column> = {}): Column {
   return {
-    type: DataTypes.INTEGER,
+    type: dataTypes().INTEGER,
     ...options,
     get(this: Model) {
       const raw = get<unknown>(this, key);
@@ -153,7 +156,7 @@ export function toInteger(raw: unknown): number | string | null | undefined {
 /** DECIMAL: a string on both (mysql2 and pg), normalised to the column's scale. */
 export function decimalColumn(key: string, precision: number, scale: number, options: Partial<Column> = {}): Column {
   return {
-    type: DataTypes.DECIMAL(precision, scale),
+    type: dataTypes().DECIMAL(precision, scale),
     ...options,
     get(this: Model) {
       const raw = get<unknown>(this, key);
@@ -172,7 +175,7 @@ export function formatDecimal(raw: unknown, scale: number): string {
 
 /** Raw binary (BINARY/VARBINARY/BLOB -> bytea): a Buffer on both. */
 export function binaryColumn(options: Partial<Column> = {}): Column {
-  return { type: DataTypes.BLOB, ...options };
+  return { type: dataTypes().BLOB, ...options };
 }
 
 /**
@@ -181,7 +184,7 @@ export function binaryColumn(options: Partial<Column> = {}): Column {
  */
 export function dateOnlyColumn(key: string, options: Partial<Column> = {}): Column {
   return {
-    type: DataTypes.DATEONLY,
+    type: dataTypes().DATEONLY,
     ...options,
     get(this: Model) {
       const raw = get<unknown>(this, key);

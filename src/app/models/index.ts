@@ -1,7 +1,8 @@
 // The MarketHub models, defined once for both dialects. The tables already exist (the legacy
 // schema in scripts/sample/markethub-legacy.sql, or its migrated copy in Postgres): nothing here
 // creates or alters a table.
-import { DataTypes, type Model, type ModelStatic, type Sequelize } from 'sequelize';
+import type { Model, ModelStatic, Sequelize } from 'sequelize';
+import { sequelizeRuntime } from './sequelize-runtime.js';
 import {
   binaryColumn, booleanColumn, charColumn, dateOnlyColumn, decimalColumn, dialectOf, enumColumn, floatColumn,
   intColumn, jsonColumn, setColumn,
@@ -43,6 +44,7 @@ const id = () => ({ ...intColumn('id'), primaryKey: true, autoIncrement: true })
 
 /** Defines every model on `sequelize` (idempotent per instance) and returns them. */
 export function defineModels(sequelize: Sequelize): Models {
+  const { DataTypes } = sequelizeRuntime();
   if (sequelize.models.User) return modelsOf(sequelize);
   const dialect = dialectOf(sequelize);
   const common = { underscored: true, freezeTableName: true };

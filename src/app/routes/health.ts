@@ -1,7 +1,8 @@
 // GET /api/health: the database, the file storage and any configured extra (cache) answer, or 503.
 import { Router } from 'express';
-import type { AppContext } from '../context.js';
 import type { CacheHealth } from '../../cache/redis-cache.js';
+import type { ResolvedConfig } from '../config.js';
+import type { AppDatabase } from '../database.js';
 
 async function timed(check: () => Promise<unknown>, timeoutMs = 3_000): Promise<{ status: 'ok' | 'error'; latencyMs: number; error?: string }> {
   const started = Date.now();
@@ -21,13 +22,13 @@ async function timed(check: () => Promise<unknown>, timeoutMs = 3_000): Promise<
   }
 }
 
-export function healthRouter(ctx: AppContext, cache?: { health(): Promise<CacheHealth> }): Router {
+export function healthRouter(database: AppDatabase, config: ResolvedConfig, cache?: { health(): Promise<CacheHealth> }): Router {
   const router = Router({ caseSensitive: true });
   router.get('/', async (_req, res) => {
     const checks: Record<string, () => Promise<unknown>> = {
-      database: () => ctx.sequelize.query('SELECT 1'),
-      storage: () => ctx.config.storage.check(),
-      ...ctx.config.healthChecks,
+      database: () => database.ping(),
+      storage: () => config.storage.check(),
+      ...config.healthChecks,
     };
     const names = Object.keys(checks);
     const results = await Promise.all(names.map((n) => timed(checks[n]!)));
@@ -35,7 +36,7 @@ export function healthRouter(ctx: AppContext, cache?: { health(): Promise<CacheH
     const ok = results.every((r) => r.status === 'ok');
     // The app answers without its cache (uncached), so a degraded cache is reported but is not a 503.
     report.cache = { status: cache ? await cache.health() : 'not configured' } as never;
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', dialect: ctx.dialect, checks: report });
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', dialect: database.dialect, checks: report });
   });
   return router;
 }

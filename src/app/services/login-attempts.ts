@@ -3,7 +3,8 @@
 // the first failure is written. Past the limit the answer is 429 until the key's window ends.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { QueryTypes, type Sequelize } from 'sequelize';
+import type { Sequelize } from 'sequelize';
+import { sequelizeRuntime } from '../models/sequelize-runtime.js';
 import { fromProjectRoot } from '../../project-paths.js';
 import { ipBytes } from './ip-bytes.js';
 
@@ -79,7 +80,7 @@ export function postgresLoginAttempts(sequelize: Sequelize): LoginAttemptStore {
            attempts = CASE WHEN a.window_ends <= now() THEN 1 ELSE a.attempts + 1 END,
            window_ends = CASE WHEN a.window_ends <= now() THEN EXCLUDED.window_ends ELSE a.window_ends END
          RETURNING key, attempts, GREATEST(1, ceil(extract(epoch FROM a.window_ends - now())))::int AS retry_after`,
-        { bind: [sorted, windowSeconds], type: QueryTypes.SELECT },
+        { bind: [sorted, windowSeconds], type: sequelizeRuntime().QueryTypes.SELECT },
       );
       // Windows long over are dead weight: a few logins in a hundred sweep them.
       if (Math.random() < 0.01) await sequelize.query(`DELETE FROM ${T} WHERE window_ends < now() - interval '1 day'`).catch(() => {});

@@ -2,8 +2,9 @@
 // its quantities go back to the products, once. The cancel is `UPDATE ... WHERE status = 'pending'`
 // inside the transaction that restocks, so a concurrent run, a payment arriving at the same moment
 // or a second call can never release the same stock twice.
-import { Op, type Sequelize } from 'sequelize';
+import type { Sequelize } from 'sequelize';
 import { defineModels } from '../models/index.js';
+import { sequelizeRuntime } from '../models/sequelize-runtime.js';
 import type { Row } from '../models/index.js';
 
 export const DEFAULT_PENDING_ORDER_MINUTES = 30;
@@ -17,6 +18,7 @@ export async function expirePendingOrders(sequelize: Sequelize, options: { older
   const minutes = options.olderThanMinutes ?? DEFAULT_PENDING_ORDER_MINUTES;
   if (!Number.isFinite(minutes) || minutes <= 0) throw new Error(`olderThanMinutes must be a positive number, got ${minutes}`);
   const { Order, OrderItem, Product } = defineModels(sequelize);
+  const { Op } = sequelizeRuntime();
   const before = new Date((options.now ?? new Date()).getTime() - minutes * 60_000);
   const stale = await Order.findAll({
     where: { status: 'pending', createdAt: { [Op.lt]: before } },

@@ -2,8 +2,8 @@
 // replaced (on its owner's next good login) or expired. A wrong password costs one bcrypt comparison
 // whatever the account holds (bcrypt, md5, expired or no account at all), so timing tells nothing.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import bcrypt from 'bcryptjs';
-import { Op, type Sequelize } from 'sequelize';
+import type { Sequelize } from 'sequelize';
+import { sequelizeRuntime } from '../models/sequelize-runtime.js';
 import type { Models, Row } from '../models/index.js';
 
 /** What an expired legacy hash becomes: no password matches it; the owner needs a new password. */
@@ -22,17 +22,21 @@ export interface PasswordChecker {
   matches(hash: string | undefined, candidate: string): Promise<boolean>;
 }
 
+// Loaded with the first check, not with the app: a cold start that logs nobody in never needs it.
+const bcryptjs = () => import('bcryptjs').then((m) => m.default);
+
 export function passwordChecker(rounds: number): PasswordChecker {
   // A hash of random bytes nobody kept, at the cost new hashes get: comparing with it costs what
   // comparing with a real hash costs, and nothing matches it.
   let dummy: Promise<string> | undefined;
   const burn = async (candidate: string) => {
+    const bcrypt = await bcryptjs();
     dummy ??= bcrypt.hash(randomBytes(24).toString('base64'), rounds);
     await bcrypt.compare(candidate, await dummy);
   };
   return {
     async matches(hash, candidate) {
-      if (hash !== undefined && isBcrypt(hash)) return bcrypt.compare(candidate, hash);
+      if (hash !== undefined && isBcrypt(hash)) return (await bcryptjs()).compare(candidate, hash);
       await burn(candidate);
       if (hash === undefined || !isLegacyMd5(hash)) return false;
       const given = createHash('md5').update(candidate, 'utf8').digest();
@@ -47,6 +51,7 @@ export function passwordChecker(rounds: number): PasswordChecker {
  */
 export async function expireLegacyPasswords(sequelize: Sequelize, models: Pick<Models, 'User'>): Promise<number> {
   const { User } = models;
+  const { Op } = sequelizeRuntime();
   // By length, not by a pattern: a '$' in a literal is read as a bind parameter by Sequelize's UPDATE.
   const md5Length = sequelize.where(sequelize.fn('CHAR_LENGTH', sequelize.col('password_hash')), 32);
   const candidates = await User.findAll({ where: md5Length, attributes: ['id', 'passwordHash'] });

@@ -1,6 +1,5 @@
 // Paystack's own word on a transaction: GET /transaction/verify/:reference with the secret key.
 // A signed webhook says an event happened; only this says the money arrived, in which currency.
-import { z } from 'zod';
 
 export interface VerifiedTransaction {
   reference: string;
@@ -19,7 +18,8 @@ export interface PaymentVerifier {
 
 export const PAYSTACK_API_BASE = 'https://api.paystack.co';
 
-const answerSchema = z.object({
+// Built with the first verification, not when the app is configured: zod is no part of a cold start.
+const answerSchema = () => import('zod').then(({ z }) => z.object({
   status: z.boolean(),
   data: z.object({
     reference: z.string(),
@@ -28,7 +28,7 @@ const answerSchema = z.object({
     currency: z.string(),
     paid_at: z.string().nullish(),
   }).passthrough().nullish(),
-}).passthrough();
+}).passthrough());
 
 export class PaystackUnavailableError extends Error {
   override name = 'PaystackUnavailableError';
@@ -50,9 +50,10 @@ export function paystackVerifier(options: { secret: string; baseUrl?: string; ti
       const text = await res.text();
       if (res.status === 404 || res.status === 400) return null;
       if (!res.ok) throw new PaystackUnavailableError(`Paystack answered ${res.status}`);
+      const schema = await answerSchema();
       let parsed;
       try {
-        parsed = answerSchema.safeParse(JSON.parse(text));
+        parsed = schema.safeParse(JSON.parse(text));
       } catch {
         throw new PaystackUnavailableError('Paystack answered something that is not JSON');
       }
