@@ -10,6 +10,7 @@ import type { RedisCache } from '../cache/redis-cache.js';
 import { markethubResponseCache } from '../cache/index.js';
 import { sequelizeDatabase, type AppDatabase } from './database.js';
 import { errorHandler, notFoundHandler } from './middleware/errors.js';
+import { onFirstRequest } from './middleware/on-first-request.js';
 import { requestContext } from './middleware/request.js';
 import { defineModels, type Models } from './models/index.js';
 import { healthRouter } from './routes/health.js';
@@ -50,21 +51,6 @@ function appContext(database: AppDatabase, config: ResolvedConfig, loginAttempts
     config,
     dialect: database.dialect,
     get loginAttempts() { return (attempts ??= database.dialect === 'postgres' ? postgresLoginAttempts(database.sequelize) : memoryLoginAttempts()); },
-  };
-}
-
-/**
- * A router whose module is loaded by the first request that reaches it: the routers' modules and
- * what they import (zod, the ORM, multer, bcrypt, jsonwebtoken) are no part of a cold start that
- * does not need them. A module that fails to load is tried again by the next request.
- */
-function onFirstRequest(load: () => Promise<RequestHandler>): RequestHandler {
-  let router: Promise<RequestHandler> | undefined;
-  return (req, res, next) => {
-    (router ??= load()).then((handler) => handler(req, res, next), (error: unknown) => {
-      router = undefined;
-      next(error);
-    });
   };
 }
 

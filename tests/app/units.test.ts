@@ -6,6 +6,7 @@ import { formatDecimal, sortKeys, toBoolean, toInteger } from '../../src/app/mod
 import { amountToCents, centsToAmount, iso } from '../../src/app/services/serialize.js';
 import { ipBytes } from '../../src/app/services/ip-bytes.js';
 import { hashToken } from '../../src/app/services/sessions.js';
+import { onFirstRequest } from '../../src/app/middleware/on-first-request.js';
 import { escapeLike, isRetryable } from '../../src/app/services/sql.js';
 
 test('booleans from TINYINT(1), BIT(1) buffers and Postgres booleans', () => {
@@ -117,4 +118,22 @@ test('direct uploads: the serverless settings, and a presigning client that woul
   assert.match(put.url, /^http:\/\/127\.0\.0\.1:9\/b\/products\/p1-x\.png\?/);
   assert.doesNotMatch(put.url, /checksum/i);
   assert.ok(!put.url.includes('units-secret'));
+});
+
+test('a router loaded on first request: loaded once for requests arriving together, tried again after a failed load', async () => {
+  let loads = 0;
+  let fail = true;
+  const handled: string[] = [];
+  const lazy = onFirstRequest(async () => {
+    loads++;
+    if (fail) throw new Error('module failed to load');
+    return ((req: { url: string }, _res: unknown, next: () => void) => { handled.push(req.url); next(); }) as never;
+  });
+  const call = (url: string) => new Promise<unknown>((resolve) => lazy({ url } as never, {} as never, resolve as never));
+  assert.match(String(await call('/a')), /module failed to load/);
+  fail = false;
+  assert.deepEqual(await Promise.all([call('/b'), call('/c')]), [undefined, undefined]);
+  await call('/d');
+  assert.equal(loads, 2);
+  assert.deepEqual(handled, ['/b', '/c', '/d']);
 });
