@@ -1,7 +1,7 @@
 // Scheduled jobs as HTTP routes (Vercel Cron calls GET with `Authorization: Bearer $CRON_SECRET`).
 // Each job does its work in Postgres and answers a JSON summary. Without CRON_SECRET set, every call
 // is refused: an unset secret must not mean "open to anyone".
-import { cronAuthorized } from '../../src/jobs/http.js';
+import { cronAuthorized } from '../../src/jobs/cron-secret.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { QueryTypes, Sequelize } from 'sequelize';
 import { sequelizeRuntime } from '../../src/app/models/sequelize-runtime.js';

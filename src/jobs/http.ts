@@ -1,7 +1,7 @@
 // /api/worker and /api/cron/check-dlq as an Express router (mounted under /api by the Vercel entry
 // point) and as plain handlers. Only Vercel Cron (or an operator) holding CRON_SECRET may call them.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { cronAuthorized } from './cron-secret.js';
 import { checkDeadLetters } from './dlq.js';
 import { runWorker, type JobDeps, type JobHandlers, type WorkerOptions } from './worker.js';
 
@@ -12,17 +12,6 @@ export interface JobRoutesOptions {
   worker?: WorkerOptions;
   /** Default: process.env.CRON_SECRET, read at each request. */
   secret?: () => string | undefined;
-}
-
-/** True when the Authorization header is `Bearer <secret>`; always false without a secret. */
-export function cronAuthorized(header: string | string[] | undefined, secret: string | undefined): boolean {
-  if (!secret) return false;
-  const value = Array.isArray(header) ? header[0] : header;
-  if (typeof value !== 'string') return false;
-  // Hash both sides: equal lengths for timingSafeEqual, and no early exit on a length difference.
-  const given = createHash('sha256').update(value).digest();
-  const expected = createHash('sha256').update(`Bearer ${secret}`).digest();
-  return timingSafeEqual(given, expected);
 }
 
 export function hasCronSecret(req: Request, secret: string | undefined): boolean {

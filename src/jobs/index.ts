@@ -12,7 +12,8 @@ export { runWorker, type JobContext, type JobDeps, type JobHandler, type JobHand
 export { checkDeadLetters, type DeadLetterCheck } from './dlq.js';
 export { smtpMailer, unconfiguredMailer, type EmailMessage, type Mailer } from './mailer.js';
 export { defaultHandlers, JOB_TYPES } from './handlers/index.js';
-export { CRON_SCHEDULES, checkDlqHandler, cronAuthorized, hasCronSecret, jobRoutes, requireCronSecret, workerHandler } from './http.js';
+export { cronAuthorized } from './cron-secret.js';
+export { CRON_SCHEDULES, checkDlqHandler, hasCronSecret, jobRoutes, requireCronSecret, workerHandler } from './http.js';
 export { scheduleLegacyJobs } from './schedule.js';
 
 /** Deps from the environment: DATABASE_URL (Postgres), SMTP_URL, ALERT_EMAIL. One small pool per instance. */
