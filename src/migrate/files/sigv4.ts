@@ -59,21 +59,42 @@ function signingKey(secret: string, day: string, region: string): Buffer {
   return key;
 }
 
+export interface CanonicalRequest {
+  method: string;
+  /** As it goes on the wire. */
+  path: string;
+  /** Already canonical (canonicalQuery). */
+  query: string;
+  /** Lower-case names to values: exactly the signed headers. */
+  headers: Record<string, string>;
+  payloadSha256: string;
+  /** yyyymmddThhmmssZ */
+  amzDate: string;
+  region: string;
+}
+
+/** The SigV4 signature (hex) and the signed-header list of a canonical request. */
+export function signatureOf(request: CanonicalRequest, secretAccessKey: string): { signature: string; signedHeaders: string; scope: string } {
+  const names = Object.keys(request.headers).sort();
+  const canonicalHeaders = names.map((n) => `${n}:${String(request.headers[n]).trim().replace(/\s+/g, ' ')}\n`).join('');
+  const signedHeaders = names.join(';');
+  const canonical = [request.method, request.path, request.query, canonicalHeaders, signedHeaders, request.payloadSha256].join('\n');
+  const day = request.amzDate.slice(0, 8);
+  const scope = `${day}/${request.region}/s3/aws4_request`;
+  const stringToSign = ['AWS4-HMAC-SHA256', request.amzDate, scope, createHash('sha256').update(canonical).digest('hex')].join('\n');
+  const signature = createHmac('sha256', signingKey(secretAccessKey, day, request.region)).update(stringToSign).digest('hex');
+  return { signature, signedHeaders, scope };
+}
+
 /** The headers to add to the request: x-amz-date, x-amz-content-sha256, the session token if any, Authorization. */
 export function signRequest(request: RequestToSign): Record<string, string> {
   const amzDate = request.date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-  const day = amzDate.slice(0, 8);
   const added: Record<string, string> = { 'x-amz-date': amzDate, 'x-amz-content-sha256': request.payloadSha256 };
   if (request.credentials.sessionToken) added['x-amz-security-token'] = request.credentials.sessionToken;
-  const headers: Record<string, string> = { ...request.headers, ...added, host: request.host };
-  const names = Object.keys(headers).map((n) => n.toLowerCase()).sort();
-  const lowered = Object.fromEntries(Object.entries(headers).map(([n, v]) => [n.toLowerCase(), v]));
-  const canonicalHeaders = names.map((n) => `${n}:${String(lowered[n]).trim().replace(/\s+/g, ' ')}\n`).join('');
-  const signedHeaders = names.join(';');
-  const canonicalRequest = [request.method, request.path, canonicalQuery(request.query), canonicalHeaders, signedHeaders, request.payloadSha256].join('\n');
-  const scope = `${day}/${request.region}/s3/aws4_request`;
-  const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonicalRequest).digest('hex')].join('\n');
-  const signature = createHmac('sha256', signingKey(request.credentials.secretAccessKey, day, request.region)).update(stringToSign).digest('hex');
+  const headers = Object.fromEntries(Object.entries({ ...request.headers, ...added, host: request.host }).map(([n, v]) => [n.toLowerCase(), v]));
+  const { signature, signedHeaders, scope } = signatureOf({
+    method: request.method, path: request.path, query: canonicalQuery(request.query), headers, payloadSha256: request.payloadSha256, amzDate, region: request.region,
+  }, request.credentials.secretAccessKey);
   added.authorization = `AWS4-HMAC-SHA256 Credential=${request.credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
   return added;
 }
