@@ -41,6 +41,51 @@ test('api/index loads the app and its database driver, but not the AWS SDK, iore
   const api = load('dist/api/index.js');
   for (const needed of ['express', 'sequelize', 'pg']) assert.ok(api.packages.includes(needed), `${needed} loaded: ${api.packages.join(' ')}`);
   assert.deepEqual(api.packages.filter((p) => ['@aws-sdk/client-s3', 'ioredis', 'nodemailer', 'serverless-http'].includes(p)), []);
-  // zod's registry is the app's (its routes validate with zod), never the adapters'.
+  // zod's registries are the app's (its routes validate with zod), never the adapters': own globals, non-enumerable (below).
   assert.deepEqual(api.globals.filter((g) => g !== '__zod_globalConfig' && g !== '__zod_globalRegistry'), []);
+});
+
+// Enumerable globals (Object.keys(globalThis), what mocha --check-leaks compares) after importing the
+// given entries in order, in a fresh process; with what the dependencies' own globals hold afterwards.
+const ENUMERABLE_PROBE = `
+const preset = process.argv[1] === 'lambda-runtime' ? { streamifyResponse() {} } : undefined;
+if (preset) globalThis.awslambda = preset;
+const before = new Set(Object.keys(globalThis));
+for (const entry of process.argv.slice(2)) await import(entry);
+const kinds = Object.fromEntries(['__zod_globalConfig', '__zod_globalRegistry', 'awslambda'].map((n) => [n, typeof globalThis[n]]));
+const { z } = await import(process.cwd() + '/node_modules/zod/index.js');
+const schema = z.string().meta({ id: 'probe' });
+process.stdout.write(JSON.stringify({
+  added: Object.keys(globalThis).filter((n) => !before.has(n)),
+  kinds,
+  registryShared: globalThis.__zod_globalRegistry?.get(schema)?.id === 'probe',
+  presetKept: preset ? globalThis.awslambda === preset && Object.keys(globalThis).includes('awslambda') : null,
+}));
+`;
+
+function enumerableAfter(mode: string, entries: string[]): { added: string[]; kinds: Record<string, string>; registryShared: boolean; presetKept: boolean | null } {
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', ENUMERABLE_PROBE, mode, ...entries.map((e) => fromProjectRoot(e))], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+  assert.equal(child.status, 0, child.stderr);
+  return JSON.parse(child.stdout) as ReturnType<typeof enumerableAfter>;
+}
+
+// The shim, the app entry, and the AWS SDK side the app's first upload loads (s3.js).
+const ENTRIES = ['dist/shim/index.js', 'dist/shim/app/index.js', 'dist/src/migrate/files/s3.js'];
+
+test('markethub/shim, the app entry and the SDK the first upload loads add no enumerable globals; zod and the SDK keep theirs, non-enumerable', () => {
+  const loaded = enumerableAfter('plain', ENTRIES);
+  assert.deepEqual(loaded.added, []);
+  // The dependencies still have their globals, and use them: zod's registry is the one global registry.
+  assert.deepEqual(loaded.kinds, { __zod_globalConfig: 'object', __zod_globalRegistry: 'object', awslambda: 'object' });
+  assert.equal(loaded.registryShared, true);
+});
+
+test('the app entry imported before the shim adds no enumerable globals either', () => {
+  assert.deepEqual(enumerableAfter('plain', [ENTRIES[1]!, ENTRIES[0]!]).added, []);
+});
+
+test('an awslambda the Lambda runtime defined is left as it is', () => {
+  const loaded = enumerableAfter('lambda-runtime', ENTRIES);
+  assert.equal(loaded.presetKept, true);
+  assert.deepEqual(loaded.added, []);
 });
