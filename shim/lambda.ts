@@ -52,6 +52,29 @@ function caseVariants(name: string, count: number): string[] {
   return variants;
 }
 
+/**
+ * req.ip as the request's prototype defines it once the framework has set it (Express's getter, with
+ * trust proxy and X-Forwarded-For), else the source IP serverless-http gave it (any other listener).
+ * Assigning req.ip replaces it with the value assigned, as on a plain property.
+ */
+function sourceIpUnlessPrototypeHasOne(req: IncomingMessage & Record<string, unknown>): void {
+  const sourceIp = req.ip;
+  Object.defineProperty(req, 'ip', {
+    configurable: true,
+    enumerable: true,
+    get(this: object) {
+      for (let proto = Object.getPrototypeOf(this); proto; proto = Object.getPrototypeOf(proto)) {
+        const own = Object.getOwnPropertyDescriptor(proto, 'ip');
+        if (own) return own.get ? own.get.call(this) : own.value;
+      }
+      return sourceIp;
+    },
+    set(this: object, value: unknown) {
+      Object.defineProperty(this, 'ip', { value, writable: true, enumerable: true, configurable: true });
+    },
+  });
+}
+
 export function toLambda(app: ExpressLike, options: LambdaOptions = {}): LambdaHandler {
   if (options.trustProxy !== undefined && typeof app.set === 'function') app.set('trust proxy', options.trustProxy);
   const frontOnly = options.basePathMatch === 'front';
@@ -64,7 +87,7 @@ export function toLambda(app: ExpressLike, options: LambdaOptions = {}): LambdaH
       // serverless-http sets `ip` as an own property, which would hide Express's getter (and with it
       // trust proxy and X-Forwarded-For); a body-less request would carry an empty Buffer as req.body,
       // where a plain server has none (a request with a body keeps it, as serverless-http gives it).
-      delete req.ip;
+      sourceIpUnlessPrototypeHasOne(req);
       if (!Buffer.isBuffer(req.body) || req.body.length === 0) delete req.body;
       await applyTransform(options.request, req, event, context);
     },

@@ -2,7 +2,7 @@
 // side: the shim must answer as serverless-http does wherever it has no documented reason not to (its
 // own differences: default binary types, no req.body on body-less requests, req.ip from Express).
 import assert from 'node:assert/strict';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { describe, test } from 'vitest';
 import express from 'express';
 import serverless from 'serverless-http';
@@ -179,6 +179,25 @@ for (const [name, wrap] of WRAPPERS) {
     });
   });
 
+  describe(`${name}: req.ip`, () => {
+    const v1 = { httpMethod: 'GET', path: '/', requestContext: { identity: { sourceIp: '203.0.113.9' } } };
+    const v2 = { version: '2.0', rawPath: '/', rawQueryString: '', requestContext: { http: { method: 'GET', sourceIp: '198.51.100.4' } } };
+
+    test('a plain listener has the event\'s source IP as req.ip (REST identity, HTTP API http.sourceIp)', async () => {
+      const handler = wrap(((req, res) => { res.end(String(req.ip)); }) as Listener);
+      assert.equal((await handler(v1, {})).body, '203.0.113.9');
+      assert.equal((await handler(v2, {})).body, '198.51.100.4');
+    });
+
+    test('an Express app has it too, and a listener that assigns req.ip reads what it assigned', async () => {
+      const app = express();
+      app.get('/', (req, res) => { res.send(req.ip); });
+      assert.equal((await wrap(app)(v1, {})).body, '203.0.113.9');
+      const assigning = wrap(((req, res) => { req.ip = '192.0.2.1'; res.end(String(req.ip)); }) as Listener);
+      assert.equal((await assigning(v2, {})).body, '192.0.2.1');
+    });
+  });
+
   describe(`${name}: req.body`, () => {
     test('a request with a body carries it as a Buffer, as serverless-http gives it', async () => {
       let body: unknown;
@@ -223,3 +242,15 @@ test('toLambda only: the user\'s transforms run after the shim\'s own (req.ip fr
   const cookies = Object.entries(result.headers ?? {}).filter(([k]) => k.toLowerCase() === 'set-cookie').map(([, v]) => v).sort();
   assert.deepEqual(cookies, ['a=1; Path=/', 'b=2; Path=/']);
 });
+
+test('toLambda only: req.ip is Express\'s (trust proxy, X-Forwarded-For) also for an http.Server serving the app', async () => {
+  const app = express();
+  app.set('trust proxy', 1);
+  app.get('/', (req, res) => { res.send(req.ip); });
+  const event = { httpMethod: 'GET', path: '/', headers: { 'x-forwarded-for': '192.0.2.50' }, requestContext: { identity: { sourceIp: '10.0.0.1' } } };
+  assert.equal((await toLambda(app)(event)).body, '192.0.2.50');
+  assert.equal((await toLambda(createServer(app) as never)(event)).body, '192.0.2.50');
+  // serverless-http's own property hides Express's getter: the proxy's address, not the client's.
+  assert.equal((await (serverless(app) as unknown as Handler)(event, {})).body, '10.0.0.1');
+});
+
