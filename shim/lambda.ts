@@ -1,8 +1,9 @@
 // Express app -> AWS Lambda handler for API Gateway REST (v1), HTTP API (v2) and ALB events.
 // serverless-http does the event <-> req/res conversion, with its options (basePath, requestId,
-// request/response transforms) meaning what they mean there; this adds what it leaves out or gets
-// wrong for an Express app: the per-invocation lifecycle (database), req.ip and req.body as a plain
-// server has them, a base path removed only from the front on request, Set-Cookie on single-value ALB targets.
+// request/response transforms, BINARY_CONTENT_TYPES) meaning what they mean there; this adds what it
+// leaves out or gets wrong for an Express app: the per-invocation lifecycle (database), req.ip and
+// req.body as a plain server has them, a base path removed only from the front on request, Set-Cookie
+// on single-value ALB targets.
 import type { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import type serverlessHttp from 'serverless-http';
@@ -75,12 +76,18 @@ function sourceIpUnlessPrototypeHasOne(req: IncomingMessage & Record<string, unk
   });
 }
 
+/** serverless-http's default binary types when no `binary` option is given: BINARY_CONTENT_TYPES, comma-separated. */
+function binaryTypesFromEnv(): string[] | undefined {
+  const types = process.env.BINARY_CONTENT_TYPES;
+  return types ? types.split(',') : undefined;
+}
+
 export function toLambda(app: ExpressLike, options: LambdaOptions = {}): LambdaHandler {
   if (options.trustProxy !== undefined && typeof app.set === 'function') app.set('trust proxy', options.trustProxy);
   const frontOnly = options.basePathMatch === 'front';
   const cookiesOf = new WeakMap<object, string[]>();
   const handler = serverless(app as never, {
-    binary: (options.binary ?? DEFAULT_BINARY_TYPES) as never,
+    binary: (options.binary ?? binaryTypesFromEnv() ?? DEFAULT_BINARY_TYPES) as never,
     ...(options.requestId !== undefined ? { requestId: options.requestId as string } : {}),
     ...(options.basePath && !frontOnly ? { basePath: options.basePath } : {}),
     request: async (req: IncomingMessage & Record<string, unknown>, event: LambdaEvent, context: LambdaContext) => {
