@@ -1,8 +1,9 @@
 // Express app -> AWS Lambda handler for API Gateway REST (v1), HTTP API (v2) and ALB events.
 // serverless-http does the event <-> req/res conversion, with its options (basePath, requestId,
-// request/response transforms) meaning what they mean there; this adds what it leaves out or gets
-// wrong for an Express app: the per-invocation lifecycle (database), req.ip and req.body as a plain
-// server has them, a base path removed only from the front on request, Set-Cookie on single-value ALB targets.
+// request/response transforms, BINARY_CONTENT_TYPES) meaning what they mean there; this adds what it
+// leaves out or gets wrong for an Express app: the per-invocation lifecycle (database), req.ip and
+// req.body as a plain server has them, a base path removed only from the front on request, Set-Cookie
+// on single-value ALB targets.
 import type { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import type serverlessHttp from 'serverless-http';
@@ -52,19 +53,48 @@ function caseVariants(name: string, count: number): string[] {
   return variants;
 }
 
+/**
+ * req.ip as the request's prototype defines it once the framework has set it (Express's getter, with
+ * trust proxy and X-Forwarded-For), else the source IP serverless-http gave it (any other listener).
+ * Assigning req.ip replaces it with the value assigned, as on a plain property.
+ */
+function sourceIpUnlessPrototypeHasOne(req: IncomingMessage & Record<string, unknown>): void {
+  const sourceIp = req.ip;
+  Object.defineProperty(req, 'ip', {
+    configurable: true,
+    enumerable: true,
+    get(this: object) {
+      for (let proto = Object.getPrototypeOf(this); proto; proto = Object.getPrototypeOf(proto)) {
+        const own = Object.getOwnPropertyDescriptor(proto, 'ip');
+        if (own) return own.get ? own.get.call(this) : own.value;
+      }
+      return sourceIp;
+    },
+    set(this: object, value: unknown) {
+      Object.defineProperty(this, 'ip', { value, writable: true, enumerable: true, configurable: true });
+    },
+  });
+}
+
+/** serverless-http's default binary types when no `binary` option is given: BINARY_CONTENT_TYPES, comma-separated. */
+function binaryTypesFromEnv(): string[] | undefined {
+  const types = process.env.BINARY_CONTENT_TYPES;
+  return types ? types.split(',') : undefined;
+}
+
 export function toLambda(app: ExpressLike, options: LambdaOptions = {}): LambdaHandler {
   if (options.trustProxy !== undefined && typeof app.set === 'function') app.set('trust proxy', options.trustProxy);
   const frontOnly = options.basePathMatch === 'front';
   const cookiesOf = new WeakMap<object, string[]>();
   const handler = serverless(app as never, {
-    binary: (options.binary ?? DEFAULT_BINARY_TYPES) as never,
+    binary: (options.binary ?? binaryTypesFromEnv() ?? DEFAULT_BINARY_TYPES) as never,
     ...(options.requestId !== undefined ? { requestId: options.requestId as string } : {}),
     ...(options.basePath && !frontOnly ? { basePath: options.basePath } : {}),
     request: async (req: IncomingMessage & Record<string, unknown>, event: LambdaEvent, context: LambdaContext) => {
       // serverless-http sets `ip` as an own property, which would hide Express's getter (and with it
       // trust proxy and X-Forwarded-For); a body-less request would carry an empty Buffer as req.body,
       // where a plain server has none (a request with a body keeps it, as serverless-http gives it).
-      delete req.ip;
+      sourceIpUnlessPrototypeHasOne(req);
       if (!Buffer.isBuffer(req.body) || req.body.length === 0) delete req.body;
       await applyTransform(options.request, req, event, context);
     },

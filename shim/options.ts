@@ -29,8 +29,9 @@ export interface ShimOptions {
   /** `'front'`: remove `basePath` only from the front of the path, at a segment boundary; default `'anywhere'` (serverless-http's). */
   basePathMatch?: 'anywhere' | 'front';
   /**
-   * Response content types sent base64-encoded in Lambda results (wildcards allowed); default: images,
-   * audio, video, fonts, PDF, zip, octet-stream. Responses with a Content-Encoding (gzip, br) always are.
+   * Response content types sent base64-encoded in Lambda results (wildcards allowed); default: the
+   * comma-separated BINARY_CONTENT_TYPES when set (as serverless-http reads it), else images, audio,
+   * video, fonts, PDF, zip, octet-stream. Responses with a Content-Encoding (gzip, br) always are.
    */
   binary?: BinaryOption;
   /** Runs before the app sees the request; the database hooks validate the pooled connection here. */

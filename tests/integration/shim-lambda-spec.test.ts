@@ -2,11 +2,13 @@
 // side: the shim must answer as serverless-http does wherever it has no documented reason not to (its
 // own differences: default binary types, no req.body on body-less requests, req.ip from Express).
 import assert from 'node:assert/strict';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { spawnSync } from 'node:child_process';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { describe, test } from 'vitest';
 import express from 'express';
 import serverless from 'serverless-http';
 import { toLambda, type LambdaOptions, type LambdaResult } from '../../shim/index.js';
+import { PROJECT_ROOT } from '../../src/project-paths.js';
 
 type Listener = (req: IncomingMessage & Record<string, unknown>, res: ServerResponse & Record<string, unknown>) => void;
 type Handler = (event: unknown, context?: Record<string, unknown>) => Promise<LambdaResult>;
@@ -179,6 +181,25 @@ for (const [name, wrap] of WRAPPERS) {
     });
   });
 
+  describe(`${name}: req.ip`, () => {
+    const v1 = { httpMethod: 'GET', path: '/', requestContext: { identity: { sourceIp: '203.0.113.9' } } };
+    const v2 = { version: '2.0', rawPath: '/', rawQueryString: '', requestContext: { http: { method: 'GET', sourceIp: '198.51.100.4' } } };
+
+    test('a plain listener has the event\'s source IP as req.ip (REST identity, HTTP API http.sourceIp)', async () => {
+      const handler = wrap(((req, res) => { res.end(String(req.ip)); }) as Listener);
+      assert.equal((await handler(v1, {})).body, '203.0.113.9');
+      assert.equal((await handler(v2, {})).body, '198.51.100.4');
+    });
+
+    test('an Express app has it too, and a listener that assigns req.ip reads what it assigned', async () => {
+      const app = express();
+      app.get('/', (req, res) => { res.send(req.ip); });
+      assert.equal((await wrap(app)(v1, {})).body, '203.0.113.9');
+      const assigning = wrap(((req, res) => { req.ip = '192.0.2.1'; res.end(String(req.ip)); }) as Listener);
+      assert.equal((await assigning(v2, {})).body, '192.0.2.1');
+    });
+  });
+
   describe(`${name}: req.body`, () => {
     test('a request with a body carries it as a Buffer, as serverless-http gives it', async () => {
       let body: unknown;
@@ -222,4 +243,48 @@ test('toLambda only: the user\'s transforms run after the shim\'s own (req.ip fr
   assert.equal(result.statusCode, 299);
   const cookies = Object.entries(result.headers ?? {}).filter(([k]) => k.toLowerCase() === 'set-cookie').map(([, v]) => v).sort();
   assert.deepEqual(cookies, ['a=1; Path=/', 'b=2; Path=/']);
+});
+
+test('toLambda only: req.ip is Express\'s (trust proxy, X-Forwarded-For) also for an http.Server serving the app', async () => {
+  const app = express();
+  app.set('trust proxy', 1);
+  app.get('/', (req, res) => { res.send(req.ip); });
+  const event = { httpMethod: 'GET', path: '/', headers: { 'x-forwarded-for': '192.0.2.50' }, requestContext: { identity: { sourceIp: '10.0.0.1' } } };
+  assert.equal((await toLambda(app)(event)).body, '192.0.2.50');
+  assert.equal((await toLambda(createServer(app) as never)(event)).body, '192.0.2.50');
+  // serverless-http's own property hides Express's getter: the proxy's address, not the client's.
+  assert.equal((await (serverless(app) as unknown as Handler)(event, {})).body, '10.0.0.1');
+});
+
+// serverless-http reads BINARY_CONTENT_TYPES when it loads: checked in a fresh process there.
+function plainServerlessHttpEncodes(contentType: string, binaryTypes: string): boolean {
+  const script = `require('serverless-http')((req, res) => { res.setHeader('content-type', process.argv[1]); res.end('a,b'); })({})
+    .then((r) => process.stdout.write(JSON.stringify(r.isBase64Encoded)));`;
+  const child = spawnSync(process.execPath, ['-e', script, contentType], { cwd: PROJECT_ROOT, encoding: 'utf8', env: { ...process.env, BINARY_CONTENT_TYPES: binaryTypes } });
+  assert.equal(child.status, 0, child.stderr);
+  return JSON.parse(child.stdout) as boolean;
+}
+
+test('BINARY_CONTENT_TYPES, with no binary option, lists the types answered base64, as in serverless-http; an option still wins', async () => {
+  const listener = ((req, res) => { res.setHeader('content-type', String(req.headers['x-type'])); res.end('a,b'); }) as Listener;
+  const saved = process.env.BINARY_CONTENT_TYPES;
+  process.env.BINARY_CONTENT_TYPES = 'text/csv,application/vnd.*';
+  let fromEnv: ReturnType<typeof toLambda>;
+  let withOption: ReturnType<typeof toLambda>;
+  try {
+    fromEnv = toLambda(listener as never);
+    withOption = toLambda(listener as never, { binary: ['image/*'] });
+  } finally {
+    if (saved === undefined) delete process.env.BINARY_CONTENT_TYPES;
+    else process.env.BINARY_CONTENT_TYPES = saved;
+  }
+  const encodes = async (handler: ReturnType<typeof toLambda>, type: string) => (await handler({ headers: { 'x-type': type } })).isBase64Encoded;
+  for (const [type, expected] of [['text/csv', true], ['application/vnd.ms-excel', true], ['image/png', false], ['text/plain', false]] as const) {
+    assert.equal(await encodes(fromEnv, type), expected, type);
+    assert.equal(plainServerlessHttpEncodes(type, 'text/csv,application/vnd.*'), expected, `serverless-http ${type}`);
+  }
+  assert.equal(await encodes(withOption, 'text/csv'), false);
+  assert.equal(await encodes(withOption, 'image/png'), true);
+  // Unset, the shim's own default list applies (images among them).
+  assert.equal(await encodes(toLambda(listener as never), 'image/png'), true);
 });

@@ -1,6 +1,7 @@
 // S3: each call `migrate files` and `migrate rollback` make, tried on one small probe object that is
 // deleted again: PutObject, GetObject, ListObjectsV2, DeleteObject. Nothing stays in the bucket.
 import { randomBytes } from 'node:crypto';
+import '../../reserved-globals/aws-sdk.js';
 import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { bucketError } from '../files/s3-errors.js';
 import { createS3Client } from '../files/s3.js';

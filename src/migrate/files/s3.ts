@@ -3,6 +3,7 @@
 // (environment, shared profile, instance role); nothing here reads or prints them.
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import '../../reserved-globals/aws-sdk.js';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { ObjectHeaders } from './objects.js';
 import type { S3Options } from './s3-options.js';

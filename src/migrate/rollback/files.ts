@@ -1,5 +1,6 @@
 // Delete what migrate files uploaded, and nothing else: never an object that was there before, never
 // one whose bytes changed since we wrote it. Local files are never touched.
+import '../../reserved-globals/aws-sdk.js';
 import { DeleteObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type pg from 'pg';
 import pLimit from 'p-limit';
