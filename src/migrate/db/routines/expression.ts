@@ -624,7 +624,7 @@ export class ExpressionTranslator {
       if (kids.length === 2) return { ...e, sql: `${e.sql} AS ${qi(nameParts(kids[1]).join('.'))}` };
       return e;
     }
-    if (kind === 'ColumnName' || kind === 'FullColumnName') return this.reference(inner);
+    if (['ColumnName', 'FullColumnName', 'Uid', 'SimpleId'].includes(kind)) return this.reference(inner);
     return this.expression(inner);
   }
 
@@ -633,7 +633,8 @@ export class ExpressionTranslator {
     const parts: string[] = [];
     const scope = this.scopes[this.scopes.length - 1];
     const item = (n: ParseNode): string => {
-      const atom = unwrap(n);
+      let atom = n;
+      while (kindOf(atom) !== 'AtomTableItem' && childrenOf(atom).length === 1 && !isTerminal(childrenOf(atom)[0])) atom = childrenOf(atom)[0];
       if (kindOf(atom) !== 'AtomTableItem') this.refuse(n, 'a derived table or table list in FROM');
       const kids = childrenOf(atom).filter((c) => !(isTerminal(c) && c.getText().toUpperCase() === 'AS'));
       const table = this.table(kids[0]);

@@ -82,11 +82,19 @@ interface Translated extends PlannedTrigger {
 function translateTrigger(source: TriggerSource, input: TriggerPlanInput, tables: Map<string, RoutineTable>, parsers: RoutineParsers): Translated | RefusedTrigger {
   const table = tables.get(source.table.toLowerCase());
   if (!table) return { source, why: `its table ${source.table} is not part of this migration` };
-  const { tree, errors } = parsers.parseMysql(source.sql);
+  let sql = source.sql;
+  let { tree, errors } = parsers.parseMysql(sql);
   if (errors.length) return { source, why: `the MySQL parser does not read it (${errors[0]})` };
-  const header = triggerHeader(tree);
-  if (typeof header === 'string') return { source, why: header };
-  const translator = new TriggerTranslator(source.sql, input.schema, input.database, tables, table, header);
+  let header = triggerHeader(tree);
+  if ('reason' in header && header.bodyStart !== undefined && !/^\s*BEGIN\b/i.test(sql.slice(header.bodyStart))) {
+    // A one-statement body means the same as that statement alone in BEGIN ... END, which the grammar delimits.
+    sql = `${sql.slice(0, header.bodyStart)}BEGIN\n${sql.slice(header.bodyStart).replace(/;\s*$/, '')};\nEND`;
+    ({ tree, errors } = parsers.parseMysql(sql));
+    if (errors.length) return { source, why: `the MySQL parser does not read it (${errors[0]})` };
+    header = triggerHeader(tree);
+  }
+  if ('reason' in header) return { source, why: header.reason };
+  const translator = new TriggerTranslator(sql, input.schema, input.database, tables, table, header);
   try {
     const body = translator.body();
     return {

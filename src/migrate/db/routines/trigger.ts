@@ -13,18 +13,21 @@ export interface TriggerHeader {
 }
 
 /** The CREATE TRIGGER statement's parts; the body is a single statement or a BEGIN ... END block. */
-export function triggerHeader(tree: ParseNode): TriggerHeader | string {
-  let node = tree;
-  while (kindOf(node) !== 'CreateTrigger') {
+export function triggerHeader(tree: ParseNode): TriggerHeader | { reason: string; bodyStart?: number } {
+  const statements = childrenOf(tree).filter((c) => !isTerminal(c));
+  let node = statements[0];
+  while (node && kindOf(node) !== 'CreateTrigger') {
     const kids = childrenOf(node).filter((c) => !isTerminal(c));
-    if (kids.length !== 1) return 'not a single CREATE TRIGGER statement';
-    node = kids[0];
+    node = kids.length === 1 ? kids[0] : (undefined as unknown as ParseNode);
   }
+  if (!node) return { reason: 'not a CREATE TRIGGER statement' };
   const words = keywords(node);
   const timing = words.find((w) => w === 'BEFORE' || w === 'AFTER') as TriggerHeader['timing'] | undefined;
   const event = words.find((w) => w === 'INSERT' || w === 'UPDATE' || w === 'DELETE') as TriggerHeader['event'] | undefined;
   const body = child(node, 'RoutineBody');
-  if (!timing || !event || !body) return 'a trigger without BEFORE/AFTER INSERT/UPDATE/DELETE ... FOR EACH ROW';
+  if (!timing || !event || !body) return { reason: 'a trigger without BEFORE/AFTER INSERT/UPDATE/DELETE ... FOR EACH ROW' };
+  // The grammar can end a lone body statement early (INSERT INTO t | SET a = 1 ...): read it again inside BEGIN ... END.
+  if (statements.length > 1) return { reason: 'the MySQL parser reads its body as more than one statement', bodyStart: body.start?.start };
   return { timing, event, body };
 }
 
