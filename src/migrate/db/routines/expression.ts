@@ -650,11 +650,12 @@ export class ExpressionTranslator {
         const words = keywords(join);
         const joinKind = kindOf(join);
         if (joinKind !== 'InnerJoin' && joinKind !== 'OuterJoin') this.refuse(join, 'this kind of join');
-        const target = childrenOf(join).find((c) => !isTerminal(c))!;
-        const onIndex = childrenOf(join).findIndex((c) => isTerminal(c) && c.getText().toUpperCase() === 'ON');
-        if (onIndex < 0) this.refuse(join, 'a join without ON');
+        const target = childrenOf(join).find((c) => !isTerminal(c) && kindOf(c) !== 'JoinSpec')!;
+        const spec = child(join, 'JoinSpec');
+        const specKids = spec ? childrenOf(spec) : [];
+        if (!spec || !isTerminal(specKids[0]) || specKids[0].getText().toUpperCase() !== 'ON' || specKids.length !== 2) this.refuse(join, 'a join without ON');
         const joined = item(target);
-        const onNode = childrenOf(join)[onIndex + 1];
+        const onNode = specKids[1];
         const type = words.includes('LEFT') ? 'LEFT JOIN' : words.includes('RIGHT') ? 'RIGHT JOIN' : 'JOIN';
         sql += ` ${type} ${joined} ON ${this.condition(onNode)}`;
       }
