@@ -83,14 +83,16 @@ export async function readSourcePlan(
   const mysql = [await connectMysql(config.source)];
   try {
     const catalog = await introspectMysql(mysql[0], config.source.database, { tables: config.tables, exclude: config.exclude });
+    const routines = config.routines ?? 'translate';
+    // The parsers load (about a second) only for a source that has triggers to translate, while the tables are profiled.
+    const parsersLoading = routines === 'translate' && catalog.otherObjects.some((o) => o.kind === 'trigger') ? loadRoutineParsers() : undefined;
+    parsersLoading?.catch(() => {});
     while (mysql.length < Math.min(config.jobs, catalog.tables.length)) mysql.push(await connectMysql(config.source));
     await profileTables(mysql, catalog.tables);
     spinner.done(`introspect: ${catalog.tables.length} tables, ${catalog.views.length} views`);
     const collations = config.collations ?? 'preserve';
     const targetSupport = collations === 'preserve' && config.target ? await targetSupportOf(config.target) : null;
-    const routines = config.routines ?? 'translate';
-    // The parsers load only for a source that has triggers to translate.
-    const routineParsers = routines === 'translate' && catalog.otherObjects.some((o) => o.kind === 'trigger') ? await loadRoutineParsers() : undefined;
+    const routineParsers = await parsersLoading;
     const plan = planMigration(catalog, { schema: config.schema, sourceTimezone: config.sourceTimezone, typeMap: config.typeMap, collations, targetSupport, routines, routineParsers, ...steps });
     return { catalog, plan, collations: { mode: collations, targetSupport } };
   } catch (error) {
