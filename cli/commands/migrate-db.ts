@@ -24,6 +24,7 @@ export function registerMigrateDb(migrate: Command): void {
     .option('--jobs <n>', 'key ranges copied and indexes built in parallel (default: CPU count, at most 8)')
     .option('--source-timezone <zone>', 'time zone the DATETIME values were written in (default: UTC)')
     .option('--collations <mode>', 'preserve: case-insensitive MySQL collations stay so (citext or ICU); exact: compare exactly (default: preserve)')
+    .option('--routines <mode>', 'translate: MySQL triggers become PL/pgSQL triggers, created after the data; skip: list them as not migrated (default: translate)')
     .option('--type-map <file.json>', 'type overrides: {"columns": {"table.column": "pgtype"}, "types": {"tinyint(1)": "smallint"}}');
   withCommonOptions(command, 'print the report as JSON on stdout, nothing else').action(
     action({

@@ -81,7 +81,8 @@ export function migrateDbConfig(flags: Flags, env: NodeJS.ProcessEnv = process.e
   exclusive(f.schemaOnly && f.dataOnly, '--schema-only and --data-only exclude each other');
   exclusive(f.fresh && f.dataOnly, '--fresh drops what migrate db created; it does not go with --data-only');
   const collations = oneOf(flags.collations, '--collations', ['preserve', 'exact'] as const) ?? 'preserve';
-  return { ...withDsns(f), typeMap: typeMap ? loadTypeMap(typeMap) : undefined, collations };
+  const routines = oneOf(flags.routines, '--routines', ['translate', 'skip'] as const) ?? 'translate';
+  return { ...withDsns(f), typeMap: typeMap ? loadTypeMap(typeMap) : undefined, collations, routines };
 }
 
 /** Builds the migrate sync config from commander's options and the environment. */

@@ -10,6 +10,7 @@ export type NoteKind =
   | 'name' // an identifier had to be renamed (length, collision)
   | 'generated' // a generated column became a plain column or STORED
   | 'not-migrated' // an object (trigger, routine, event, view) was listed, not created
+  | 'routine' // a trigger was translated to PL/pgSQL: how, and what behaves differently
   | 'collation' // comparison rules (case, accents, trailing spaces) kept or not kept
   | 'value'; // a value was changed because Postgres cannot hold it
 

@@ -85,9 +85,9 @@ export async function placeOrder(
     await OrderItem.bulkCreate(lines.map((l) => ({ ...l, orderId })), {
       transaction, fields: ['orderId', 'productId', 'productName', 'quantity', 'unitPriceCents'],
     });
-    // The stock is written as a value, not decremented: the legacy MySQL schema has a trigger
-    // (order_items_after_insert) that takes the quantity off again, and Postgres has no copy of it.
-    // Under the row lock the right value is known, with or without the trigger.
+    // The stock is written as a value, not decremented: the legacy schema has a trigger
+    // (order_items_after_insert, on MySQL and as migrate db translates it on Postgres) that takes the
+    // quantity off again. Under the row lock the right value is known, with or without the trigger.
     for (const [productId, stock] of remaining) {
       await Product.update({ stock }, { where: { id: productId }, transaction });
     }

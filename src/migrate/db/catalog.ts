@@ -105,6 +105,8 @@ export interface SourceObject {
   name: string;
   table?: string;
   sql: string;
+  /** Triggers: information_schema ACTION_ORDER, the firing order among the table's triggers of one timing and event. */
+  actionOrder?: number;
 }
 
 export interface SourceCatalog {
@@ -118,6 +120,6 @@ export interface SourceCatalog {
    */
   relations?: { table: string; indexes: string[] }[];
   views: SourceObject[];
-  /** Triggers, routines and events: reported with their SQL, not migrated. */
+  /** Triggers (translated when they can be), routines and events (reported with their SQL, not migrated). */
   otherObjects: SourceObject[];
 }

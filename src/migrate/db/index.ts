@@ -9,7 +9,8 @@ import {
 import { applyPlan, preflightTarget } from './apply.js';
 import { introspectMysql, profileTables } from './introspect.js';
 import { connectMysql } from './mysql.js';
-import { planMigration, type TargetPlan } from './plan/plan.js';
+import { planMigration, type RoutineMode, type TargetPlan } from './plan/plan.js';
+import { loadRoutineParsers } from './routines/index.js';
 import type { TypeMap } from './plan/types.js';
 import { connectPostgres } from './postgres.js';
 import { dropCreatedObjects } from './fresh.js';
@@ -17,7 +18,7 @@ import { readTargetSupport, type CollationMode, type TargetSupport } from './sem
 
 // The door: what the rest of markethub (verify, sync, files, check, rollback, the CLI) uses of migrate db.
 // Reading the source and planning the target:
-export { planMigration, KEEP_TIMESTAMPS_SETTING, type Step, type TargetColumn, type TargetPlan, type TargetTable } from './plan/plan.js';
+export { planMigration, KEEP_TIMESTAMPS_SETTING, type RoutineMode, type Step, type TargetColumn, type TargetPlan, type TargetTable } from './plan/plan.js';
 export { introspectMysql, profileTables } from './introspect.js';
 export type { SourceCatalog, SourceColumn, SourceTable } from './catalog.js';
 export { MYSQL_INTEGER_TYPES, SPATIAL_TYPES, type TypeMap } from './plan/types.js';
@@ -51,6 +52,8 @@ export interface MigrateDbConfig {
   typeMap?: TypeMap;
   /** preserve (default): case-insensitive collations stay case-insensitive; exact: Postgres's exact comparison. */
   collations?: CollationMode;
+  /** translate (default): MySQL triggers become PL/pgSQL triggers; skip: they are listed as not migrated. */
+  routines?: RoutineMode;
 }
 
 /** One migration = one source database into one target schema; its re-runs share this key. */
@@ -72,7 +75,7 @@ export interface SourcePlan {
 
 /** Introspects and profiles the source (tables spread over `jobs` connections) and plans the target. */
 export async function readSourcePlan(
-  config: Pick<MigrateDbConfig, 'source' | 'schema' | 'tables' | 'exclude' | 'jobs' | 'sourceTimezone' | 'typeMap'> & Partial<Pick<MigrateDbConfig, 'target' | 'collations'>>,
+  config: Pick<MigrateDbConfig, 'source' | 'schema' | 'tables' | 'exclude' | 'jobs' | 'sourceTimezone' | 'typeMap'> & Partial<Pick<MigrateDbConfig, 'target' | 'collations' | 'routines'>>,
   ui: Ui,
   steps: { schemaOnly?: boolean; dataOnly?: boolean } = {},
 ): Promise<SourcePlan> {
@@ -80,12 +83,17 @@ export async function readSourcePlan(
   const mysql = [await connectMysql(config.source)];
   try {
     const catalog = await introspectMysql(mysql[0], config.source.database, { tables: config.tables, exclude: config.exclude });
+    const routines = config.routines ?? 'translate';
+    // The parsers load (about a second) only for a source that has triggers to translate, while the tables are profiled.
+    const parsersLoading = routines === 'translate' && catalog.otherObjects.some((o) => o.kind === 'trigger') ? loadRoutineParsers() : undefined;
+    parsersLoading?.catch(() => {});
     while (mysql.length < Math.min(config.jobs, catalog.tables.length)) mysql.push(await connectMysql(config.source));
     await profileTables(mysql, catalog.tables);
     spinner.done(`introspect: ${catalog.tables.length} tables, ${catalog.views.length} views`);
     const collations = config.collations ?? 'preserve';
     const targetSupport = collations === 'preserve' && config.target ? await targetSupportOf(config.target) : null;
-    const plan = planMigration(catalog, { schema: config.schema, sourceTimezone: config.sourceTimezone, typeMap: config.typeMap, collations, targetSupport, ...steps });
+    const routineParsers = await parsersLoading;
+    const plan = planMigration(catalog, { schema: config.schema, sourceTimezone: config.sourceTimezone, typeMap: config.typeMap, collations, targetSupport, routines, routineParsers, ...steps });
     return { catalog, plan, collations: { mode: collations, targetSupport } };
   } catch (error) {
     spinner.fail();

@@ -292,13 +292,14 @@ async function introspectOtherObjects(conn: MysqlConnection, database: string): 
   const triggers = await rows(
     conn,
     `SELECT TRIGGER_NAME AS name, EVENT_OBJECT_TABLE AS tableName, ACTION_TIMING AS timing,
-            EVENT_MANIPULATION AS event, ACTION_STATEMENT AS body
-       FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? ORDER BY TRIGGER_NAME`,
+            EVENT_MANIPULATION AS event, ACTION_STATEMENT AS body, ACTION_ORDER AS actionOrder
+       FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? ORDER BY EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, ACTION_ORDER`,
     [database],
   );
   for (const t of triggers) {
     const fallback = `CREATE TRIGGER ${q(t.name)} ${t.timing} ${t.event} ON ${q(t.tableName)} FOR EACH ROW ${t.body}`;
-    objects.push({ kind: 'trigger', name: t.name, table: t.tableName, sql: await showCreate(conn, 'TRIGGER', t.name, 'SQL Original Statement', fallback) });
+    const sql = await showCreate(conn, 'TRIGGER', t.name, 'SQL Original Statement', fallback);
+    objects.push({ kind: 'trigger', name: t.name, table: t.tableName, sql, actionOrder: Number(t.actionOrder ?? 0) });
   }
   const routines = await rows(
     conn,

@@ -6,6 +6,7 @@ import { translateDefault } from './defaults.js';
 import { quoteIdent as qi, quoteLiteral, translateMysqlExpression } from './expression.js';
 import { fitIdentifier, RelationNames } from './names.js';
 import { mapColumnType, typeOverride, type TypeMap, type ValueKind } from './types.js';
+import { planTriggers, type RoutineParsers, type TriggerPlan } from '../routines/index.js';
 import { collatedPrefix, describeSupport, mechanismExtensions, mechanismSetupObjects, mechanismSetupSql, planCollation, type CollationMode, type Mechanism, type TargetSupport } from '../semantics/index.js';
 
 export interface TargetColumn {
@@ -37,7 +38,7 @@ export interface TargetTable {
   keyRange: SourceTable['keyRange'];
 }
 
-export type Phase = 'schema' | 'data' | 'indexes' | 'constraints' | 'views';
+export type Phase = 'schema' | 'data' | 'indexes' | 'constraints' | 'views' | 'triggers';
 
 /** One unit of work; done steps are recorded in the ledger so a re-run skips them. */
 export interface Step {
@@ -79,7 +80,13 @@ export interface PlanOptions {
   collations?: CollationMode;
   /** What the target offers for them (semantics/target.ts); null or absent: not read, citext assumed. */
   targetSupport?: TargetSupport | null;
+  /** Translate MySQL triggers (default) or list them as not migrated. */
+  routines?: RoutineMode;
+  /** The parsers trigger translation needs (loadRoutineParsers); without them triggers are listed as not migrated. */
+  routineParsers?: RoutineParsers;
 }
+
+export type RoutineMode = 'translate' | 'skip';
 
 export interface TargetPlan {
   schema: string;
@@ -169,7 +176,8 @@ export function planMigration(catalog: SourceCatalog, options: PlanOptions): Tar
       creates: [{ kind: 'view', name: viewName }],
     };
   });
-  for (const object of catalog.otherObjects) {
+  const triggers = planTriggerSteps(catalog, tables, options, notes);
+  for (const object of catalog.otherObjects.filter((o) => o.kind !== 'trigger')) {
     notes.push({ kind: 'not-migrated', table: object.table, what: `${object.kind} ${object.name} not migrated`, why: 'MySQL procedural code has no automatic Postgres translation; port it by hand', sql: object.sql });
   }
 
@@ -178,14 +186,52 @@ export function planMigration(catalog: SourceCatalog, options: PlanOptions): Tar
     sql: [`CREATE SCHEMA IF NOT EXISTS ${qi(schema)}`, ...mechanismSetupSql(mechanisms)],
     createsIfAbsent: [{ kind: 'schema', schema, name: schema }, ...mechanismSetupObjects(mechanisms)],
   };
+  // Triggers come after the rows, as in a MySQL dump: copying must not fire them.
   if (options.dataOnly) {
-    steps.push(...copies, ...constraints.filter((s) => s.key.startsWith('identity:')));
+    steps.push(...copies, ...constraints.filter((s) => s.key.startsWith('identity:')), ...triggers);
   } else {
     steps.push(schemaStep, ...creates);
     if (!options.schemaOnly) steps.push(...copies);
     steps.push(...indexes, ...constraints, ...views);
+    if (!options.schemaOnly) steps.push(...triggers);
   }
   return { schema, tables, steps, notes, extensions: mechanismExtensions(mechanisms) };
+}
+
+/** Trigger steps, and a note for every trigger: how it was translated, or what stopped it. */
+function planTriggerSteps(catalog: SourceCatalog, tables: TargetTable[], options: PlanOptions, notes: Note[]): Step[] {
+  // markethub_sync_* are the change-capture triggers migrate sync installs on MySQL: markethub's, not the app's.
+  const sources = catalog.otherObjects.filter((o) => o.kind === 'trigger' && !o.name.startsWith('markethub_sync_'));
+  if (!sources.length) return [];
+  const notMigrated = (object: (typeof sources)[number], why: string) =>
+    notes.push({ kind: 'not-migrated', table: object.table, what: `trigger ${object.name} not migrated`, why, sql: object.sql });
+  if ((options.routines ?? 'translate') === 'skip' || !options.routineParsers) {
+    const why = options.routines === 'skip' ? '--routines skip; port it by hand' : 'trigger translation was not run; port it by hand';
+    for (const object of sources) notMigrated(object, why);
+    return [];
+  }
+  const plan: TriggerPlan = planTriggers({
+    schema: options.schema,
+    database: catalog.database,
+    tables: tables.map((t) => ({ sourceName: t.sourceName, name: t.name, columns: t.columns.map((c) => ({ name: c.name, pgType: c.pgType })), identity: t.columns.find((c) => c.identity)?.name ?? null })),
+    triggers: sources.map((o) => ({ name: o.name, table: o.table ?? '', sql: o.sql, actionOrder: o.actionOrder })),
+    ownWritesSetting: KEEP_TIMESTAMPS_SETTING,
+  }, options.routineParsers);
+  for (const refused of plan.refused) notMigrated(sources.find((o) => o.name === refused.source.name)!, refused.why);
+  for (const t of plan.planned) {
+    const how = `${t.timing} ${t.event} FOR EACH ROW, created after the data is copied`;
+    notes.push({ kind: 'routine', table: t.table, what: `trigger ${t.source.name} -> PL/pgSQL function ${t.functionName}() and trigger ${t.triggerName}`, why: [how, ...t.changes].join('; '), sql: t.source.sql });
+  }
+  for (const o of plan.order) notes.push({ kind: 'routine', table: o.table, what: o.what, why: o.why });
+  if (plan.planned.length) {
+    notes.push({ kind: 'routine', what: "translated triggers do nothing in markethub's own writes", why: `sync replays rows MySQL's triggers already changed, and URL rewrites move files, not the app's data (they set ${KEEP_TIMESTAMPS_SETTING})` });
+    if (options.schemaOnly) notes.push({ kind: 'routine', what: `${plan.planned.length} trigger(s) not created by --schema-only`, why: 'the run that copies the data (--data-only) creates them after the rows are in, so the copy does not fire them' });
+  }
+  return plan.planned.map((t): Step => ({
+    key: `trigger:${t.table}:${t.triggerName}`, phase: 'triggers', table: t.table, description: `create trigger ${t.triggerName} on ${t.table}`, onFailure: 'note',
+    sql: t.sql,
+    creates: [{ kind: 'function', name: t.functionName }],
+  }));
 }
 
 function planColumns(source: SourceTable, name: string, options: PlanOptions, notes: Note[], mechanisms: Mechanism[]): TargetTable {
