@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import S3rver from 's3rver';
 import { S3RVER_CREDENTIALS } from './server.js';
-import { checkV4Signature } from './signature-check.js';
+import { checkPresignedSignature } from './signature-check.js';
 
 guardMultipartHeaderParser();
 
@@ -27,7 +27,7 @@ const server = new S3rver({
   silent: true,
   configureBuckets: values.bucket.map((name) => ({ name, configs: [] })),
 });
-refuseBadV4Signatures(server);
+refuseTamperedPresignedUrls(server);
 const { port } = await server.run();
 // The parent waits for this line to know the server listens (and on which port, when 0 was asked).
 process.stdout.write(`listening http://${values.address}:${port}\n`);
@@ -67,12 +67,12 @@ interface KoaContext {
   body: unknown;
 }
 
-/** Runs checkV4Signature before any of s3rver's own handling, and answers a mismatch as S3 does. */
-function refuseBadV4Signatures(app: S3rver): void {
+/** Runs checkPresignedSignature before any of s3rver's own handling, and answers a mismatch as S3 does. */
+function refuseTamperedPresignedUrls(app: S3rver): void {
   const secrets = new Map<string, string>([[S3RVER_CREDENTIALS.accessKeyId, S3RVER_CREDENTIALS.secretAccessKey]]);
   const middleware = (app as unknown as { middleware: ((ctx: KoaContext, next: () => Promise<void>) => Promise<void>)[] }).middleware;
   middleware.unshift(async (ctx, next) => {
-    const verdict = checkV4Signature(ctx.req, (id) => secrets.get(id));
+    const verdict = checkPresignedSignature(ctx.req, (id) => secrets.get(id));
     if (verdict.ok) return next();
     ctx.status = 403;
     ctx.type = 'application/xml';

@@ -13,7 +13,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, test } from 'vitest';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import request from 'supertest';
 import type { Express } from 'express';
 import type { Sequelize } from 'sequelize';
@@ -280,7 +280,7 @@ describe('confirm refuses, and the shop keeps what it had', () => {
   }
 });
 
-describe('what the storage refuses of a presigned URL or a signed request', () => {
+describe('what the storage refuses of a presigned URL', () => {
   test('an expired URL is refused by the storage and stores nothing', async () => {
     const shortLived = serverlessApp({ directUploadExpirySeconds: 1 });
     const res = await presign(shortLived, vendor.token, { kind: 'product-image', productId: 1, contentType: 'image/png', size: PNG.length });
@@ -292,16 +292,6 @@ describe('what the storage refuses of a presigned URL or a signed request', () =
     assert.match(await put.text(), /Request has expired/);
     assert.ok(!(await listKeys(s3.client, bucket)).includes(upload.key));
     assert.equal((await confirm(shortLived, vendor.token, '/api/products/1/images', { key: upload.key })).status, 400);
-  });
-
-  test('a request signed with the wrong secret is refused by the storage, as S3 refuses it', async () => {
-    const wrong = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'not-the-secret' } });
-    try {
-      await assert.rejects(wrong.send(new PutObjectCommand({ Bucket: bucket, Key: 'products/wrong-secret.jpg', Body: PNG })), /signature we calculated does not match/);
-    } finally {
-      wrong.destroy();
-    }
-    assert.ok(!(await listKeys(s3.client, bucket)).includes('products/wrong-secret.jpg'));
   });
 
   test('a URL whose credential was changed is refused by the storage', async () => {
