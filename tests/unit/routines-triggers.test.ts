@@ -125,3 +125,11 @@ test("the MySQL grammar's blind spots are named: INSERT ... SET col = f(x) after
   const plan = planOf(trigger('audit', 'products', "CREATE TRIGGER audit AFTER DELETE ON products FOR EACH ROW BEGIN INSERT INTO order_items SET quantity = 1; INSERT INTO order_items (quantity) VALUES (ABS(OLD.stock)); END"));
   assert.match(plan.notes.find((n) => n.kind === 'not-migrated')!.why, /^the MySQL parser does not read it \(line 1:\d+: /);
 });
+
+test('a BEFORE INSERT trigger that can refuse the row says ids may drift from MySQL\'s; one that cannot says nothing of it', () => {
+  const refusing = planOf(trigger('items_check', 'order_items', "CREATE TRIGGER `items_check` BEFORE INSERT ON `order_items` FOR EACH ROW\nBEGIN\n  IF NEW.`quantity` <= 0 THEN\n    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'quantity must be positive';\n  END IF;\nEND"));
+  const note = refusing.notes.find((n) => n.kind === 'routine' && n.what.startsWith('trigger items_check'));
+  assert.match(note!.why, /an insert this trigger refuses still takes the next id on Postgres/);
+  const setting = planOf(trigger('items_default', 'order_items', 'CREATE TRIGGER `items_default` BEFORE INSERT ON `order_items` FOR EACH ROW SET NEW.`quantity` = IFNULL(NEW.`quantity`, 1)'));
+  assert.ok(!setting.notes.some((n) => /still takes the next/.test(n.why)));
+});

@@ -200,6 +200,10 @@ export class TriggerTranslator extends ExpressionTranslator {
     if (!state || !keywords(node).includes('SQLSTATE')) this.refuse(node, 'SIGNAL of a named condition');
     const sqlstate = stringValue(state.getText());
     if (!/^[0-9A-Z]{5}$/.test(sqlstate) || /^0[012]/.test(sqlstate)) this.refuse(node, `SIGNAL SQLSTATE '${sqlstate}' (a warning or no-data class, or not a valid SQLSTATE)`);
+    // Postgres takes the identity value before BEFORE INSERT triggers run; MySQL allocates after them.
+    if (this.timing === 'BEFORE' && this.event === 'INSERT' && this.triggerTable.identity) {
+      this.changes.add(`an insert this trigger refuses still takes the next ${this.triggerTable.identity} on Postgres (identity values are taken before BEFORE triggers run; MySQL allocates after them), so later ids can differ from MySQL's`);
+    }
     let message = quoteLiteral('Unhandled user-defined exception condition');
     for (const info of childrenOfKind(node, 'SignalConditionInformation')) {
       const parts = childrenOf(info);
