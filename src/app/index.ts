@@ -1,6 +1,6 @@
 // createApp: the MarketHub Express app over a given Sequelize (MySQL or Postgres) and config.
 // It does not listen and keeps no module state, so the legacy server and a serverless shim can
-// both wrap it.
+// both wrap it. Its routers, and what they import, load with the first request that reaches them.
 import { createRequire } from 'node:module';
 import express, { type Express, type RequestHandler } from 'express';
 import type { Sequelize } from 'sequelize';
@@ -97,6 +97,7 @@ export function createApp({ sequelize, database: given, config, cache }: CreateA
   app.use('/api', api);
 
   if (resolved.storage.localRoot) {
+    // Only a server with uploads on disk (the legacy one) needs it.
     const mime = require('mime-types') as typeof import('mime-types');
     app.use(UPLOADS_URL_PREFIX, express.static(resolved.storage.localRoot, {
       fallthrough: true, index: false, dotfiles: 'deny',
