@@ -168,6 +168,8 @@ export function serverlessDatabase(options: ServerlessDatabaseOptions): Serverle
   const idleMs = options.idleMs ?? 1_000;
   const validateAfterIdleMs = options.validateAfterIdleMs ?? 500;
   const validateTimeoutMs = options.validateTimeoutMs ?? 2_000;
+  const acquireTimeoutMs = options.acquireTimeoutMs ?? 10_000;
+  const applicationName = options.applicationName ?? 'markethub-fn';
   const max = options.max ?? 1;
   if (!Number.isInteger(max) || max < 1) throw new Error(`serverlessDatabase: max must be a whole number of connections, at least 1 (got ${options.max})`);
   let instance: Sequelize | undefined;
@@ -178,8 +180,8 @@ export function serverlessDatabase(options: ServerlessDatabaseOptions): Serverle
     enableTransactionContext();
     const sequelize = (options.create ?? plainPostgres)(options.url, {
       logging: options.logging ?? false,
-      pool: { max, min: 0, idle: idleMs, evict: Math.min(idleMs, 1_000), acquire: options.acquireTimeoutMs ?? 10_000 },
-      dialectOptions: { application_name: options.applicationName ?? 'markethub-fn' },
+      pool: { max, min: 0, idle: idleMs, evict: Math.min(idleMs, 1_000), acquire: acquireTimeoutMs },
+      dialectOptions: { application_name: applicationName },
     });
     if (max === 1) guardPoolOfOne(sequelize);
     return sequelize;
@@ -217,7 +219,7 @@ export function serverlessDatabase(options: ServerlessDatabaseOptions): Serverle
       return;
     }
     const { Client } = options.pg ?? (require('pg') as typeof pg);
-    const client = new Client({ connectionString: options.url, application_name: options.applicationName ?? 'markethub-fn', connectionTimeoutMillis: options.acquireTimeoutMs ?? 10_000 });
+    const client = new Client({ connectionString: options.url, application_name: applicationName, connectionTimeoutMillis: acquireTimeoutMs });
     client.on('error', () => {}); // a server gone after the answer: nothing waits for this client any more
     try {
       await client.connect();

@@ -33,8 +33,7 @@ function queryPairs(raw: string): Record<string, string> {
   for (const part of raw.split('&')) {
     if (!part) continue;
     const at = part.indexOf('=');
-    const decode = (s: string) => decodeURIComponent(s);
-    pairs[decode(at < 0 ? part : part.slice(0, at))] = at < 0 ? '' : decode(part.slice(at + 1));
+    pairs[decodeURIComponent(at < 0 ? part : part.slice(0, at))] = at < 0 ? '' : decodeURIComponent(part.slice(at + 1));
   }
   return pairs;
 }
@@ -46,16 +45,14 @@ function credentialParts(credential: string | undefined): { accessKeyId: string;
 
 /** What a presigned URL says it signed; null when it is not one (header-signed, anonymous or V2: s3rver's business). */
 function presignedParts(query: Record<string, string>): Signed | null {
-  if (query['X-Amz-Algorithm'] === ALGORITHM) {
-    const credential = credentialParts(query['X-Amz-Credential']);
-    if (!credential || !query['X-Amz-SignedHeaders'] || !query['X-Amz-Signature']) return null;
-    const { 'X-Amz-Signature': signature, ...signedQuery } = query;
-    return {
-      ...credential, signedHeaders: query['X-Amz-SignedHeaders'].split(';'), signature: signature!,
-      amzDate: query['X-Amz-Date'] ?? '', payloadSha256: query['X-Amz-Content-Sha256'] ?? 'UNSIGNED-PAYLOAD', query: signedQuery,
-    };
-  }
-  return null;
+  if (query['X-Amz-Algorithm'] !== ALGORITHM) return null;
+  const credential = credentialParts(query['X-Amz-Credential']);
+  if (!credential || !query['X-Amz-SignedHeaders'] || !query['X-Amz-Signature']) return null;
+  const { 'X-Amz-Signature': signature, ...signedQuery } = query;
+  return {
+    ...credential, signedHeaders: query['X-Amz-SignedHeaders'].split(';'), signature: signature!,
+    amzDate: query['X-Amz-Date'] ?? '', payloadSha256: query['X-Amz-Content-Sha256'] ?? 'UNSIGNED-PAYLOAD', query: signedQuery,
+  };
 }
 
 /** A header's value as signed: every occurrence, in order, joined by commas. */
@@ -91,9 +88,10 @@ export function checkPresignedSignature(req: IncomingMessage, secretOf: (accessK
     canonicalPath = encodeKeyPath(decodeURIComponent(rawPath));
   } catch { /* left as sent */ }
   const expected = Buffer.from(signed.signature);
+  const signedQuery = canonicalQuery(signed.query);
   for (const path of new Set([rawPath, canonicalPath])) {
     const { signature } = signatureOf({
-      method: req.method ?? 'GET', path, query: canonicalQuery(signed.query), headers,
+      method: req.method ?? 'GET', path, query: signedQuery, headers,
       payloadSha256: signed.payloadSha256, amzDate: signed.amzDate, region: signed.region,
     }, secret);
     const computed = Buffer.from(signature);
