@@ -28,6 +28,12 @@ export interface RoutineTable {
   identity: string | null;
 }
 
+export interface TriggerContext {
+  table: RoutineTable;
+  event: 'INSERT' | 'UPDATE' | 'DELETE';
+  timing: 'BEFORE' | 'AFTER';
+}
+
 export interface Variable {
   name: string;
   pgType: string;
@@ -71,9 +77,8 @@ export class ExpressionTranslator {
     protected readonly schema: string,
     protected readonly database: string,
     protected readonly tables: Map<string, RoutineTable>,
-    protected readonly triggerTable: RoutineTable,
-    protected readonly event: 'INSERT' | 'UPDATE' | 'DELETE',
-    protected readonly timing: 'BEFORE' | 'AFTER',
+    /** Inside a trigger body: the row NEW and OLD refer to. Views and routines have none. */
+    protected readonly trigger: TriggerContext | null,
   ) {}
 
   protected refuse(node: ParseNode, what?: string): never {
@@ -109,11 +114,12 @@ export class ExpressionTranslator {
   /** NEW.x, OLD.x, a local variable, or a column of a table in scope. */
   protected reference(node: ParseNode): Expr {
     const parts = nameParts(node);
-    if (parts.length === 2 && /^(new|old)$/i.test(parts[0])) {
+    if (this.trigger && parts.length === 2 && /^(new|old)$/i.test(parts[0])) {
+      const { table, event, timing } = this.trigger;
       const row = parts[0].toUpperCase();
-      if ((row === 'NEW' && this.event === 'DELETE') || (row === 'OLD' && this.event === 'INSERT')) this.refuse(node, `${row} in a${this.event === 'INSERT' ? 'n' : ''} ${this.event} trigger`);
-      const column = this.column(this.triggerTable, parts[1], node);
-      if (row === 'NEW' && this.timing === 'BEFORE' && this.event === 'INSERT' && column.name === this.triggerTable.identity) {
+      if ((row === 'NEW' && event === 'DELETE') || (row === 'OLD' && event === 'INSERT')) this.refuse(node, `${row} in a${event === 'INSERT' ? 'n' : ''} ${event} trigger`);
+      const column = this.column(table, parts[1], node);
+      if (row === 'NEW' && timing === 'BEFORE' && event === 'INSERT' && column.name === table.identity) {
         this.refuse(node, `NEW.${column.name} of the AUTO_INCREMENT column in a BEFORE INSERT trigger (MySQL sees 0 there, Postgres the new id)`);
       }
       return { sql: `${row}.${qi(column.name)}`, type: valueTypeOf(column.pgType) };

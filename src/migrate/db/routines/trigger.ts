@@ -59,7 +59,7 @@ export class TriggerTranslator extends ExpressionTranslator {
   readonly declarations: string[] = [];
 
   constructor(source: string, schema: string, database: string, tables: Map<string, RoutineTable>, table: RoutineTable, private readonly header: TriggerHeader) {
-    super(source, schema, database, tables, table, header.event, header.timing);
+    super(source, schema, database, tables, { table, event: header.event, timing: header.timing });
   }
 
   /** The body's statements as PL/pgSQL lines (declarations of the outer block go to `declarations`). */
@@ -176,9 +176,9 @@ export class TriggerTranslator extends ExpressionTranslator {
       if (target.getText().startsWith('@')) this.refuse(target, `user variable ${target.getText()}`);
       let sql: string;
       let type: ValueType;
-      if (parts.length === 2 && /^new$/i.test(parts[0])) {
-        if (this.timing === 'AFTER') this.refuse(target, 'SET NEW in an AFTER trigger');
-        const column = this.column(this.triggerTable, parts[1], target);
+      if (this.trigger && parts.length === 2 && /^new$/i.test(parts[0])) {
+        if (this.trigger.timing === 'AFTER') this.refuse(target, 'SET NEW in an AFTER trigger');
+        const column = this.column(this.trigger.table, parts[1], target);
         sql = `NEW.${qi(column.name)}`;
         type = valueTypeOf(column.pgType);
       } else if (parts.length === 1 && this.variable(parts[0])) {
@@ -201,8 +201,9 @@ export class TriggerTranslator extends ExpressionTranslator {
     const sqlstate = stringValue(state.getText());
     if (!/^[0-9A-Z]{5}$/.test(sqlstate) || /^0[012]/.test(sqlstate)) this.refuse(node, `SIGNAL SQLSTATE '${sqlstate}' (a warning or no-data class, or not a valid SQLSTATE)`);
     // Postgres takes the identity value before BEFORE INSERT triggers run; MySQL allocates after them.
-    if (this.timing === 'BEFORE' && this.event === 'INSERT' && this.triggerTable.identity) {
-      this.changes.add(`an insert this trigger refuses still takes the next ${this.triggerTable.identity} on Postgres (identity values are taken before BEFORE triggers run; MySQL allocates after them), so later ids can differ from MySQL's`);
+    const trigger = this.trigger;
+    if (trigger?.timing === 'BEFORE' && trigger.event === 'INSERT' && trigger.table.identity) {
+      this.changes.add(`an insert this trigger refuses still takes the next ${trigger.table.identity} on Postgres (identity values are taken before BEFORE triggers run; MySQL allocates after them), so later ids can differ from MySQL's`);
     }
     let message = quoteLiteral('Unhandled user-defined exception condition');
     for (const info of childrenOfKind(node, 'SignalConditionInformation')) {
