@@ -9,6 +9,7 @@ import { verifyData } from './index.js';
 import type { Difference } from './differences.js';
 import type { MigrateVerifyConfig, TableVerification } from './model.js';
 import { withRecordedTypes } from './planned.js';
+import { verifyObjects } from './objects.js';
 import { verifyStructure, type StructureProblem } from './structure.js';
 
 export interface VerifyCommandReport {
@@ -41,12 +42,17 @@ export async function migrateVerify(config: MigrateVerifyConfig, ui: Ui): Promis
     const hasLedger = await ledgerExists(client);
     const derived = await readSourcePlan({ ...config, typeMap: undefined }, ui);
     const catalog = derived.catalog;
-    const plan = withRecordedTypes(derived.plan, hasLedger ? await recordedPlan<TargetPlan>(client, key) : null);
+    const recorded = hasLedger ? await recordedPlan<TargetPlan>(client, key) : null;
+    const plan = withRecordedTypes(derived.plan, recorded);
     const done = hasLedger ? await doneSteps(client, key) : new Map();
     const finished = hasLedger && (await lastOutcome(client, key, 'migrate db')) === 'success';
 
     // Schema and integrity read only the target: they run while the data comparison waits on MySQL.
-    const structureRead = verifyStructure(client, plan, catalog, done, finished);
+    // One client: the object checks' scratch transactions follow the structure check's, never interleave.
+    const structureRead = verifyStructure(client, plan, catalog, done, finished).then(async (tables) => {
+      const objects = await verifyObjects(client, recorded, done, finished);
+      return { problems: [...tables.problems, ...objects.problems], expected: [...tables.expected, ...objects.expected] };
+    });
     const orphansRead = structureRead.then(() => orphanNotes(client, config.schema, plan.tables.map((t) => t.name)));
     orphansRead.catch(() => {});
 
@@ -54,7 +60,7 @@ export async function migrateVerify(config: MigrateVerifyConfig, ui: Ui): Promis
     const data = await verifyData({ source: config.source, target: config.target, schema: config.schema, plan, maxDifferences: config.maxDifferences, jobs: config.jobs, sourceTimezone: config.sourceTimezone });
     spinner.done();
 
-    spinner = ui.phase('schema: comparing tables, columns, keys and constraints');
+    spinner = ui.phase('schema: comparing tables, columns, keys, constraints, views, routines and triggers');
     const structure = await structureRead;
     spinner.done();
 
