@@ -128,6 +128,7 @@ export function renderStatusTerminal(status: StatusReport): string {
   for (const d of status.databases) {
     out.push('', `Database ${d.migration}: ${d.tablesCreated} tables created, ${d.rowsCopied} rows copied`);
     out.push(table(['phase', 'steps done', 'state'], d.phases.map((p) => [p.phase, p.planned === null ? String(p.done) : `${p.done}/${p.planned}`, p.noted ? `${p.state} (${p.noted} not carried out, see the report)` : p.state]), [false, true, false]));
+    if (d.objects.length) out.push('', table(['database logic', 'state'], d.objects.map((o) => [o.what, o.created ? 'created' : 'not created']), [false, false]));
   }
   if (status.files.length) {
     out.push('', table(['bucket', 'uploaded', 'pre-existing', 'in flight', 'failed', 'rolled back', 'MB'],

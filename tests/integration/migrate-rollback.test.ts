@@ -91,6 +91,11 @@ describe('a full rollback', () => {
     assert.deepEqual(s.databases[0].phases.map((p: { state: string }) => p.state), ['done', 'done', 'done', 'done', 'done', 'done']);
     assert.deepEqual(s.databases[0].phases.find((p: { phase: string }) => p.phase === 'triggers'), { phase: 'triggers', done: 2, planned: 2, noted: 0, state: 'done' }, "the sample's two triggers are created");
     assert.deepEqual(s.databases[0].phases.find((p: { phase: string }) => p.phase === 'views'), { phase: 'views', done: 0, planned: 2, noted: 2, state: 'done' }, 'the sample views that do not translate are noted');
+    const objects = s.databases[0].objects as { what: string; created: boolean }[];
+    assert.deepEqual(objects.filter((o) => o.what.startsWith('create trigger')), [
+      { what: 'create trigger orders_before_update on orders', created: true },
+      { what: 'create trigger order_items_after_insert on order_items', created: true },
+    ], 'status lists the database logic migrate db created');
     assert.equal(s.files[0].uploaded, 155);
     assert.equal(s.files[0].preExisting, 1);
     assert.ok(s.urls.reduce((n: number, u: { rewritten: number }) => n + u.rewritten, 0) > 150);
@@ -98,6 +103,7 @@ describe('a full rollback', () => {
     const text = await m.cli(['migrate', 'status']);
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /rows copied/);
+    assert.match(text.stdout, /database logic\s+state\n[\s\S]*create trigger orders_before_update on orders\s+created/);
     assert.match(text.stdout, /uploaded\s+pre-existing/);
     assert.match(text.stdout, /Last verify: never run/);
 

@@ -13,6 +13,8 @@ export interface StatusReport {
     phases: { phase: string; done: number; planned: number | null; noted: number; state: PhaseState }[];
     tablesCreated: number;
     rowsCopied: number;
+    /** The database logic the plan creates (views, routines, triggers): whether each exists now. */
+    objects: { what: string; created: boolean }[];
   }[];
   files: { bucket: string; uploaded: number; preExisting: number; inFlight: number; failed: number; rolledBack: number; bytes: number }[];
   urls: { table: string; column: string; rewritten: number; undone: number }[];
@@ -41,7 +43,7 @@ export async function readStatus(client: pg.Client): Promise<StatusReport> {
   const databases: StatusReport['databases'] = [];
   for (const key of [...new Set(runs.filter((r) => r.command === 'migrate db').map((r) => r.migration))]) {
     // The latest finished run's plan says how many steps each phase has; an interrupted run left none.
-    const [planned] = await q<{ plan: { steps: { phase: string; key: string }[] } | null; outcome: string }>(
+    const [planned] = await q<{ plan: { steps: { phase: string; key: string; description: string; creates?: { kind: string }[] }[] } | null; outcome: string }>(
       `SELECT plan, outcome FROM ${LEDGER_SCHEMA}.runs WHERE migration_key = $1 AND command = 'migrate db' AND plan IS NOT NULL ORDER BY id DESC LIMIT 1`, [key],
     );
     const done = await q<{ phase: string; n: number }>(
@@ -50,6 +52,8 @@ export async function readStatus(client: pg.Client): Promise<StatusReport> {
     );
     const [copied] = await q<{ n: string | null }>(`SELECT sum((detail->>'rowsWritten')::bigint)::text AS n FROM ${LEDGER_SCHEMA}.steps WHERE migration_key = $1 AND step_key LIKE 'copy:%'`, [key]);
     const [tables] = await q<{ n: number }>(`SELECT count(*)::int AS n FROM ${LEDGER_SCHEMA}.created_objects WHERE migration_key = $1 AND kind = 'table'`, [key]);
+    const objectSteps = (planned?.plan?.steps ?? []).filter((s) => s.creates?.some((c) => c.kind === 'view' || c.kind === 'function'));
+    const created = new Set((await q<{ key: string }>(`SELECT step_key AS key FROM ${LEDGER_SCHEMA}.steps WHERE migration_key = $1 AND step_key = ANY($2)`, [key, objectSteps.map((s) => s.key)])).map((r) => r.key));
     const plannedIn = (phase: string) => (planned?.plan ? planned.plan.steps.filter((s) => s.phase === phase).length : null);
     databases.push({
       migration: key,
@@ -62,6 +66,7 @@ export async function readStatus(client: pg.Client): Promise<StatusReport> {
       }),
       tablesCreated: tables?.n ?? 0,
       rowsCopied: Number(copied?.n ?? 0),
+      objects: objectSteps.map((s) => ({ what: s.description, created: created.has(s.key) })),
     });
   }
 
