@@ -107,6 +107,28 @@ export interface SourceObject {
   sql: string;
   /** Triggers: information_schema ACTION_ORDER, the firing order among the table's triggers of one timing and event. */
   actionOrder?: number;
+  /** Events: when MySQL runs the body. */
+  event?: EventSchedule;
+}
+
+/** A MySQL event's schedule, as information_schema.EVENTS has it; times are wall-clock text in `timeZone`. */
+export interface EventSchedule {
+  /** The statement the event runs (EVENT_DEFINITION). */
+  body: string;
+  /** ONE TIME events: when. */
+  at: string | null;
+  /** Recurring events: INTERVAL_VALUE and INTERVAL_FIELD ('1', 'DAY'; '1:30', 'HOUR_MINUTE'). */
+  every: { value: string; unit: string } | null;
+  starts: string | null;
+  ends: string | null;
+  /** STATUS = ENABLED (DISABLED and SLAVESIDE_DISABLED never run). */
+  enabled: boolean;
+  /** ON COMPLETION PRESERVE: kept after its last run (MySQL drops it otherwise). */
+  preserve: boolean;
+  /** The event's TIME_ZONE ('SYSTEM' for the server's). */
+  timeZone: string;
+  /** Whether MySQL's event scheduler runs at all (@@event_scheduler). */
+  schedulerOn: boolean;
 }
 
 export interface SourceCatalog {

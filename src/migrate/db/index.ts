@@ -84,8 +84,9 @@ export async function readSourcePlan(
   try {
     const catalog = await introspectMysql(mysql[0], config.source.database, { tables: config.tables, exclude: config.exclude });
     const routines = config.routines ?? 'translate';
-    // The parsers load (about a second) only for a source that has triggers to translate, while the tables are profiled.
-    const parsersLoading = routines === 'translate' && catalog.otherObjects.some((o) => o.kind === 'trigger') ? loadRoutineParsers() : undefined;
+    // The parsers load (about a second) only for a source with views, triggers, routines or events to translate, while the tables are profiled.
+    const hasLogic = catalog.views.length > 0 || catalog.otherObjects.some((o) => !o.name.startsWith('markethub_sync_'));
+    const parsersLoading = routines === 'translate' && hasLogic ? loadRoutineParsers() : undefined;
     parsersLoading?.catch(() => {});
     while (mysql.length < Math.min(config.jobs, catalog.tables.length)) mysql.push(await connectMysql(config.source));
     await profileTables(mysql, catalog.tables);

@@ -3,7 +3,7 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import { UserError } from '../../config/errors.js';
 import type {
-  ColumnProfile, SourceCatalog, SourceColumn, SourceForeignKey, SourceIndex, SourceObject, SourceTable,
+  ColumnProfile, EventSchedule, SourceCatalog, SourceColumn, SourceForeignKey, SourceIndex, SourceObject, SourceTable,
 } from './catalog.js';
 import { quoteMysqlIdentifier as q, type MysqlConnection } from './mysql.js';
 import { runPool } from './pool.js';
@@ -312,9 +312,28 @@ async function introspectOtherObjects(conn: MysqlConnection, database: string): 
     const sql = await showCreate(conn, type, r.name, type === 'FUNCTION' ? 'Create Function' : 'Create Procedure', r.body ?? '');
     objects.push({ kind: type === 'FUNCTION' ? 'function' : 'procedure', name: r.name, sql });
   }
-  const events = await rows(conn, 'SELECT EVENT_NAME AS name, EVENT_DEFINITION AS body FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ? ORDER BY EVENT_NAME', [database]);
+  const events = await rows(
+    conn,
+    // Times as text: they are wall-clock times of the event's time zone, not instants.
+    `SELECT EVENT_NAME AS name, EVENT_DEFINITION AS body, EVENT_TYPE AS type, INTERVAL_VALUE AS every, INTERVAL_FIELD AS unit,
+            DATE_FORMAT(EXECUTE_AT, '%Y-%m-%d %H:%i:%s') AS at, DATE_FORMAT(STARTS, '%Y-%m-%d %H:%i:%s') AS starts,
+            DATE_FORMAT(ENDS, '%Y-%m-%d %H:%i:%s') AS ends, STATUS AS status, ON_COMPLETION AS completion, TIME_ZONE AS zone
+       FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ? ORDER BY EVENT_NAME`,
+    [database],
+  );
+  const scheduler = events.length ? String((await rows(conn, 'SELECT @@event_scheduler AS on_off'))[0]?.on_off ?? '').toUpperCase() : '';
   for (const e of events) {
-    objects.push({ kind: 'event', name: e.name, sql: await showCreate(conn, 'EVENT', e.name, 'Create Event', e.body ?? '') });
+    const schedule: EventSchedule = {
+      body: String(e.body ?? ''),
+      at: e.type === 'ONE TIME' ? e.at : null,
+      every: e.type === 'ONE TIME' ? null : { value: String(e.every), unit: String(e.unit) },
+      starts: e.starts ?? null, ends: e.ends ?? null,
+      enabled: String(e.status) === 'ENABLED',
+      preserve: String(e.completion) === 'PRESERVE',
+      timeZone: String(e.zone ?? 'SYSTEM'),
+      schedulerOn: scheduler === 'ON' || scheduler === '1',
+    };
+    objects.push({ kind: 'event', name: e.name, sql: await showCreate(conn, 'EVENT', e.name, 'Create Event', e.body ?? ''), event: schedule });
   }
   return objects;
 }

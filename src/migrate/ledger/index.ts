@@ -118,7 +118,8 @@ export async function recordWritesBaseline(client: pg.Client, migrationKey: stri
   await recordStep(client, migrationKey, runId, WRITES_BASELINE_STEP, 'done', { xid: rows[0]!.xid });
 }
 
-export type CreatedKind = 'schema' | 'table' | 'view' | 'function' | 'extension' | 'collation';
+/** 'event': a MySQL event's schedule row in markethub_jobs.database_events. */
+export type CreatedKind = 'schema' | 'table' | 'view' | 'function' | 'event' | 'extension' | 'collation';
 
 export async function recordCreated(client: pg.Client, migrationKey: string, runId: number, kind: CreatedKind, schema: string, name: string): Promise<void> {
   await client.query(

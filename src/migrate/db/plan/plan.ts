@@ -6,7 +6,8 @@ import { translateDefault } from './defaults.js';
 import { quoteIdent as qi, quoteLiteral, translateMysqlExpression } from './expression.js';
 import { fitIdentifier, RelationNames } from './names.js';
 import { mapColumnType, typeOverride, type TypeMap, type ValueKind } from './types.js';
-import { planTriggers, type RoutineParsers, type TriggerPlan } from '../routines/index.js';
+import { DATABASE_EVENTS_DDL } from '../../../jobs/database-events.js';
+import { eventProcedureSource, eventScheduleRow, planRoutines, planTriggers, type RoutineParsers, type RoutineTable, type TriggerPlan } from '../routines/index.js';
 import { collatedPrefix, describeSupport, mechanismExtensions, mechanismSetupObjects, mechanismSetupSql, planCollation, type CollationMode, type Mechanism, type TargetSupport } from '../semantics/index.js';
 
 export interface TargetColumn {
@@ -57,7 +58,7 @@ export interface Step {
   /** create-table steps with generated columns: the same table with them as plain columns. */
   fallback?: { sql: string[]; notes: Note[] };
   /** Objects this step creates, for rollback. */
-  creates?: { kind: 'table' | 'view' | 'function'; name: string }[];
+  creates?: { kind: 'table' | 'view' | 'function' | 'event'; name: string }[];
   /** Objects this step creates only when absent (IF NOT EXISTS): rollback's to drop only if this run made them. */
   createsIfAbsent?: SetupObject[];
 }
@@ -176,8 +177,8 @@ export function planMigration(catalog: SourceCatalog, options: PlanOptions): Tar
       creates: [{ kind: 'view', name: viewName }],
     };
   });
-  const triggers = planTriggerSteps(catalog, tables, options, notes);
-  for (const object of catalog.otherObjects.filter((o) => o.kind !== 'trigger')) {
+  const triggers = [...planTriggerSteps(catalog, tables, options, notes), ...planEventSteps(catalog, tables, options, notes)];
+  for (const object of catalog.otherObjects.filter((o) => o.kind !== 'trigger' && o.kind !== 'event')) {
     notes.push({ kind: 'not-migrated', table: object.table, what: `${object.kind} ${object.name} not migrated`, why: 'MySQL procedural code has no automatic Postgres translation; port it by hand', sql: object.sql });
   }
 
@@ -213,7 +214,7 @@ function planTriggerSteps(catalog: SourceCatalog, tables: TargetTable[], options
   const plan: TriggerPlan = planTriggers({
     schema: options.schema,
     database: catalog.database,
-    tables: tables.map((t) => ({ sourceName: t.sourceName, name: t.name, columns: t.columns.map((c) => ({ name: c.name, pgType: c.pgType })), identity: t.columns.find((c) => c.identity)?.name ?? null })),
+    tables: routineTables(tables),
     triggers: sources.map((o) => ({ name: o.name, table: o.table ?? '', sql: o.sql, actionOrder: o.actionOrder })),
     ownWritesSetting: KEEP_TIMESTAMPS_SETTING,
   }, options.routineParsers);
@@ -232,6 +233,52 @@ function planTriggerSteps(catalog: SourceCatalog, tables: TargetTable[], options
     sql: t.sql,
     creates: [{ kind: 'function', name: t.functionName }],
   }));
+}
+
+function routineTables(tables: TargetTable[]): RoutineTable[] {
+  return tables.map((t) => ({ sourceName: t.sourceName, name: t.name, columns: t.columns.map((c) => ({ name: c.name, pgType: c.pgType })), identity: t.columns.find((c) => c.identity)?.name ?? null }));
+}
+
+/**
+ * Each MySQL event: its body becomes a procedure, its schedule a row markethub's database-events cron route
+ * runs; created after the data, as triggers are, and run only once writes are on Postgres.
+ */
+function planEventSteps(catalog: SourceCatalog, tables: TargetTable[], options: PlanOptions, notes: Note[]): Step[] {
+  const events = catalog.otherObjects.filter((o) => o.kind === 'event');
+  const notMigrated = (object: (typeof events)[number], why: string) =>
+    notes.push({ kind: 'not-migrated', what: `event ${object.name} not migrated`, why, sql: object.sql });
+  if ((options.routines ?? 'translate') === 'skip' || !options.routineParsers) {
+    for (const object of events) notMigrated(object, options.routines === 'skip' ? '--routines skip; port it by hand' : 'event translation was not run; port it by hand');
+    return [];
+  }
+  // Events have a namespace of their own in MySQL; in Postgres the procedure shares the routines'.
+  const routineNames = new Set(catalog.otherObjects.filter((o) => o.kind === 'function' || o.kind === 'procedure').map((o) => o.name.toLowerCase()));
+  const steps: Step[] = [];
+  for (const object of events) {
+    const procedure = fitIdentifier(routineNames.has(object.name.toLowerCase()) ? `${object.name}_event` : object.name);
+    const translated = planRoutines({ schema: options.schema, database: catalog.database, tables: routineTables(tables), routines: [eventProcedureSource(procedure, object.event?.body ?? '')] }, options.routineParsers);
+    const [routine] = translated.planned;
+    if (!routine || !object.event) {
+      notMigrated(object, translated.refused[0]?.why ?? 'its schedule could not be read');
+      continue;
+    }
+    const row = eventScheduleRow(options.schema, object.name, routine.name, object.event, options.sourceTimezone ?? 'UTC');
+    if ('why' in row) {
+      notMigrated(object, row.why);
+      continue;
+    }
+    const state = row.enabled ? 'runs once writes are on Postgres (until then MySQL runs it)' : `recorded disabled: ${row.disabledBecause}`;
+    notes.push({
+      kind: 'routine', what: `event ${object.name} -> procedure ${routine.name}(), ${row.when}`,
+      why: [`run by the database-events cron route (/api/cron/database-events, every minute); ${state}`, ...routine.changes].join('; '), sql: object.sql,
+    });
+    steps.push({
+      key: `event:${object.name}`, phase: 'triggers', description: `create event ${object.name}`, onFailure: 'note',
+      sql: [...routine.sql, ...DATABASE_EVENTS_DDL, row.sql],
+      creates: [{ kind: 'function', name: routine.name }, { kind: 'event', name: object.name }],
+    });
+  }
+  return steps;
 }
 
 function planColumns(source: SourceTable, name: string, options: PlanOptions, notes: Note[], mechanisms: Mechanism[]): TargetTable {

@@ -10,6 +10,7 @@ import { Untranslatable } from './tree.js';
 export { loadRoutineParsers, type RoutineParsers } from './parsers.js';
 export type { RoutineColumn, RoutineTable } from './expression.js';
 export { planViews, type PlannedView, type ViewPlan, type ViewSource } from './view.js';
+export { eventProcedureSource, eventScheduleRow, type EventRow } from './event.js';
 export { planRoutines, type PlannedRoutine, type RoutinePlan, type RoutineSource } from './routine.js';
 
 export interface TriggerSource {

@@ -1,0 +1,67 @@
+// MySQL events -> a procedure holding the body (translated as any procedure is) and a schedule row that
+// markethub's database-events cron route reads. Pure: the SQL is built here, run by apply.
+import { DATABASE_EVENTS_TABLE, nextRunSql } from '../../../jobs/database-events.js';
+import type { EventSchedule } from '../catalog.js';
+import { quoteLiteral } from '../plan/expression.js';
+import type { RoutineSource } from './routine.js';
+
+/** The event's body as a MySQL procedure without parameters, for the routine translator. */
+export function eventProcedureSource(name: string, body: string): RoutineSource {
+  const trimmed = body.trim().replace(/;\s*$/, '');
+  const block = /^BEGIN\b/i.test(trimmed) ? trimmed : `BEGIN\n${trimmed};\nEND`;
+  return { name, kind: 'procedure', sql: `CREATE PROCEDURE \`${name.replace(/`/g, '``')}\`()\n${block}` };
+}
+
+const UNITS: Record<string, string[]> = {
+  YEAR: ['years'], QUARTER: ['quarters'], MONTH: ['months'], WEEK: ['weeks'], DAY: ['days'], HOUR: ['hours'], MINUTE: ['minutes'], SECOND: ['seconds'],
+  YEAR_MONTH: ['years', 'months'], DAY_HOUR: ['days', 'hours'], DAY_MINUTE: ['days', 'hours', 'minutes'], DAY_SECOND: ['days', 'hours', 'minutes', 'seconds'],
+  HOUR_MINUTE: ['hours', 'minutes'], HOUR_SECOND: ['hours', 'minutes', 'seconds'], MINUTE_SECOND: ['minutes', 'seconds'],
+};
+
+/** INTERVAL_VALUE + INTERVAL_FIELD ('1:30', 'HOUR_MINUTE') -> a Postgres interval literal ('1 hours 30 minutes'); null when not understood. */
+export function eventInterval(every: { value: string; unit: string }): string | null {
+  const names = UNITS[every.unit.toUpperCase()];
+  const numbers = every.value.trim().replace(/^'|'$/g, '').split(/[^0-9]+/).filter((n) => n !== '');
+  if (!names || numbers.length !== names.length) return null;
+  const parts = numbers.map((n, i) => (names[i] === 'quarters' ? `${Number(n) * 3} months` : `${Number(n)} ${names[i]}`));
+  return parts.join(' ');
+}
+
+/** A wall-clock time of the event's zone as a timestamptz expression. */
+function instant(text: string, zone: string, sourceTimezone: string): string {
+  const literal = `${quoteLiteral(text)}::timestamp`;
+  // A numeric offset as an interval keeps ISO's sign ('+03:00' is east); as a zone name Postgres reads it the POSIX way.
+  if (/^[+-]\d{1,2}:\d{2}$/.test(zone)) return `(${literal} AT TIME ZONE INTERVAL ${quoteLiteral(zone)})`;
+  return `(${literal} AT TIME ZONE ${quoteLiteral(zone === 'SYSTEM' ? sourceTimezone : zone)})`;
+}
+
+export interface EventRow {
+  /** INSERT ... ON CONFLICT: the schedule row, its first run computed from the target's clock. */
+  sql: string;
+  /** In words, for the report. */
+  when: string;
+  enabled: boolean;
+  /** Why it is disabled, when it is. */
+  disabledBecause: string | null;
+}
+
+export function eventScheduleRow(schema: string, name: string, procedure: string, event: EventSchedule, sourceTimezone: string): EventRow | { why: string } {
+  const disabledBecause = !event.enabled ? 'it is DISABLED on MySQL' : !event.schedulerOn ? "MySQL's event_scheduler is OFF, so MySQL never runs it" : null;
+  const enabled = disabledBecause === null;
+  const columns = '(schema_name, name, procedure_name, every, starts, ends, next_run_at, enabled)';
+  const keys = `${quoteLiteral(schema)}, ${quoteLiteral(name)}, ${quoteLiteral(procedure)}`;
+  const upsert = (values: string) => `INSERT INTO ${DATABASE_EVENTS_TABLE} ${columns} VALUES (${keys}, ${values}) ON CONFLICT (schema_name, name) DO UPDATE SET procedure_name = EXCLUDED.procedure_name, every = EXCLUDED.every, starts = EXCLUDED.starts, ends = EXCLUDED.ends, next_run_at = EXCLUDED.next_run_at, enabled = EXCLUDED.enabled`;
+  if (event.every === null) {
+    if (!event.at) return { why: 'a ONE TIME event without EXECUTE AT' };
+    const at = instant(event.at, event.timeZone, sourceTimezone);
+    // A one-time event whose moment has passed has run (or was missed) on MySQL: it is not run again.
+    return { sql: upsert(`NULL, ${at}, NULL, CASE WHEN ${at} > now() THEN ${at} END, ${enabled}`), when: `once at ${event.at} (${event.timeZone})`, enabled, disabledBecause };
+  }
+  const interval = eventInterval(event.every);
+  if (!interval) return { why: `the schedule EVERY ${event.every.value} ${event.every.unit} is not understood` };
+  const every = `${quoteLiteral(interval)}::interval`;
+  const starts = instant(event.starts ?? event.at ?? '1970-01-01 00:00:00', event.timeZone, sourceTimezone);
+  const ends = event.ends ? instant(event.ends, event.timeZone, sourceTimezone) : 'NULL::timestamptz';
+  const when = `every ${event.every.value} ${event.every.unit}${event.starts ? ` from ${event.starts}` : ''}${event.ends ? ` until ${event.ends}` : ''} (${event.timeZone === 'SYSTEM' ? sourceTimezone : event.timeZone})`;
+  return { sql: upsert(`${every}, ${starts}, ${ends}, ${nextRunSql(starts, every, ends, 'now()')}, ${enabled}`), when, enabled, disabledBecause };
+}
