@@ -3,7 +3,8 @@
 // is refused: an unset secret must not mean "open to anyone".
 import { cronAuthorized } from '../../src/jobs/cron-secret.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { QueryTypes, Sequelize } from 'sequelize';
+import type { QueryTypes, Sequelize, Transaction } from 'sequelize';
+import { runDueDatabaseEvents } from '../../src/jobs/database-events.js';
 import { sequelizeRuntime } from '../../src/app/models/sequelize-runtime.js';
 
 // Sequelize is loaded by the database the jobs are given, not by importing them.
@@ -109,12 +110,21 @@ export const emailDigest: CronJob = async (sequelize, now) => {
   };
 };
 
+/** MySQL events migrate db carried over: each due one runs its procedure (see src/jobs/database-events.ts). */
+export const databaseEvents: CronJob = async (sequelize, now) => {
+  const bound = (transaction?: Transaction) => ({
+    query: <T extends object>(sql: string, params: unknown[] = []) => sequelize.query<T>(sql, { bind: params, type: select(), transaction }),
+  });
+  return { ...(await runDueDatabaseEvents({ ...bound(), transaction: (work) => sequelize.transaction((t) => work(bound(t))) }, now)) };
+};
+
 export const CRON_JOBS = {
   'hourly-cleanup': hourlyCleanup,
   'daily-cleanup': dailyCleanup,
   'inventory-check': inventoryCheck,
   'vendor-payouts': vendorPayouts,
   'email-digest': emailDigest,
+  'database-events': databaseEvents,
 } as const satisfies Record<string, CronJob>;
 
 export type CronJobName = keyof typeof CRON_JOBS;

@@ -16,6 +16,7 @@ export const DATABASE_EVENTS_DDL = [
     procedure_name text NOT NULL,
     every interval,
     starts timestamptz,
+    time_zone text NOT NULL DEFAULT 'UTC',
     ends timestamptz,
     next_run_at timestamptz,
     enabled boolean NOT NULL,
@@ -26,13 +27,15 @@ export const DATABASE_EVENTS_DDL = [
 ];
 
 /**
- * The first run strictly after `after` (SQL expressions), as MySQL schedules it: STARTS + k * EVERY, never
- * past ENDS. Intervals of whole seconds are counted arithmetically; days and months step through the calendar.
+ * The first run strictly after `after` (SQL expressions), as MySQL schedules it: STARTS + k * EVERY in the
+ * event's wall clock (`zone`; so a daily 03:00 stays 03:00 across DST and a monthly 31st stays clamped
+ * from STARTS, not drifting), never past ENDS. Whole-second intervals are counted arithmetically.
  */
-export function nextRunSql(starts: string, every: string, ends: string, after: string): string {
+export function nextRunSql(starts: string, every: string, ends: string, zone: string, after: string): string {
   const fixed = `date_part('year', ${every}) = 0 AND date_part('month', ${every}) = 0 AND date_part('day', ${every}) = 0`;
   const counted = `${starts} + ${every} * (floor(extract(epoch FROM (${after} - ${starts})) / extract(epoch FROM ${every})) + 1)`;
-  const stepped = `(SELECT t FROM generate_series(${starts}, ${after} + ${every}, ${every}) t WHERE t > ${after} ORDER BY t LIMIT 1)`;
+  const slot = `((${starts} AT TIME ZONE ${zone}) + ${every} * k) AT TIME ZONE ${zone}`;
+  const stepped = `(SELECT ${slot} FROM generate_series(0::bigint, ceil(extract(epoch FROM (${after} - ${starts})) / extract(epoch FROM ${every}))::bigint + 3) AS k WHERE ${slot} > ${after} ORDER BY k LIMIT 1)`;
   const next = `CASE WHEN ${after} < ${starts} THEN ${starts} WHEN ${fixed} THEN ${counted} ELSE ${stepped} END`;
   return `(SELECT CASE WHEN ${ends} IS NOT NULL AND n > ${ends} THEN NULL ELSE n END FROM (SELECT ${next} AS n) AS next_run)`;
 }
@@ -91,7 +94,7 @@ export async function runDueDatabaseEvents(db: EventsDatabase, now: Date): Promi
       }
       await q.query(
         `UPDATE ${DATABASE_EVENTS_TABLE} SET last_run_at = $3, last_error = $4,
-            next_run_at = CASE WHEN every IS NULL THEN NULL ELSE ${nextRunSql('starts', 'every', 'ends', '$3::timestamptz')} END
+            next_run_at = CASE WHEN every IS NULL THEN NULL ELSE ${nextRunSql('starts', 'every', 'ends', 'time_zone', '$3::timestamptz')} END
           WHERE schema_name = $1 AND name = $2`,
         [event.schema_name, event.name, now, error],
       );

@@ -27,12 +27,18 @@ export function eventInterval(every: { value: string; unit: string }): string | 
   return parts.join(' ');
 }
 
-/** A wall-clock time of the event's zone as a timestamptz expression. */
-function instant(text: string, zone: string, sourceTimezone: string): string {
-  const literal = `${quoteLiteral(text)}::timestamp`;
-  // A numeric offset as an interval keeps ISO's sign ('+03:00' is east); as a zone name Postgres reads it the POSIX way.
-  if (/^[+-]\d{1,2}:\d{2}$/.test(zone)) return `(${literal} AT TIME ZONE INTERVAL ${quoteLiteral(zone)})`;
-  return `(${literal} AT TIME ZONE ${quoteLiteral(zone === 'SYSTEM' ? sourceTimezone : zone)})`;
+/**
+ * The event's zone as Postgres names it. Postgres reads a text offset the POSIX way ('+03:00' is west),
+ * so MySQL's ISO offsets are written with the sign turned.
+ */
+export function eventZone(zone: string, sourceTimezone: string): string {
+  const offset = zone.match(/^([+-])(\d{1,2}:\d{2})$/);
+  if (offset) return `${offset[1] === '+' ? '-' : '+'}${offset[2]}`;
+  return zone === 'SYSTEM' ? sourceTimezone : zone;
+}
+
+function instant(text: string, zone: string): string {
+  return `(${quoteLiteral(text)}::timestamp AT TIME ZONE ${quoteLiteral(zone)})`;
 }
 
 export interface EventRow {
@@ -48,20 +54,21 @@ export interface EventRow {
 export function eventScheduleRow(schema: string, name: string, procedure: string, event: EventSchedule, sourceTimezone: string): EventRow | { why: string } {
   const disabledBecause = !event.enabled ? 'it is DISABLED on MySQL' : !event.schedulerOn ? "MySQL's event_scheduler is OFF, so MySQL never runs it" : null;
   const enabled = disabledBecause === null;
-  const columns = '(schema_name, name, procedure_name, every, starts, ends, next_run_at, enabled)';
+  const zone = eventZone(event.timeZone, sourceTimezone);
+  const columns = '(schema_name, name, procedure_name, every, starts, time_zone, ends, next_run_at, enabled)';
   const keys = `${quoteLiteral(schema)}, ${quoteLiteral(name)}, ${quoteLiteral(procedure)}`;
-  const upsert = (values: string) => `INSERT INTO ${DATABASE_EVENTS_TABLE} ${columns} VALUES (${keys}, ${values}) ON CONFLICT (schema_name, name) DO UPDATE SET procedure_name = EXCLUDED.procedure_name, every = EXCLUDED.every, starts = EXCLUDED.starts, ends = EXCLUDED.ends, next_run_at = EXCLUDED.next_run_at, enabled = EXCLUDED.enabled`;
+  const upsert = (values: string) => `INSERT INTO ${DATABASE_EVENTS_TABLE} ${columns} VALUES (${keys}, ${values}) ON CONFLICT (schema_name, name) DO UPDATE SET procedure_name = EXCLUDED.procedure_name, every = EXCLUDED.every, starts = EXCLUDED.starts, time_zone = EXCLUDED.time_zone, ends = EXCLUDED.ends, next_run_at = EXCLUDED.next_run_at, enabled = EXCLUDED.enabled`;
   if (event.every === null) {
     if (!event.at) return { why: 'a ONE TIME event without EXECUTE AT' };
-    const at = instant(event.at, event.timeZone, sourceTimezone);
+    const at = instant(event.at, zone);
     // A one-time event whose moment has passed has run (or was missed) on MySQL: it is not run again.
-    return { sql: upsert(`NULL, ${at}, NULL, CASE WHEN ${at} > now() THEN ${at} END, ${enabled}`), when: `once at ${event.at} (${event.timeZone})`, enabled, disabledBecause };
+    return { sql: upsert(`NULL, ${at}, ${quoteLiteral(zone)}, NULL, CASE WHEN ${at} > now() THEN ${at} END, ${enabled}`), when: `once at ${event.at} (${event.timeZone})`, enabled, disabledBecause };
   }
   const interval = eventInterval(event.every);
   if (!interval) return { why: `the schedule EVERY ${event.every.value} ${event.every.unit} is not understood` };
   const every = `${quoteLiteral(interval)}::interval`;
-  const starts = instant(event.starts ?? event.at ?? '1970-01-01 00:00:00', event.timeZone, sourceTimezone);
-  const ends = event.ends ? instant(event.ends, event.timeZone, sourceTimezone) : 'NULL::timestamptz';
+  const starts = instant(event.starts ?? event.at ?? '1970-01-01 00:00:00', zone);
+  const ends = event.ends ? instant(event.ends, zone) : 'NULL::timestamptz';
   const when = `every ${event.every.value} ${event.every.unit}${event.starts ? ` from ${event.starts}` : ''}${event.ends ? ` until ${event.ends}` : ''} (${event.timeZone === 'SYSTEM' ? sourceTimezone : event.timeZone})`;
-  return { sql: upsert(`${every}, ${starts}, ${ends}, ${nextRunSql(starts, every, ends, 'now()')}, ${enabled}`), when, enabled, disabledBecause };
+  return { sql: upsert(`${every}, ${starts}, ${quoteLiteral(zone)}, ${ends}, ${nextRunSql(starts, every, ends, quoteLiteral(zone), 'now()')}, ${enabled}`), when, enabled, disabledBecause };
 }
