@@ -9,6 +9,7 @@ import { PROJECT_ROOT } from '../../src/project-paths.js';
 import pg from 'pg';
 import { cronAuthorized, CRON_JOBS, instanceDatabase, markethubCronHandler, type CronJobName } from '../../shim/app/index.js';
 import { CRON_SCHEDULES } from '../../src/jobs/index.js';
+import { DATABASE_EVENTS_DDL } from '../../src/jobs/database-events.js';
 import { prepareMigratedTemplate, type MigratedTemplate } from '../shim/fixture.js';
 import { vercelServer, type RunningServer } from '../shim/transports.js';
 
@@ -139,6 +140,20 @@ test('email-digest names this week\'s new products and counts confirmed subscrib
   assert.equal(body.recipients, subs.n);
 });
 
+test('database-events runs the migrated MySQL events that are due, through Sequelize on the instance database', async () => {
+  for (const sql of DATABASE_EVENTS_DDL) await client.query(sql);
+  await client.query(`CREATE TABLE public.event_ticks (n int);
+    CREATE PROCEDURE public.tick() LANGUAGE sql AS $$ INSERT INTO public.event_ticks VALUES (1) $$;
+    INSERT INTO markethub_jobs.database_events (schema_name, name, procedure_name, every, starts, next_run_at, enabled)
+      VALUES ('public', 'tick_event', 'tick', '1 minute', now() - interval '1 hour', now() - interval '1 second', true),
+             ('public', 'later_event', 'tick', '1 day', now(), now() + interval '1 hour', true)`);
+  const body = await run('database-events');
+  assert.deepEqual(body.ran, ['public.tick_event']);
+  assert.deepEqual(body.failed, []);
+  const { rows } = await client.query("SELECT (SELECT count(*)::int FROM public.event_ticks) AS ticks, next_run_at > now() AS later FROM markethub_jobs.database_events WHERE name = 'tick_event'");
+  assert.deepEqual(rows, [{ ticks: 1, later: true }]);
+});
+
 test('vercel.json: every /api path reaches the app, each cron job has its schedule and its function', async () => {
   const config = JSON.parse(await readFile(path.join(ROOT, 'vercel.json'), 'utf8'));
   assert.deepEqual(config.rewrites, [{ source: '/api/:path*', destination: '/api/index' }]);
@@ -149,6 +164,7 @@ test('vercel.json: every /api path reaches the app, each cron job has its schedu
     '/api/cron/inventory-check': '*/30 * * * *',
     '/api/cron/vendor-payouts': '0 0 * * 0',
     '/api/cron/email-digest': '0 9 * * 1',
+    '/api/cron/database-events': '* * * * *',
     ...Object.fromEntries(CRON_SCHEDULES.map((c) => [c.path, c.schedule])),
   });
   assert.deepEqual([...Object.keys(CRON_JOBS).map((n) => `/api/cron/${n}`), ...CRON_SCHEDULES.map((c) => c.path)].sort(), Object.keys(schedules).sort());
