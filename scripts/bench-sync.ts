@@ -6,6 +6,7 @@
 // acknowledged writes are missing (must be none); then the way back and parity.
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { runShopWriter } from './bench/shop-writer.js';
 import { die, freshPostgres, mysqlCli, MYSQL, option, ROOT } from './bench/common.js';
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   }
   console.log(`writing ${rate} operations/s for ${seconds} s on ${DATABASE} while migrate sync follows ...`);
+  const stockBefore = await mysqlStock(source);
   const wrote = await runShopWriter({ url: source, operations: Math.round(seconds * rate), perSecond: rate });
   for (;;) {
     const { rows } = await client.query('SELECT pending FROM markethub_migrate.sync_state WHERE following');
@@ -59,8 +61,32 @@ async function main(): Promise<void> {
 
   console.log(`writer:       ${wrote.operations} operations in ${wrote.seconds.toFixed(1)} s (${(wrote.operations / wrote.seconds).toFixed(0)}/s): ${wrote.inserts} inserts, ${wrote.updates} updates, ${wrote.deletes} deletes`);
   console.log(`migrate sync: ${follow.changes} row changes in ${follow.batches} batches, peak RSS ${(run.peakRssBytes / 2 ** 20).toFixed(0)} MB`);
+  await reportTriggerEffects(source, target, stockBefore);
   await switchUnderLoad(source, target, rate);
   console.log(`lag:          p50 ${follow.lag.p50.toFixed(3)} s, p95 ${follow.lag.p95.toFixed(3)} s, max ${follow.lag.max.toFixed(3)} s (target: p95 under ${LAG_TARGET_SECONDS} s) -> ${follow.lag.p95 < LAG_TARGET_SECONDS ? 'met' : 'NOT met'}`);
+}
+
+async function mysqlStock(url: string): Promise<Map<number, number>> {
+  const conn = await mysql.createConnection({ uri: url });
+  const [rows] = await conn.query('SELECT id, stock FROM products');
+  await conn.end();
+  return new Map((rows as { id: number; stock: number }[]).map((r) => [Number(r.id), Number(r.stock)]));
+}
+
+/**
+ * MySQL's order_items_after_insert took each item's quantity off its product's stock, and sync carried
+ * that stock over; the translated trigger on Postgres must not take it off a second time.
+ */
+async function reportTriggerEffects(source: string, target: string, before: Map<number, number>): Promise<void> {
+  const onMysql = await mysqlStock(source);
+  const client = new pg.Client({ connectionString: target });
+  await client.connect();
+  const { rows } = await client.query<{ id: number; stock: number }>('SELECT id, stock FROM products');
+  await client.end();
+  const onPostgres = new Map(rows.map((r) => [Number(r.id), Number(r.stock)]));
+  const taken = (after: Map<number, number>) => [...before].reduce((n, [id, stock]) => n + stock - (after.get(id) ?? stock), 0);
+  const differing = [...onMysql].filter(([id, stock]) => onPostgres.get(id) !== stock).length;
+  console.log(`triggers:     order_items_after_insert took ${taken(onMysql)} units of stock on MySQL, ${taken(onPostgres)} are gone on Postgres; ${differing} products differ (an effect applied twice would show here)`);
 }
 
 async function cli(args: string[]): Promise<string> {

@@ -52,6 +52,16 @@ export async function runShopWriter(options: WriterOptions): Promise<WriterResul
   const [orderRows] = await pool.query('SELECT id FROM orders');
   const [itemRows] = await pool.query('SELECT id FROM order_items');
   const [userRows] = await pool.query("SELECT id FROM users WHERE role = 'customer'");
+  // Stock is only taken by the trigger on these inserts, so it is known here. MySQL computes
+  // `stock - quantity` unsigned (quantity is), which fails below zero: only stocked products are picked.
+  const [productRows] = await pool.query('SELECT id, stock FROM products');
+  const stock = new Map((productRows as { id: number; stock: number }[]).map((r) => [Number(r.id), Number(r.stock)]));
+  const stocked = (quantity: number): number | null => {
+    const id = pick([...stock].filter(([, left]) => left >= quantity).map(([id]) => id));
+    if (id === undefined) return null;
+    stock.set(id, stock.get(id)! - quantity);
+    return id;
+  };
   const orders = (orderRows as { id: number }[]).map((r) => r.id);
   const items = (itemRows as { id: number }[]).map((r) => r.id);
   const customers = (userRows as { id: number }[]).map((r) => r.id);
@@ -74,7 +84,8 @@ export async function runShopWriter(options: WriterOptions): Promise<WriterResul
         const orderId = (order as { insertId: number }).insertId;
         orders.push(orderId);
         for (let i = 0; i < 1 + (n % 3); i++) {
-          const [item] = await conn.query('INSERT INTO order_items (order_id, product_name, quantity, unit_price_cents) VALUES (?, ?, ?, ?)', [orderId, `Artikel ${n}.${i} 🛒`, 1 + i, 999 + i]);
+          // With a product, the legacy order_items_after_insert trigger takes the quantity off its stock.
+          const [item] = await conn.query('INSERT INTO order_items (order_id, product_id, product_name, quantity, unit_price_cents) VALUES (?, ?, ?, ?, ?)', [orderId, stocked(1 + i), `Artikel ${n}.${i} 🛒`, 1 + i, 999 + i]);
           items.push((item as { insertId: number }).insertId);
         }
         await conn.commit();

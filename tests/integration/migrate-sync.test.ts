@@ -58,6 +58,12 @@ test('sync follows 2,000 mixed writes, survives kill -9 mid-stream, and verify f
   const { rows: [gap] } = await target.client.query("SELECT first_name FROM users WHERE id = 2");
   assert.equal(gap.first_name, 'Changed in the gap');
 
+  const stock = async () => {
+    const [rows] = await source.conn.query('SELECT CAST(SUM(stock) AS SIGNED) AS n FROM products');
+    const { rows: [pgRow] } = await target.client.query('SELECT sum(stock)::int AS n FROM products');
+    return { mysql: Number((rows as { n: number }[])[0].n), postgres: Number(pgRow.n) };
+  };
+  const stockBefore = await stock();
   const writer = runShopWriter({ url: source.url, operations: 2000, perSecond: 400, seed: 7 });
   await waitFor(async () => (await appliedChanges()) > 400, 60_000, 'sync to apply some of the writes');
   follower.child.kill('SIGKILL');
@@ -81,6 +87,11 @@ test('sync follows 2,000 mixed writes, survives kill -9 mid-stream, and verify f
   // Exactly once: no captured change is in two batches.
   const { rows: [once] } = await target.client.query('SELECT count(*)::int AS all, count(DISTINCT id)::int AS distinct FROM (SELECT unnest(change_ids) AS id FROM markethub_migrate.sync_batches) c');
   assert.equal(once.all, once.distinct);
+
+  // MySQL's order_items_after_insert took stock off; sync brought the stock over, and the translated trigger did not take it off again.
+  const stockAfter = await stock();
+  assert.ok(stockAfter.mysql < stockBefore.mysql, JSON.stringify({ stockBefore, stockAfter }));
+  assert.equal(stockAfter.postgres, stockAfter.mysql, 'no trigger effect applied twice');
 
   const verified = await runCli(['migrate', 'verify', '--source', source.url, '--target', target.url, '--json']);
   const parity = JSON.parse(verified.stdout);
