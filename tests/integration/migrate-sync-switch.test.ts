@@ -83,6 +83,15 @@ test('switch-writes under load refuses writes briefly and loses none; the way ba
   const [[legacyMax]] = await backends.mysql.sequelize.query('SELECT max(id) AS id FROM users') as [{ id: number }[], unknown];
   assert.ok(Number(newest.id) > Number(legacyMax.id));
 
+  // Writes are on Postgres now: the app's own writes there fire the translated triggers.
+  const pgApp = backends.postgres.sequelize;
+  const [[product]] = await pgApp.query('SELECT id, stock FROM products WHERE stock > 5 ORDER BY id LIMIT 1') as [{ id: number; stock: number }[], unknown];
+  const [[order]] = await pgApp.query("SELECT id FROM orders WHERE status <> 'shipped' AND shipped_at IS NULL ORDER BY id LIMIT 1") as [{ id: number }[], unknown];
+  await pgApp.query("INSERT INTO order_items (order_id, product_id, product_name, quantity, unit_price_cents) VALUES (?, ?, 'trigger probe', 2, 100)", { replacements: [order.id, product.id] });
+  await pgApp.query("UPDATE orders SET status = 'shipped' WHERE id = ?", { replacements: [order.id] });
+  const [[fired]] = await pgApp.query('SELECT (SELECT stock FROM products WHERE id = ?) AS stock, (SELECT shipped_at IS NOT NULL FROM orders WHERE id = ?) AS shipped', { replacements: [product.id, order.id] }) as [{ stock: number; shipped: boolean }[], unknown];
+  assert.deepEqual(fired, { stock: product.stock - 2, shipped: true }, 'order_items_after_insert and orders_before_update ran on Postgres');
+
   // The way back: Postgres writes reach MySQL.
   const reverse = await runCli(['migrate', 'sync', '--source', source, '--target', target, '--reverse', '--until-caught-up', '--json']);
   assert.equal(reverse.code, 0, reverse.stderr);
@@ -90,6 +99,8 @@ test('switch-writes under load refuses writes briefly and loses none; the way ba
   assert.ok(back.follow.changes > 0);
   assert.ok(back.notes.some((n: string) => n.includes('order_items.order_items_after_insert')), 'the app\'s own MySQL triggers are named');
   assert.equal(await emailsIn('mysql', emails), emails.length, 'every acknowledged write is in MySQL too');
+  const [[legacyStock]] = await backends.mysql.sequelize.query('SELECT stock FROM products WHERE id = ?', { replacements: [product.id] }) as [{ stock: number }[], unknown];
+  assert.equal(legacyStock.stock, product.stock - 2, "MySQL's trigger does not take the stock off a second time on the row written back");
 
   const status = await runCli(['cutover', 'status', '--target', target]);
   assert.match(status.stdout, /Sync forward: not running/);

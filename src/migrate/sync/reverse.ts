@@ -64,8 +64,9 @@ function columnBack(column: TargetColumn, sourceTimezone: string): ColumnBack {
   }
 }
 
+/** MySQL computes its generated columns itself, including those Postgres holds as plain columns (their expression did not translate). */
 function writtenColumns(table: TargetTable): TargetColumn[] {
-  return table.columns.filter((c) => !c.generatedSql);
+  return table.columns.filter((c) => !c.generatedSql && !c.source.generated);
 }
 
 /** Target rows (MySQL parameter lists) by key string, read in the caller's snapshot. */
