@@ -35,8 +35,19 @@ async function emailsIn(backend: 'mysql' | 'postgres', emails: string[]): Promis
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+async function appTriggerBodies(): Promise<unknown[]> {
+  const [rows] = await backends.mysql.sequelize.query(
+    "SELECT TRIGGER_NAME AS name, ACTION_ORDER AS position, ACTION_STATEMENT AS body FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() AND TRIGGER_NAME NOT LIKE 'markethub\\_sync\\_%' ORDER BY TRIGGER_NAME",
+  );
+  return rows;
+}
+
+let originalTriggers: unknown[];
+
 test('switch-writes under load refuses writes briefly and loses none; the way back and rollback end in parity', { timeout: 240_000 }, async () => {
   const { source, target } = { source: backends.mysql.url, target: backends.postgres.url };
+  originalTriggers = await appTriggerBodies();
+  assert.equal(originalTriggers.length, 2);
   const follower = spawn(process.execPath, [CLI_PATH, 'migrate', 'sync', '--source', source, '--target', target, '--poll-ms', '50', '--json']);
   let followerOut = '';
   follower.stdout.on('data', (d) => (followerOut += d));
@@ -97,8 +108,21 @@ test('switch-writes under load refuses writes briefly and loses none; the way ba
   assert.equal(reverse.code, 0, reverse.stderr);
   const back = JSON.parse(reverse.stdout);
   assert.ok(back.follow.changes > 0);
-  assert.ok(back.notes.some((n: string) => n.includes('order_items.order_items_after_insert')), 'the app\'s own MySQL triggers are named');
+  assert.ok(back.notes.some((n: string) => /^MySQL triggers skip the rows written back .*order_items\.order_items_after_insert/.test(n)), JSON.stringify(back.notes));
   assert.equal(await emailsIn('mysql', emails), emails.length, 'every acknowledged write is in MySQL too');
+  // The writer-back's session skips MySQL's triggers; every other session fires them as before.
+  const probe = await mysql.createConnection({ uri: source });
+  const stockOf = async () => Number(((await probe.query('SELECT stock FROM products WHERE id = ?', [product.id]))[0] as { stock: number }[])[0].stock);
+  const before = await stockOf();
+  // Rolled back: the probe leaves the rows as sync wrote them.
+  await probe.query('START TRANSACTION');
+  await probe.query("INSERT INTO order_items (order_id, product_id, product_name, quantity, unit_price_cents) VALUES (?, ?, 'probe', 1, 100)", [order.id, product.id]);
+  assert.equal(await stockOf(), before - 1, 'an ordinary session fires order_items_after_insert');
+  await probe.query('SET @markethub_sync_applying = 1');
+  await probe.query("INSERT INTO order_items (order_id, product_id, product_name, quantity, unit_price_cents) VALUES (?, ?, 'probe', 1, 100)", [order.id, product.id]);
+  assert.equal(await stockOf(), before - 1, "the writer-back's session does not");
+  await probe.query('ROLLBACK');
+  await probe.end();
   const [[legacyStock]] = await backends.mysql.sequelize.query('SELECT stock FROM products WHERE id = ?', { replacements: [product.id] }) as [{ stock: number }[], unknown];
   assert.equal(legacyStock.stock, product.stock - 2, "MySQL's trigger does not take the stock off a second time on the row written back");
 
@@ -130,4 +154,9 @@ test('switch-writes under load refuses writes briefly and loses none; the way ba
   const parity = JSON.parse(verified.stdout);
   assert.deepEqual(parity.differences, []);
   assert.ok(parity.tables.every((t: { status: string }) => t.status === 'ok'), JSON.stringify(parity.tables.filter((t: { status: string }) => t.status !== 'ok')));
+
+  const removed = await runCli(['migrate', 'sync', '--source', source, '--target', target, '--remove-capture', '--json']);
+  assert.equal(removed.code, 0, removed.stderr);
+  assert.ok(JSON.parse(removed.stdout).notes.some((n: string) => n.startsWith('MySQL triggers put back as they were: ')));
+  assert.deepEqual(await appTriggerBodies(), originalTriggers, 'the app\'s MySQL triggers are back byte for byte, in their order');
 });

@@ -10,7 +10,8 @@ import { ensureLedger, finishRun, LEDGER_SCHEMA, startRun } from '../ledger/inde
 import { followDirection, withMysql, type SyncContext } from './context.js';
 import type { FollowStats } from './follow.js';
 import { deferForeignKeys, reconcileCopyGap, startForwardCapture, type Direction } from './forward-setup.js';
-import { applicationTriggers, hasMysqlCapture, pendingMysqlChanges, removeMysqlCapture } from './mysql-capture.js';
+import { guardAppTriggers, restoreAppTriggers } from './mysql-app-triggers.js';
+import { hasMysqlCapture, pendingMysqlChanges, removeMysqlCapture } from './mysql-capture.js';
 import { hasPostgresCapture, pendingPostgresChanges, removePostgresCapture } from './postgres-capture.js';
 import { switchWrites, type SwitchStep } from './switch.js';
 import type { MigrateSyncConfig } from './model.js';
@@ -63,15 +64,17 @@ export async function prepareForward(ctx: SyncContext, plan: TargetPlan): Promis
   });
 }
 
-/** MySQL cannot skip a trigger for one session: the app's own fire on rows written back, and say so. */
-async function noteApplicationTriggers(ctx: SyncContext): Promise<void> {
-  const triggers = await withMysql(ctx, (mysql) => applicationTriggers(mysql, ctx.config.source.database, ctx.tables.map((t) => t.sourceName)));
-  if (triggers.length) ctx.notes.push(`MySQL triggers fire on the rows written back from Postgres, and what they change there has no counterpart in Postgres: ${triggers.join(', ')}`);
+/** The app's own MySQL triggers must not fire again on rows written back: Postgres's translations already ran. */
+async function guardApplicationTriggers(ctx: SyncContext): Promise<void> {
+  const triggers = await withMysql(ctx, (mysql) => guardAppTriggers(mysql, ctx.config.source.database, ctx.tables.map((t) => t.sourceName)));
+  if (triggers.length) ctx.notes.push(`MySQL triggers skip the rows written back from Postgres, whose translated triggers already ran, and fire as before for every other session (--remove-capture puts them back as they were): ${triggers.join(', ')}`);
 }
 
 /** Both sides' triggers and change tables go; the ledger keeps the history of what was applied. */
 async function removeCapture(ctx: SyncContext): Promise<void> {
   await withMysql(ctx, async (mysql) => {
+    const restored = await restoreAppTriggers(mysql, ctx.config.source.database);
+    if (restored.length) ctx.notes.push(`MySQL triggers put back as they were: ${restored.join(', ')}`);
     if (!(await hasMysqlCapture(mysql, ctx.config.source.database))) return;
     const pending = await pendingMysqlChanges(mysql, ctx.config.source.database);
     await removeMysqlCapture(mysql, ctx.config.source.database);
@@ -113,7 +116,7 @@ export async function migrateSync(config: MigrateSyncConfig, ui: Ui, signal: Abo
       if (!(await hasPostgresCapture(control))) {
         throw new UserError('writes have not moved to Postgres (no capture there): nothing to sync back; `migrate sync --switch-writes` moves them and starts capture');
       }
-      await noteApplicationTriggers(ctx);
+      await guardApplicationTriggers(ctx);
     }
     if (config.switchWrites) {
       const result = await switchWrites(ctx, direction, plan);

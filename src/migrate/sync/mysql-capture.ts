@@ -149,16 +149,6 @@ export async function queueMysqlChanges(conn: MysqlConnection, database: string,
   }
 }
 
-/** The application's own triggers: they fire again on rows the way back writes into MySQL. */
-export async function applicationTriggers(conn: MysqlConnection, database: string, tables: string[]): Promise<string[]> {
-  if (tables.length === 0) return [];
-  const [rows] = await conn.query(
-    'SELECT TRIGGER_NAME AS name, EVENT_OBJECT_TABLE AS tbl FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? AND EVENT_OBJECT_TABLE IN (?) AND TRIGGER_NAME NOT LIKE ? ORDER BY TRIGGER_NAME',
-    [database, tables, 'markethub\\_sync\\_%'],
-  );
-  return (rows as { name: string; tbl: string }[]).map((r) => `${r.tbl}.${r.name}`);
-}
-
 /** The way back's record of applied batches, for a Postgres capture that starts anew. */
 export async function forgetReverseBatches(conn: MysqlConnection, database: string): Promise<void> {
   await conn.query(`DELETE FROM ${MYSQL_SYNC_DATABASE}.applied_batches WHERE db = ?`, [database]);
