@@ -23,8 +23,10 @@ export interface Note {
   key?: Record<string, string | null> | null;
   what: string;
   why: string;
-  /** Source SQL of objects that were not migrated. */
+  /** Source SQL of objects that were not migrated, or of the MySQL object a translation came from. */
   sql?: string;
+  /** The Postgres statements a view, routine, trigger or event was translated into. */
+  translated?: string[];
 }
 
 export type TableStatus = 'copied' | 'already-copied' | 'schema-only' | 'failed' | 'planned';

@@ -221,7 +221,7 @@ function planTriggerSteps(catalog: SourceCatalog, tables: TargetTable[], options
   for (const refused of plan.refused) notMigrated(sources.find((o) => o.name === refused.source.name)!, refused.why);
   for (const t of plan.planned) {
     const how = `${t.timing} ${t.event} FOR EACH ROW, created after the data is copied`;
-    notes.push({ kind: 'routine', table: t.table, what: `trigger ${t.source.name} -> PL/pgSQL function ${t.functionName}() and trigger ${t.triggerName}`, why: [how, ...t.changes].join('; '), sql: t.source.sql });
+    notes.push({ kind: 'routine', table: t.table, what: `trigger ${t.source.name} -> PL/pgSQL function ${t.functionName}() and trigger ${t.triggerName}`, why: [how, ...t.changes].join('; '), sql: t.source.sql, translated: t.sql });
   }
   for (const o of plan.order) notes.push({ kind: 'routine', table: o.table, what: o.what, why: o.why });
   if (plan.planned.length) {
@@ -271,6 +271,7 @@ function planEventSteps(catalog: SourceCatalog, tables: TargetTable[], options: 
     notes.push({
       kind: 'routine', what: `event ${object.name} -> procedure ${routine.name}(), ${row.when}`,
       why: [`run by the database-events cron route (/api/cron/database-events, every minute); ${state}`, ...routine.changes].join('; '), sql: object.sql,
+      translated: [...routine.sql, row.sql],
     });
     steps.push({
       key: `event:${object.name}`, phase: 'triggers', description: `create event ${object.name}`, onFailure: 'note',
