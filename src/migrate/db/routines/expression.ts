@@ -351,7 +351,7 @@ export class ExpressionTranslator {
   }
 
   /** A boolean compared with a number is compared as MySQL does, as 0 or 1. */
-  private comparable(left: Expr, right: Expr): [string, string] {
+  protected comparable(left: Expr, right: Expr): [string, string] {
     if (left.type === 'boolean' && right.type === 'number') return [`(${left.sql})::int`, right.sql];
     if (right.type === 'boolean' && left.type === 'number') return [left.sql, `(${right.sql})::int`];
     return [left.sql, right.sql];
@@ -478,11 +478,16 @@ export class ExpressionTranslator {
       }
       default: {
         const same = SAME_FUNCTIONS[name];
-        if (!same) this.refuse(node, `function ${name}`);
+        if (!same) return this.unknownFunction(name, node, args);
         const vs = values();
         return { sql: `${same.name}(${vs.map((v) => this.numeric(v)).join(', ')})`, type: same.type === 'unknown' ? (vs[0]?.type ?? 'unknown') : same.type };
       }
     }
+  }
+
+  /** A function this translator does not know: routines know ROW_COUNT() and the other migrated functions. */
+  protected unknownFunction(name: string, node: ParseNode, _args: ParseNode[]): Expr {
+    return this.refuse(node, `function ${name}`);
   }
 
   /** TRIM([BOTH | LEADING | TRAILING] 'c' FROM s): MySQL removes a string, Postgres a set of characters; one character is both. */

@@ -79,6 +79,7 @@ export function planTriggers(input: TriggerPlanInput, parsers: RoutineParsers): 
 interface Translated extends PlannedTrigger {
   declarations: string[];
   body: string[];
+  label: string | null;
 }
 
 function translateTrigger(source: TriggerSource, input: TriggerPlanInput, tables: Map<string, RoutineTable>, parsers: RoutineParsers): Translated | RefusedTrigger {
@@ -102,7 +103,7 @@ function translateTrigger(source: TriggerSource, input: TriggerPlanInput, tables
     return {
       source, table: table.name, timing: header.timing, event: header.event,
       functionName: fitIdentifier(source.name), triggerName: fitIdentifier(source.name),
-      sql: [], changes: [...translator.changes], declarations: translator.declarations, body,
+      sql: [], changes: [...translator.changes], declarations: [...translator.declarations, ...translator.hiddenDeclarations()], body, label: translator.outerLabel,
     };
   } catch (error) {
     if (error instanceof Untranslatable) return { source, why: `${error.message} is not translated` };
@@ -143,7 +144,7 @@ function keepFiringOrder(planned: PlannedTrigger[]): TriggerPlan['order'] {
 }
 
 function assemble(trigger: PlannedTrigger, input: TriggerPlanInput): string[] {
-  const { declarations, body } = trigger as Translated;
+  const { declarations, body, label } = trigger as Translated;
   const row = trigger.timing === 'AFTER' ? 'NULL' : trigger.event === 'DELETE' ? 'OLD' : 'NEW';
   const fn = `${qi(input.schema)}.${qi(trigger.functionName)}`;
   const text = [
@@ -153,7 +154,8 @@ function assemble(trigger: PlannedTrigger, input: TriggerPlanInput): string[] {
     'BEGIN',
     // markethub's own writes (sync replaying rows MySQL's triggers already changed, URL rewrites) do not fire it.
     `  IF current_setting('${input.ownWritesSetting}', true) = 'on' THEN RETURN ${row}; END IF;`,
-    ...body,
+    // LEAVE of the body's label ends the body, not the function: the row is still returned.
+    ...(label ? [`  <<${qi(label)}>>`, '  BEGIN', ...body.map((l) => `  ${l}`), `  END ${qi(label)};`] : body),
     `  RETURN ${row};`,
     'END',
   ].join('\n');
