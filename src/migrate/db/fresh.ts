@@ -13,7 +13,9 @@ export async function dropCreatedObjects(client: pg.Client, migrationKey: string
       // Tables go in one statement, so foreign keys between them are no obstacle.
       if (names('view').length) await client.query(`DROP VIEW IF EXISTS ${names('view').join(', ')}`);
       if (names('table').length) await client.query(`DROP TABLE IF EXISTS ${names('table').join(', ')}`);
-      for (const fn of names('function')) await client.query(`DROP FUNCTION IF EXISTS ${fn}()`);
+      // Trigger functions, translated functions and procedures alike: by name alone, which MySQL's names keep
+      // unique; should someone have added an overload since, the drop fails rather than pick one.
+      for (const fn of names('function')) await client.query(`DROP ROUTINE IF EXISTS ${fn}`);
       for (const collation of names('collation')) await client.query(`DROP COLLATION IF EXISTS ${collation}`);
       for (const schema of objects.filter((o) => o.kind === 'schema')) {
         const { rowCount } = await client.query('SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 LIMIT 1', [schema.name]);

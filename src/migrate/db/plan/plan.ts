@@ -6,7 +6,7 @@ import { translateDefault } from './defaults.js';
 import { quoteIdent as qi, quoteLiteral, translateMysqlExpression } from './expression.js';
 import { fitIdentifier, RelationNames } from './names.js';
 import { mapColumnType, typeOverride, type TypeMap, type ValueKind } from './types.js';
-import { planTriggers, type RoutineParsers, type TriggerPlan } from '../routines/index.js';
+import { planRoutines, planTriggers, type RoutineParsers, type TriggerPlan } from '../routines/index.js';
 import { collatedPrefix, describeSupport, mechanismExtensions, mechanismSetupObjects, mechanismSetupSql, planCollation, type CollationMode, type Mechanism, type TargetSupport } from '../semantics/index.js';
 
 export interface TargetColumn {
@@ -38,7 +38,7 @@ export interface TargetTable {
   keyRange: SourceTable['keyRange'];
 }
 
-export type Phase = 'schema' | 'data' | 'indexes' | 'constraints' | 'views' | 'triggers';
+export type Phase = 'schema' | 'data' | 'indexes' | 'constraints' | 'routines' | 'views' | 'triggers';
 
 /** One unit of work; done steps are recorded in the ledger so a re-run skips them. */
 export interface Step {
@@ -177,7 +177,8 @@ export function planMigration(catalog: SourceCatalog, options: PlanOptions): Tar
     };
   });
   const triggers = planTriggerSteps(catalog, tables, options, notes);
-  for (const object of catalog.otherObjects.filter((o) => o.kind !== 'trigger')) {
+  const routines = planRoutineSteps(catalog, tables, options, notes);
+  for (const object of catalog.otherObjects.filter((o) => o.kind !== 'trigger' && !(routines && (o.kind === 'function' || o.kind === 'procedure')))) {
     notes.push({ kind: 'not-migrated', table: object.table, what: `${object.kind} ${object.name} not migrated`, why: 'MySQL procedural code has no automatic Postgres translation; port it by hand', sql: object.sql });
   }
 
@@ -192,10 +193,37 @@ export function planMigration(catalog: SourceCatalog, options: PlanOptions): Tar
   } else {
     steps.push(schemaStep, ...creates);
     if (!options.schemaOnly) steps.push(...copies);
-    steps.push(...indexes, ...constraints, ...views);
+    // Routines before the views and triggers that may call them.
+    steps.push(...indexes, ...constraints, ...(routines ?? []), ...views);
     if (!options.schemaOnly) steps.push(...triggers);
   }
   return { schema, tables, steps, notes, extensions: mechanismExtensions(mechanisms) };
+}
+
+function routineTables(tables: TargetTable[]) {
+  return tables.map((t) => ({ sourceName: t.sourceName, name: t.name, columns: t.columns.map((c) => ({ name: c.name, pgType: c.pgType })), identity: t.columns.find((c) => c.identity)?.name ?? null }));
+}
+
+/** Function and procedure steps with a note each; null when they are not translated (they stay "port it by hand"). */
+function planRoutineSteps(catalog: SourceCatalog, tables: TargetTable[], options: PlanOptions, notes: Note[]): Step[] | null {
+  if ((options.routines ?? 'translate') === 'skip' || !options.routineParsers) return null;
+  const sources = catalog.otherObjects.filter((o) => o.kind === 'function' || o.kind === 'procedure');
+  const plan = planRoutines({
+    schema: options.schema, database: catalog.database, tables: routineTables(tables),
+    routines: sources.map((o) => ({ name: o.name, kind: o.kind as 'function' | 'procedure', sql: o.sql })),
+  }, options.routineParsers);
+  for (const refused of plan.refused) {
+    notes.push({ kind: 'not-migrated', what: `${refused.source.kind} ${refused.source.name} not migrated`, why: refused.why, sql: refused.source.sql });
+  }
+  for (const r of plan.planned) {
+    const became = r.kind === r.source.kind ? '' : ` (a procedure returning a result set: now a function)`;
+    notes.push({ kind: 'routine', what: `${r.source.kind} ${r.source.name} -> PL/pgSQL ${r.kind} ${r.name}(${r.argumentTypes})${became}`, why: r.changes.join('; '), sql: r.source.sql });
+  }
+  return plan.planned.map((r): Step => ({
+    key: `routine:${r.name}`, phase: 'routines', description: `create ${r.kind} ${r.name}`, onFailure: 'note',
+    sql: r.sql,
+    creates: [{ kind: 'function', name: r.name }],
+  }));
 }
 
 /** Trigger steps, and a note for every trigger: how it was translated, or what stopped it. */
