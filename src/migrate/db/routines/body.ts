@@ -546,11 +546,8 @@ export class BodyTranslator extends ExpressionTranslator {
 
   private dropTemporary(node: ParseNode): string {
     if (!keywords(node).includes('TEMPORARY')) this.refuse(node, 'DROP TABLE (not TEMPORARY)');
-    const names = childrenOfKind(child(node, 'TableNames')!, 'TableName').map((n) => {
-      const table = this.tables.get(nameParts(n).slice(-1)[0].toLowerCase());
-      if (!table || !this.temporary.has(table)) this.refuse(n, 'DROP TEMPORARY TABLE of a table this routine did not create');
-      return `pg_temp.${qi(table.name)}`;
-    });
+    // DROP TEMPORARY drops only temporary tables, which are pg_temp's, whoever created them.
+    const names = childrenOfKind(child(node, 'TableNames')!, 'TableName').map((n) => `pg_temp.${qi(fitIdentifier(nameParts(n).slice(-1)[0]))}`);
     this.writes = true;
     return `DROP TABLE ${child(node, 'IfExists') ? 'IF EXISTS ' : ''}${names.join(', ')}`;
   }
@@ -797,7 +794,7 @@ export class BodyTranslator extends ExpressionTranslator {
     const inner = unwrap(node);
     const kids = childrenOf(inner).filter((c) => !(isTerminal(c) && c.getText().toUpperCase() === 'AS'));
     const kind = kindOf(inner);
-    if ((kind === 'SelectExpressionElement' || kind === 'SelectLiteralColumnName' || kind === 'SelectFunctionElement') && kids.length === 2) return fitIdentifier(nameParts(kids[1]).join('.'));
+    if ((kind === 'SelectExpressionElement' || kind === 'SelectLiteralColumnName' || kind === 'SelectFunctionElement' || kind === 'SelectElement_expr') && kids.length === 2) return fitIdentifier(nameParts(kids[1]).join('.'));
     const plain = kind === 'SelectLiteralColumnName' ? kids[0] : inner;
     if (['ColumnName', 'FullColumnName', 'Uid', 'SimpleId', 'SelectLiteralColumnName', 'ColumnNamePath_default', 'ColumnNamePath_dotted'].includes(kindOf(plain))) return fitIdentifier(nameParts(plain).slice(-1)[0]);
     const start = node.start?.start ?? 0;

@@ -60,6 +60,9 @@ interface Translated {
   label: string | null;
   resultSet: ResultColumn[] | null;
   own: Volatility;
+  /** What the MySQL characteristics say, and what the body does that may need more. */
+  declared: Volatility;
+  does: string;
   calls: string[];
   changes: string[];
 }
@@ -210,11 +213,10 @@ function translate(source: RoutineSource, header: Header, input: RoutinePlanInpu
     // What the body does overrides what it declares: reading tables or the clock is at least STABLE, writing is VOLATILE.
     const floor: Volatility = translator.writes ? 'VOLATILE' : translator.reads || /statement_timestamp\(\)/.test(sqlText) ? 'STABLE' : 'IMMUTABLE';
     const own = RANK[floor] > RANK[declared] ? floor : declared;
-    const changes = [...translator.changes];
-    if (own !== declared) changes.push(`declared ${words || 'with no characteristics'} but it ${translator.writes ? 'writes' : 'reads tables or the clock'}: ${own}`);
     return {
       source, header, declarations: [...translator.declarations, ...translator.hiddenDeclarations()], body, label: translator.outerLabel,
-      resultSet: translator.resultSet, own, calls: [...translator.calls], changes,
+      resultSet: translator.resultSet, own, declared, calls: [...translator.calls], changes: [...translator.changes],
+      does: translator.writes ? 'writes' : 'reads tables or the clock',
     };
   } catch (error) {
     if (error instanceof Untranslatable) return { source, why: `${error.message} is not translated` };
@@ -267,7 +269,9 @@ function assemble(t: Translated, input: RoutinePlanInput, volatility: Volatility
   let head: string;
   if (signature.kind === 'function') {
     head = `CREATE FUNCTION ${name}(${args}) RETURNS ${signature.returns} LANGUAGE plpgsql ${volatility}`;
-    changes.push(`${volatility} (MySQL: ${t.header.characteristics.join(', ') || 'NOT DETERMINISTIC CONTAINS SQL'})`);
+    const declared = t.header.characteristics.join(', ') || 'NOT DETERMINISTIC CONTAINS SQL';
+    const why = volatility === t.own ? `it ${t.does}` : 'it calls a routine that is';
+    changes.push(volatility === t.declared ? `${volatility} (MySQL: ${declared})` : `${volatility}, though MySQL declares it ${declared}: ${why}`);
   } else if (signature.kind === 'result-set') {
     const columns = t.resultSet!.map((c) => `${qi(c.name)} ${c.pgType}`).join(', ');
     head = `CREATE FUNCTION ${name}(${args}) RETURNS TABLE(${columns}) LANGUAGE plpgsql ${volatility}`;
