@@ -1,7 +1,10 @@
 // Function and procedure translation without a database: the real MySQL and Postgres parsers, planRoutines alone.
 import assert from 'node:assert/strict';
 import { beforeAll, test } from 'vitest';
+import type { SourceObject } from '../../src/migrate/db/catalog.js';
+import { planMigration } from '../../src/migrate/db/plan/plan.js';
 import { loadRoutineParsers, planRoutines, type RoutineParsers, type RoutineSource } from '../../src/migrate/db/routines/index.js';
+import { catalog, column, table } from '../helpers/catalog.js';
 
 let parsers: RoutineParsers;
 beforeAll(async () => {
@@ -95,4 +98,25 @@ test('an EVENT body wrapped as a procedure without parameters translates as one'
   const p = plan(['coupons_expire', 'procedure', `CREATE PROCEDURE \`coupons_expire\`() BEGIN ${body}; END`]);
   assert.equal(p.planned[0].argumentTypes, '');
   assert.match(p.planned[0].sql[0], /CREATE PROCEDURE "shop"\."coupons_expire"\(\) LANGUAGE plpgsql AS \$mh\$[\s\S]*UPDATE "shop"\."items" SET "status" = 'archived' WHERE \("qty" = 0\);/);
+});
+
+test('in the plan: a routines step each, after the constraints and before the views; --routines skip leaves them to port by hand', () => {
+  const items = table('items', [column('id', 'int(10) unsigned', { nullable: false }), column('qty', 'int(11)')], { primaryKey: ['id'] });
+  const objects: SourceObject[] = [
+    { kind: 'function', name: 'twice', sql: 'CREATE DEFINER=`root`@`localhost` FUNCTION `twice`(x INT) RETURNS int(11)\n    DETERMINISTIC\nRETURN x * 2' },
+    { kind: 'procedure', name: 'zero', sql: 'CREATE DEFINER=`root`@`localhost` PROCEDURE `zero`()\nUPDATE items SET qty = 0' },
+  ];
+  const source = catalog([items], { otherObjects: objects, views: [{ kind: 'view', name: 'v', sql: 'select 1 AS `one`' }] });
+  const plan = planMigration(source, { schema: 'shop', routineParsers: parsers });
+  const keys = plan.steps.map((s) => s.key);
+  assert.ok(keys.indexOf('routine:twice') > keys.indexOf('primary-key:items'));
+  assert.ok(keys.indexOf('routine:zero') < keys.indexOf('view:v'));
+  const step = plan.steps.find((s) => s.key === 'routine:twice')!;
+  assert.equal(step.phase, 'routines');
+  assert.deepEqual(step.creates, [{ kind: 'function', name: 'twice' }]);
+  assert.ok(plan.notes.some((n) => n.kind === 'routine' && n.what === 'procedure zero -> PL/pgSQL procedure zero()'));
+  assert.ok(!plan.notes.some((n) => n.kind === 'not-migrated' && /twice|zero/.test(n.what)));
+  const skipped = planMigration(source, { schema: 'shop', routineParsers: parsers, routines: 'skip' });
+  assert.ok(!skipped.steps.some((s) => s.phase === 'routines'));
+  assert.equal(skipped.notes.filter((n) => n.kind === 'not-migrated' && /^(function|procedure) /.test(n.what)).length, 2);
 });
