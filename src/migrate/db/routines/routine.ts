@@ -213,6 +213,10 @@ function translate(source: RoutineSource, header: Header, input: RoutinePlanInpu
     // What the body does overrides what it declares: reading tables or the clock is at least STABLE, writing is VOLATILE.
     const floor: Volatility = translator.writes ? 'VOLATILE' : translator.reads || /statement_timestamp\(\)/.test(sqlText) ? 'STABLE' : 'IMMUTABLE';
     const own = RANK[floor] > RANK[declared] ? floor : declared;
+    const texts = [...header.signature.params.map((p) => p.pgType), ...translator.declarations.map((d) => d.replace(/^("(?:[^"]|"")+"|\S+) /, ''))];
+    if (texts.some((t) => /^(varchar|text)/.test(t))) {
+      translator.changes.add('text parameters and variables compare case-sensitively, even with a case-insensitive (citext) column (MySQL: by the collation, usually case-insensitively)');
+    }
     return {
       source, header, declarations: [...translator.declarations, ...translator.hiddenDeclarations()], body, label: translator.outerLabel,
       resultSet: translator.resultSet, own, declared, calls: [...translator.calls], changes: [...translator.changes],
