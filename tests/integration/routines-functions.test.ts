@@ -227,6 +227,17 @@ const CORPUS = [
    END`,
 ];
 
+/** A trigger calling a migrated function and a migrated procedure. */
+const TRIGGERS = [
+  `CREATE TRIGGER items_before_insert BEFORE INSERT ON items FOR EACH ROW
+   BEGIN
+     DECLARE doubled INT DEFAULT NEW.qty;
+     SET NEW.price = add_tax(NEW.price);
+     CALL double_it(doubled);
+     SET NEW.qty = doubled;
+   END`,
+];
+
 /** Refused, each with the construct named. */
 const REFUSED = [
   `CREATE PROCEDURE keeps_going()
@@ -284,6 +295,7 @@ const PROBES: Probe[] = [
   { mysql: ['UPDATE items SET qty = 0 WHERE id IN (2, 5)', 'CALL archive_empty(@n)', 'SELECT @n AS n'], postgres: 'UPDATE items SET qty = 0 WHERE id IN (2, 5); CALL archive_empty(NULL)' },
   // Twice: the temporary table the first call dropped is created again.
   { mysql: ['CALL archive_empty(@n)', 'SELECT @n AS n'], postgres: 'CALL archive_empty(NULL)' },
+  { mysql: ["INSERT INTO items (id, name, qty, price) VALUES (10, 'new', 4, 10.00)", 'SELECT price, qty FROM items WHERE id = 10'], postgres: "INSERT INTO items (id, name, qty, price) VALUES (10, 'new', 4, 10.00); SELECT price, qty FROM items WHERE id = 10" },
   fn('product_rating(1)'), fn('product_rating(2)'), fn('product_rating(3)'), fn('product_rating(NULL)'),
   { mysql: ['CALL close_stale_tickets(30, @c)', 'SELECT @c AS c'], postgres: 'CALL close_stale_tickets(30, NULL)' },
   { mysql: ['CALL close_stale_tickets(30, @c)', 'SELECT @c AS c'], postgres: 'CALL close_stale_tickets(30, NULL)' },
@@ -322,7 +334,7 @@ beforeAll(async () => {
   source = await freshMysql('functions');
   target = await freshPostgres('functions');
   for (const sql of SCHEMA) await source.conn.query(sql);
-  for (const sql of [...(await sampleRoutines()), ...CORPUS, ...REFUSED]) await source.conn.query(sql);
+  for (const sql of [...(await sampleRoutines()), ...CORPUS, ...REFUSED, ...TRIGGERS]) await source.conn.query(sql);
   const result = await runCli(['migrate', 'db', '--source', source.url, '--target', target.url, '--json']);
   assert.equal(result.code, 0, result.stderr);
   report = JSON.parse(result.stdout);
@@ -359,7 +371,8 @@ test('every routine of the corpus is translated and created before the views; th
   const phases = report.phases.map((p) => p.name);
   assert.ok(phases.includes('routines'));
   const created = await target.client.query("SELECT count(*)::int AS n FROM markethub_migrate.created_objects WHERE kind = 'function'");
-  assert.equal(created.rows[0].n, CORPUS.length + 2);
+  assert.equal(created.rows[0].n, CORPUS.length + 2 + TRIGGERS.length);
+  assert.ok(report.notes.some((n) => n.kind === 'routine' && n.what.startsWith('trigger items_before_insert -> ')));
 });
 
 test('the same calls give the same values, OUT values, result sets, errors and table rows on both sides', async () => {
@@ -400,6 +413,7 @@ test('the same calls give the same values, OUT values, result sets, errors and t
   assert.deepEqual(at('CALL safe_div(7, 0, NULL)'), ['error']);
   assert.deepEqual(at('SELECT * FROM items_below(6)'), [[1, 'tee', 5, 25, 1], [2, 'mug', 0, 14, 1], [4, 'pin', 0, 3.98, 1]]);
   assert.deepEqual(at('CALL close_stale_tickets(30, NULL)'), [2]);
+  assert.deepEqual(postgresOutcomes[PROBES.findIndex((p) => p.postgres.startsWith('INSERT INTO items'))], [12, 8]);
 });
 
 test('migrate verify finds every routine as created, and names one redefined since', async () => {

@@ -6,7 +6,7 @@ import { translateDefault } from './defaults.js';
 import { quoteIdent as qi, quoteLiteral, translateMysqlExpression } from './expression.js';
 import { fitIdentifier, RelationNames } from './names.js';
 import { mapColumnType, typeOverride, type TypeMap, type ValueKind } from './types.js';
-import { planRoutines, planTriggers, type RoutineParsers, type TriggerPlan } from '../routines/index.js';
+import { planRoutines, planTriggers, type RoutineParsers, type RoutineSignature, type TriggerPlan } from '../routines/index.js';
 import { collatedPrefix, describeSupport, mechanismExtensions, mechanismSetupObjects, mechanismSetupSql, planCollation, type CollationMode, type Mechanism, type TargetSupport } from '../semantics/index.js';
 
 export interface TargetColumn {
@@ -176,8 +176,8 @@ export function planMigration(catalog: SourceCatalog, options: PlanOptions): Tar
       creates: [{ kind: 'view', name: viewName }],
     };
   });
-  const triggers = planTriggerSteps(catalog, tables, options, notes);
-  const routines = planRoutineSteps(catalog, tables, options, notes);
+  const { steps: routines, signatures } = planRoutineSteps(catalog, tables, options, notes);
+  const triggers = planTriggerSteps(catalog, tables, options, notes, signatures);
   for (const object of catalog.otherObjects.filter((o) => o.kind !== 'trigger' && !(routines && (o.kind === 'function' || o.kind === 'procedure')))) {
     notes.push({ kind: 'not-migrated', table: object.table, what: `${object.kind} ${object.name} not migrated`, why: 'MySQL procedural code has no automatic Postgres translation; port it by hand', sql: object.sql });
   }
@@ -205,8 +205,9 @@ function routineTables(tables: TargetTable[]) {
 }
 
 /** Function and procedure steps with a note each; null when they are not translated (they stay "port it by hand"). */
-function planRoutineSteps(catalog: SourceCatalog, tables: TargetTable[], options: PlanOptions, notes: Note[]): Step[] | null {
-  if ((options.routines ?? 'translate') === 'skip' || !options.routineParsers) return null;
+function planRoutineSteps(catalog: SourceCatalog, tables: TargetTable[], options: PlanOptions, notes: Note[]): { steps: Step[] | null; signatures: Map<string, RoutineSignature> } {
+  const signatures = new Map<string, RoutineSignature>();
+  if ((options.routines ?? 'translate') === 'skip' || !options.routineParsers) return { steps: null, signatures };
   const sources = catalog.otherObjects.filter((o) => o.kind === 'function' || o.kind === 'procedure');
   const plan = planRoutines({
     schema: options.schema, database: catalog.database, tables: routineTables(tables),
@@ -219,15 +220,17 @@ function planRoutineSteps(catalog: SourceCatalog, tables: TargetTable[], options
     const became = r.kind === r.source.kind ? '' : ` (a procedure returning a result set: now a function)`;
     notes.push({ kind: 'routine', what: `${r.source.kind} ${r.source.name} -> PL/pgSQL ${r.kind} ${r.name}(${r.argumentTypes})${became}`, why: r.changes.join('; '), sql: r.source.sql });
   }
-  return plan.planned.map((r): Step => ({
+  for (const r of plan.planned) signatures.set(r.source.name.toLowerCase(), r.signature);
+  const steps = plan.planned.map((r): Step => ({
     key: `routine:${r.name}`, phase: 'routines', description: `create ${r.kind} ${r.name}`, onFailure: 'note',
     sql: r.sql,
     creates: [{ kind: 'function', name: r.name }],
   }));
+  return { steps, signatures };
 }
 
 /** Trigger steps, and a note for every trigger: how it was translated, or what stopped it. */
-function planTriggerSteps(catalog: SourceCatalog, tables: TargetTable[], options: PlanOptions, notes: Note[]): Step[] {
+function planTriggerSteps(catalog: SourceCatalog, tables: TargetTable[], options: PlanOptions, notes: Note[], routines: Map<string, RoutineSignature>): Step[] {
   // markethub_sync_* are the change-capture triggers migrate sync installs on MySQL: markethub's, not the app's.
   const sources = catalog.otherObjects.filter((o) => o.kind === 'trigger' && !o.name.startsWith('markethub_sync_'));
   if (!sources.length) return [];
@@ -244,6 +247,7 @@ function planTriggerSteps(catalog: SourceCatalog, tables: TargetTable[], options
     tables: tables.map((t) => ({ sourceName: t.sourceName, name: t.name, columns: t.columns.map((c) => ({ name: c.name, pgType: c.pgType })), identity: t.columns.find((c) => c.identity)?.name ?? null })),
     triggers: sources.map((o) => ({ name: o.name, table: o.table ?? '', sql: o.sql, actionOrder: o.actionOrder })),
     ownWritesSetting: KEEP_TIMESTAMPS_SETTING,
+    routines,
   }, options.routineParsers);
   for (const refused of plan.refused) notMigrated(sources.find((o) => o.name === refused.source.name)!, refused.why);
   for (const t of plan.planned) {

@@ -4,6 +4,7 @@ import { quoteIdent as qi } from '../plan/expression.js';
 import { fitIdentifier } from '../plan/names.js';
 import type { RoutineTable } from './expression.js';
 import type { RoutineParsers } from './parsers.js';
+import type { RoutineSignature } from './body.js';
 import { TriggerTranslator, triggerHeader } from './trigger.js';
 import { Untranslatable } from './tree.js';
 
@@ -11,6 +12,7 @@ export { loadRoutineParsers, type RoutineParsers } from './parsers.js';
 export type { RoutineColumn, RoutineTable } from './expression.js';
 export { planViews, type PlannedView, type ViewPlan, type ViewSource } from './view.js';
 export { planRoutines, type PlannedRoutine, type RoutinePlan, type RoutineSource } from './routine.js';
+export type { RoutineSignature } from './body.js';
 
 export interface TriggerSource {
   name: string;
@@ -29,6 +31,8 @@ export interface TriggerPlanInput {
   triggers: TriggerSource[];
   /** A setting that, when 'on' for the transaction, marks markethub's own writes: translated triggers then do nothing. */
   ownWritesSetting: string;
+  /** The migrated functions and procedures (planRoutines' planned signatures), by MySQL name: trigger bodies may call them. */
+  routines?: Map<string, RoutineSignature>;
 }
 
 export interface PlannedTrigger {
@@ -97,7 +101,7 @@ function translateTrigger(source: TriggerSource, input: TriggerPlanInput, tables
     header = triggerHeader(tree);
   }
   if ('reason' in header) return { source, why: header.reason };
-  const translator = new TriggerTranslator(sql, input.schema, input.database, tables, table, header);
+  const translator = new TriggerTranslator(sql, input.schema, input.database, tables, table, header, input.routines);
   try {
     const body = translator.body();
     return {

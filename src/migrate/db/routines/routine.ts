@@ -33,6 +33,8 @@ export interface PlannedRoutine {
   sql: string[];
   /** What behaves differently from MySQL (how to call it, result sets, rounding ...), in words. */
   changes: string[];
+  /** How triggers and other bodies call it. */
+  signature: RoutineSignature;
 }
 
 export interface RoutinePlan {
@@ -288,7 +290,7 @@ function assemble(t: Translated, input: RoutinePlanInput, volatility: Volatility
   const argumentTypes = signature.params.map((p) => `${signature.kind === 'procedure' && p.mode !== 'IN' ? `${p.mode} ` : ''}${p.pgType}`).join(', ');
   return {
     source: t.source, name: signature.name, kind: isFunction ? 'function' : 'procedure', argumentTypes,
-    sql: [`${head} AS ${tag}\n${text}\n${tag}`], changes,
+    sql: [`${head} AS ${tag}\n${text}\n${tag}`], changes, signature,
   };
 }
 

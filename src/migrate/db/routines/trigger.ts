@@ -1,5 +1,5 @@
 // One MySQL trigger (its parse tree) -> a PL/pgSQL trigger function body, statement by statement.
-import { BodyTranslator } from './body.js';
+import { BodyTranslator, type RoutineSignature } from './body.js';
 import type { RoutineTable } from './expression.js';
 import type { ParseNode } from './parsers.js';
 import { child, childrenOf, isTerminal, keywords, kindOf, unwrap } from './tree.js';
@@ -30,8 +30,8 @@ export function triggerHeader(tree: ParseNode): TriggerHeader | { reason: string
 }
 
 export class TriggerTranslator extends BodyTranslator {
-  constructor(source: string, schema: string, database: string, tables: Map<string, RoutineTable>, table: RoutineTable, private readonly header: TriggerHeader) {
-    super(source, schema, database, tables, { table, event: header.event, timing: header.timing });
+  constructor(source: string, schema: string, database: string, tables: Map<string, RoutineTable>, table: RoutineTable, private readonly header: TriggerHeader, routines?: Map<string, RoutineSignature>) {
+    super(source, schema, database, tables, { table, event: header.event, timing: header.timing }, routines);
   }
 
   /** The body's statements as PL/pgSQL lines (declarations of the outer block go to `declarations`). */
