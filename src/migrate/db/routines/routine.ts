@@ -205,6 +205,8 @@ function translate(source: RoutineSource, header: Header, input: RoutinePlanInpu
     // RETURNS TABLE's columns are variables in the body: every column reference is written table-qualified so none is taken for one.
     const translator = new RoutineTranslator(header.sql, input, tables, routines, header, header.signature.kind === 'result-set');
     const body = translator.translate();
+    const clash = translator.resultSet?.find((c) => header.signature.params.some((p) => p.name === c.name));
+    if (clash) return { source, why: `a result set column named like the parameter ${clash.name} is not translated (RETURNS TABLE's columns and the parameters share one namespace)` };
     if (header.signature.kind === 'result-set' && header.signature.params.some((p) => p.mode !== 'IN')) {
       return { source, why: 'a procedure that returns a result set and has OUT or INOUT parameters is not translated (a Postgres function returns either rows or OUT values)' };
     }
@@ -286,7 +288,8 @@ function assemble(t: Translated, input: RoutinePlanInput, volatility: Volatility
     head = `CREATE PROCEDURE ${name}(${args}) LANGUAGE plpgsql`;
     if (signature.params.some((p) => p.mode !== 'IN')) changes.push(`CALL ${signature.name}(${call}) returns a row of its OUT and INOUT values (pass NULL for each OUT)`);
   }
-  changes.push('runs with the privileges of its caller (MySQL: of its definer, unless SQL SECURITY INVOKER)');
+  const invoker = childrenOf(t.header.node).some((c) => kindOf(c) === 'RoutineSecurity' && keywords(c).includes('INVOKER'));
+  if (!invoker) changes.push("runs with its caller's privileges (MySQL's SQL SECURITY DEFINER ran it with its definer's)");
   const argumentTypes = signature.params.map((p) => `${signature.kind === 'procedure' && p.mode !== 'IN' ? `${p.mode} ` : ''}${p.pgType}`).join(', ');
   return {
     source: t.source, name: signature.name, kind: isFunction ? 'function' : 'procedure', argumentTypes,
