@@ -214,6 +214,20 @@ const CORPUS = [
      END IF;
      SET r = CONCAT(a DIV b);
    END`,
+  // SET v = (subquery); SELECT ... INTO of more than one row is MySQL's error.
+  `CREATE FUNCTION count_status(p VARCHAR(20)) RETURNS INT READS SQL DATA
+   BEGIN
+     DECLARE n INT DEFAULT -1;
+     DECLARE q INT;
+     SET n = (SELECT COUNT(*) FROM items WHERE status = p);
+     IF n = 1 THEN
+       SELECT qty INTO q FROM items WHERE status = p;
+       SET n = n + q * 100;
+     ELSEIF n > 1 THEN
+       SELECT qty INTO q FROM items WHERE status = p;
+     END IF;
+     RETURN n;
+   END`,
   // An EXIT HANDLER FOR NOT FOUND leaves its block.
   `CREATE FUNCTION first_qty(p_status VARCHAR(20)) RETURNS INT READS SQL DATA
    BEGIN
@@ -275,6 +289,7 @@ const PROBES: Probe[] = [
   fn('classify(NULL, 1)'), fn('classify(20, 1)'), fn('classify(5, 1)'), fn('classify(3, 3)'), fn('classify(1, 30)'), fn('classify(1, 2)'),
   fn("stock_summary('active')"), fn("stock_summary('archived')"), fn("stock_summary('none')"), fn('stock_summary(NULL)'),
   fn('checked_qty(5)'), fn('checked_qty(0)'), fn('checked_qty(-1)'), fn('checked_qty(NULL)'),
+  fn("count_status('archived')"), fn("count_status('none')"), fn('count_status(NULL)'), fn("count_status('active')"),
   fn("first_qty('active')"), fn("first_qty('none')"),
   { mysql: ['SET @x = 5', 'CALL double_it(@x)', 'SELECT @x AS x'], postgres: 'CALL double_it(5)' },
   { mysql: ['SET @x = NULL', 'CALL double_it(@x)', 'SELECT @x AS x'], postgres: 'CALL double_it(NULL)' },
@@ -408,6 +423,8 @@ test('the same calls give the same values, OUT values, result sets, errors and t
   assert.deepEqual(at('SELECT fact_of(20) AS v'), [2432902008176640000]);
   assert.deepEqual(at('SELECT day_name(9) AS v'), { error: '20000 Case not found for CASE statement' });
   assert.deepEqual(at('SELECT checked_qty(-1) AS v'), { error: '45000 negative quantity' });
+  assert.deepEqual(at("SELECT count_status('active') AS v"), { error: '42000 Result consisted of more than one row' });
+  assert.deepEqual(at("SELECT count_status('archived') AS v"), [1201]);
   assert.deepEqual(at('SELECT price_with_tax(99) AS v'), [-1.2]);
   assert.deepEqual(at("SELECT stock_summary('archived') AS v"), ['cap; total 12 last cap']);
   assert.deepEqual(at('CALL safe_div(7, 0, NULL)'), ['error']);

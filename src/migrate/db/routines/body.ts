@@ -747,7 +747,13 @@ export class BodyTranslator extends ExpressionTranslator {
     });
     this.changes.add("SELECT ... INTO keeps MySQL's rules: no row leaves the variables unchanged, more than one is an error");
     const select = `SELECT ${result.select} INTO STRICT ${targets.map((t) => t.sql).join(', ')}${result.rest ? ` ${result.rest}` : ''};`;
-    return [`${pad}BEGIN`, `${pad}${INDENT}${select}`, `${pad}EXCEPTION WHEN no_data_found THEN`, ...this.notFound(depth + 1, 'select'), `${pad}END;`];
+    return [
+      `${pad}BEGIN`, `${pad}${INDENT}${select}`,
+      `${pad}EXCEPTION WHEN no_data_found THEN`, ...this.notFound(depth + 1, 'select'),
+      // MySQL's error for more than one row, with its SQLSTATE and message.
+      `${pad}WHEN too_many_rows THEN`, `${pad}${INDENT}RAISE EXCEPTION USING ERRCODE = '42000', MESSAGE = 'Result consisted of more than one row';`,
+      `${pad}END;`,
+    ];
   }
 
   protected findInto(node: ParseNode): ParseNode | undefined {
