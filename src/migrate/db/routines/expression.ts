@@ -351,7 +351,7 @@ export class ExpressionTranslator {
   }
 
   /** A boolean compared with a number is compared as MySQL does, as 0 or 1. */
-  protected comparable(left: Expr, right: Expr): [string, string] {
+  private comparable(left: Expr, right: Expr): [string, string] {
     if (left.type === 'boolean' && right.type === 'number') return [`(${left.sql})::int`, right.sql];
     if (right.type === 'boolean' && left.type === 'number') return [left.sql, `(${right.sql})::int`];
     return [left.sql, right.sql];
