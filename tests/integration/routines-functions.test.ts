@@ -185,6 +185,14 @@ const CORPUS = [
      INSERT INTO log (msg) SELECT CONCAT('archived ', name) FROM tmp_empty ORDER BY id;
      DROP TEMPORARY TABLE tmp_empty;
    END`,
+  // CREATE TEMPORARY TABLE ... AS SELECT, read back in a result set.
+  `CREATE PROCEDURE value_report(IN p_min INT)
+   BEGIN
+     DROP TEMPORARY TABLE IF EXISTS tmp_values;
+     CREATE TEMPORARY TABLE tmp_values AS SELECT id, name, qty * price AS stock_value FROM items WHERE qty >= p_min;
+     DELETE FROM tmp_values WHERE stock_value IS NULL;
+     SELECT name, stock_value FROM tmp_values ORDER BY stock_value DESC, id;
+   END`,
   // LEAVE of the procedure's own label.
   `CREATE PROCEDURE take(IN p_id INT, IN p_amount INT, OUT p_result VARCHAR(20))
    proc: BEGIN
@@ -298,6 +306,8 @@ const PROBES: Probe[] = [
   { mysql: ['CALL split_price(4, @w, @c)', 'SELECT @w AS w, @c AS c'], postgres: 'CALL split_price(4, NULL, NULL)' },
   { mysql: ['CALL items_below(6)'], postgres: 'SELECT * FROM items_below(6)', rows: true },
   { mysql: ['CALL items_below(0)'], postgres: 'SELECT * FROM items_below(0)', rows: true },
+  { mysql: ['CALL value_report(1)'], postgres: 'SELECT * FROM value_report(1)', rows: true },
+  { mysql: ['CALL value_report(100)'], postgres: 'SELECT * FROM value_report(100)', rows: true },
   { mysql: ['CALL take(1, 0, @r)', 'SELECT @r AS r'], postgres: 'CALL take(1, 0, NULL)' },
   { mysql: ['CALL take(99, 1, @r)', 'SELECT @r AS r'], postgres: 'CALL take(99, 1, NULL)' },
   { mysql: ['CALL take(1, 100, @r)', 'SELECT @r AS r'], postgres: 'CALL take(1, 100, NULL)' },
@@ -430,6 +440,7 @@ test('the same calls give the same values, OUT values, result sets, errors and t
   assert.deepEqual(at('CALL safe_div(7, 0, NULL)'), ['error']);
   assert.deepEqual(at('SELECT * FROM items_below(6)'), [[1, 'tee', 5, 25, 1], [2, 'mug', 0, 14, 1], [4, 'pin', 0, 3.98, 1]]);
   assert.deepEqual(at('CALL close_stale_tickets(30, NULL)'), [2]);
+  assert.deepEqual(at('SELECT * FROM value_report(1)'), [['bag', 750], ['tee', 62.5]]);
   assert.deepEqual(postgresOutcomes[PROBES.findIndex((p) => p.postgres.startsWith('INSERT INTO items'))], [12, 8]);
 });
 

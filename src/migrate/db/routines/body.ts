@@ -229,7 +229,7 @@ export class BodyTranslator extends ExpressionTranslator {
   private exceptionBlock(block: ParseNode, handler: ParseNode, depth: number): string[] {
     const writes = (n: ParseNode): boolean => {
       const kind = kindOf(n);
-      if (DML.has(kind) || kind === 'CallStatement' || kind === 'ColumnCreateTable' || kind === 'DropTable') return true;
+      if (DML.has(kind) || kind === 'CallStatement' || kind === 'ColumnCreateTable' || kind === 'QueryCreateTable' || kind === 'DropTable') return true;
       return childrenOf(n).some((c) => c !== handler && writes(c));
     };
     if (writes(block)) this.refuse(handler, 'DECLARE EXIT HANDLER FOR SQLEXCEPTION in a block that writes (Postgres undoes the block\'s earlier writes on an error, MySQL keeps them)');
@@ -332,6 +332,8 @@ export class BodyTranslator extends ExpressionTranslator {
         return [`${pad}${this.call(inner)};`];
       case 'ColumnCreateTable':
         return [`${pad}${this.createTemporary(inner)};`];
+      case 'QueryCreateTable':
+        return [`${pad}${this.createTemporaryAs(inner)};`];
       case 'DropTable':
         return [`${pad}${this.dropTemporary(inner)};`];
       default:
@@ -773,6 +775,13 @@ export class BodyTranslator extends ExpressionTranslator {
     if (!this.allowResultSet) this.refuse(node, 'a SELECT without INTO (its rows would go nowhere)');
     if (this.resultSet) this.refuse(node, 'a second result set (a Postgres function returns one)');
     if (this.loops) this.refuse(node, 'a result set sent from inside a loop');
+    const { sql, columns } = this.typedQuery(node, false);
+    this.resultSet = columns;
+    return [`${INDENT.repeat(depth)}RETURN QUERY ${sql};`];
+  }
+
+  /** A SELECT whose columns have MySQL's names and each a Postgres type: its source column's, or one for what it computes. */
+  private typedQuery(node: ParseNode, named: boolean): { sql: string; columns: ResultColumn[] } {
     const spec = this.specification(node);
     const elementNodes = childrenOf(child(spec, 'SelectElements')!).filter((c) => !isTerminal(c));
     const columns: ResultColumn[] = [];
@@ -780,13 +789,30 @@ export class BodyTranslator extends ExpressionTranslator {
       const typed = e as Expr & { pgType?: string };
       const pgType = typed.pgType ?? RESULT_TYPES[e.type];
       const name = this.resultName(elementNodes[i]);
-      if (columns.some((c) => c.name === name)) this.refuse(elementNodes[i], `a result set with two columns named ${name}`);
+      if (columns.some((c) => c.name === name)) this.refuse(elementNodes[i], `a query with two columns named ${name}`);
       columns.push({ name, pgType });
       const sql = e.sql.replace(/ AS "(?:[^"]|"")+"$/, '');
-      return `(${this.coerce({ ...e, sql }, valueTypeOf(pgType))})::${pgType}`;
+      return `(${this.coerce({ ...e, sql }, valueTypeOf(pgType))})::${pgType}${named ? ` AS ${qi(name)}` : ''}`;
     }).join(', '));
-    this.resultSet = columns;
-    return [`${INDENT.repeat(depth)}RETURN QUERY ${result.sql};`];
+    if (result.into) this.refuse(result.into, 'SELECT ... INTO here');
+    return { sql: result.sql, columns };
+  }
+
+  /** CREATE TEMPORARY TABLE t [AS] SELECT ...: the columns are the query's, typed as the result set's would be. */
+  private createTemporaryAs(node: ParseNode): string {
+    const words = keywords(node);
+    if (!words.includes('TEMPORARY')) this.refuse(node, 'CREATE TABLE (not TEMPORARY)');
+    if (child(node, 'CreateDefinitions') || childrenOf(node).some((c) => !isTerminal(c) && /^TableOption|^Partition/.test(kindOf(c)))) this.refuse(node, 'CREATE TEMPORARY TABLE with columns or options beside its query');
+    const sourceName = nameParts(child(node, 'TableNameCreate')!).slice(-1)[0];
+    const query = childrenOf(node).find((c) => !isTerminal(c) && SELECTS.has(kindOf(c)));
+    if (!query) this.refuse(node, 'this CREATE TEMPORARY TABLE');
+    const { sql, columns } = this.typedQuery(query, true);
+    const table: RoutineTable = { sourceName, name: fitIdentifier(sourceName), columns: columns.map((c) => ({ name: c.name, pgType: c.pgType })), identity: null };
+    this.temporary.add(table);
+    this.tables.set(sourceName.toLowerCase(), table);
+    this.writes = true;
+    this.changes.add('temporary tables are created in pg_temp and, as in MySQL, last until the session ends');
+    return `CREATE TEMP TABLE ${child(node, 'IfNotExists') ? 'IF NOT EXISTS ' : ''}${qi(table.name)} AS ${sql}`;
   }
 
   private specification(node: ParseNode): ParseNode {
