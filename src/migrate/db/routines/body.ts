@@ -81,6 +81,8 @@ export class BodyTranslator extends ExpressionTranslator {
   /** Column references are written table-qualified (RETURNS TABLE's columns are variables that would take them). */
   protected qualifyColumns = false;
   private readonly labels: Label[] = [];
+  /** Labels an EXIT names: only those are written out for blocks (MySQL's own labels always are). */
+  private readonly exitLabels = new Set<string>();
   private readonly handlers: (NotFoundHandler | null)[] = [];
   private readonly cursors: Map<string, string>[] = [];
   private readonly temporary = new Set<RoutineTable>();
@@ -153,8 +155,6 @@ export class BodyTranslator extends ExpressionTranslator {
       `${pad}END${named ? ` ${qi(named)}` : ''};`,
     ];
   }
-
-  private readonly exitLabels = new Set<string>();
 
   private usedLabel(name: string): boolean {
     return this.exitLabels.has(name.toLowerCase());
