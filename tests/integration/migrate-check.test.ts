@@ -99,7 +99,8 @@ test('the demo setup passes: exit 0, every privilege in place, and nothing writt
   assert.ok(!report.checks.some((c) => c.check.startsWith('trigger ')), 'no trigger is left to port by hand');
   assert.equal(row(report, 'source', 'event purge_expired_sessions').status, 'warn');
   assert.match(row(report, 'target', 'create view vendor_sales_summary').detail, /would be reported, not created/);
-  assert.ok(report.notes.some((n) => n.kind === 'not-migrated' && n.what.startsWith('procedure close_stale_tickets')));
+  assert.ok(report.notes.some((n) => n.kind === 'routine' && n.what.startsWith('procedure close_stale_tickets -> PL/pgSQL procedure')));
+  assert.match(row(report, 'source', 'functions and procedures').detail, /^2 translated to PL\/pgSQL \(close_stale_tickets, product_rating\)/);
 
   // The preflight left no trace: no schema or table on the target, no object in the bucket, no trigger on the source.
   const { rows } = await target.client.query("SELECT count(*)::int AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'pg_temp%' AND n.nspname NOT LIKE 'pg_toast_temp%'");

@@ -88,7 +88,8 @@ describe('a full rollback', () => {
     const status = await m.cli(['migrate', 'status', '--json']);
     assert.equal(status.code, 0, status.stderr);
     const s = JSON.parse(status.stdout);
-    assert.deepEqual(s.databases[0].phases.map((p: { state: string }) => p.state), ['done', 'done', 'done', 'done', 'done', 'done']);
+    assert.deepEqual(s.databases[0].phases.map((p: { state: string }) => p.state), ['done', 'done', 'done', 'done', 'done', 'done', 'done']);
+    assert.deepEqual(s.databases[0].phases.find((p: { phase: string }) => p.phase === 'routines'), { phase: 'routines', done: 2, planned: 2, noted: 0, state: 'done' }, "the sample's function and procedure are created");
     assert.deepEqual(s.databases[0].phases.find((p: { phase: string }) => p.phase === 'triggers'), { phase: 'triggers', done: 2, planned: 2, noted: 0, state: 'done' }, "the sample's two triggers are created");
     assert.deepEqual(s.databases[0].phases.find((p: { phase: string }) => p.phase === 'views'), { phase: 'views', done: 0, planned: 2, noted: 2, state: 'done' }, 'the sample views that do not translate are noted');
     const objects = s.databases[0].objects as { what: string; created: boolean }[];

@@ -73,19 +73,27 @@ test('the grammar nests operators without precedence: they are regrouped as MySQ
 
 test('what cannot be translated stays a note naming the construct', () => {
   const plan = planOf(
-    trigger('loops', 'products', 'CREATE TRIGGER loops BEFORE UPDATE ON products FOR EACH ROW BEGIN DECLARE i INT DEFAULT 0; WHILE i < 3 DO SET i = i + 1; END WHILE; END'),
+    trigger('handler', 'products', 'CREATE TRIGGER handler BEFORE UPDATE ON products FOR EACH ROW BEGIN DECLARE CONTINUE HANDLER FOR SQLEXCEPTION SET NEW.stock = 0; SET NEW.stock = 1; END'),
     trigger('uservar', 'products', 'CREATE TRIGGER uservar AFTER UPDATE ON products FOR EACH ROW SET @changed = 1'),
     trigger('func', 'products', 'CREATE TRIGGER func BEFORE INSERT ON products FOR EACH ROW SET NEW.sku = MD5(NEW.sku)'),
     trigger('stale', 'orders', "CREATE TRIGGER stale AFTER INSERT ON orders FOR EACH ROW UPDATE products SET stock = stock - 1, sku = CONCAT(sku, stock) WHERE id = NEW.id"),
     trigger('ident', 'orders', "CREATE TRIGGER ident BEFORE INSERT ON orders FOR EACH ROW SET NEW.status = CONCAT('order ', NEW.id)"),
   );
   const why = (name: string) => plan.notes.find((n) => n.kind === 'not-migrated' && n.what === `trigger ${name} not migrated`)?.why ?? '';
-  assert.match(why('loops'), /^WhileStatement \(WHILE i < 3 DO/);
+  assert.match(why('handler'), /^DECLARE CONTINUE HANDLER FOR SQLEXCEPTION \(DECLARE CONTINUE HANDLER/);
   assert.match(why('uservar'), /user variable @changed/);
   assert.match(why('func'), /function MD5/);
   assert.match(why('stale'), /reads stock after assigning it/);
   assert.match(why('ident'), /AUTO_INCREMENT column in a BEFORE INSERT trigger/);
   assert.ok(!plan.steps.some((s) => s.phase === 'triggers'));
+});
+
+test('loops and labels translate in trigger bodies too: they share the routines\' statement translator', () => {
+  const plan = planOf(trigger('loops', 'products', 'CREATE TRIGGER loops BEFORE UPDATE ON products FOR EACH ROW body: BEGIN DECLARE i INT DEFAULT 0; w: WHILE i < 3 DO SET i = i + 1; IF i = 2 THEN LEAVE body; END IF; END WHILE w; SET NEW.stock = i; END body'));
+  const sql = plan.steps.find((s) => s.key.startsWith('trigger:'))!.sql[0];
+  assert.match(sql, /<<"w">>\n\s*WHILE \("i" < 3\) LOOP/);
+  assert.match(sql, /EXIT "body";/);
+  assert.match(sql, /END "body";\n  RETURN NEW;/);
 });
 
 test("several triggers on one event are named so that Postgres's order is MySQL's, and the note says so", () => {

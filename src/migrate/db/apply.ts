@@ -25,7 +25,7 @@ export interface ApplyResult {
   interrupted: boolean;
 }
 
-const PHASES: Phase[] = ['schema', 'data', 'indexes', 'constraints', 'views', 'triggers'];
+const PHASES: Phase[] = ['schema', 'data', 'indexes', 'constraints', 'routines', 'views', 'triggers'];
 
 export async function applyPlan(ctx: ApplyContext): Promise<ApplyResult> {
   const { plan, client, migrationKey, runId, done, ui, signal } = ctx;
@@ -201,7 +201,7 @@ function openMaintenanceClient(ctx: ApplyContext): Promise<pg.Client> {
 }
 
 function failureNote(step: Step, error: unknown): Note {
-  const kind = step.phase === 'views' || step.phase === 'triggers' ? 'not-migrated' : step.phase === 'indexes' ? 'index' : 'constraint';
+  const kind = step.phase === 'views' || step.phase === 'triggers' || step.phase === 'routines' ? 'not-migrated' : step.phase === 'indexes' ? 'index' : 'constraint';
   return { kind, table: step.table, what: `${step.description} not created`, why: firstLine((error as Error).message), sql: step.sql.join(';\n') };
 }
 

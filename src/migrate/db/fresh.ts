@@ -16,7 +16,9 @@ export async function dropCreatedObjects(client: pg.Client, migrationKey: string
       if (names('table').length) await client.query(`DROP TABLE IF EXISTS ${names('table').join(', ')}`);
       // An event's schedule row goes before its procedure, so the cron route never calls a dropped one.
       for (const event of objects.filter((o) => o.kind === 'event')) await dropEventSchedule(client, event.schema, event.name);
-      for (const fn of objects.filter((o) => o.kind === 'function')) await dropRoutines(client, fn.schema, fn.name);
+      // Trigger functions, translated functions and procedures alike: by name alone, which MySQL's names keep
+      // unique; should someone have added an overload since, the drop fails rather than pick one.
+      for (const fn of names('function')) await client.query(`DROP ROUTINE IF EXISTS ${fn}`);
       for (const collation of names('collation')) await client.query(`DROP COLLATION IF EXISTS ${collation}`);
       for (const schema of objects.filter((o) => o.kind === 'schema')) {
         const { rowCount } = await client.query('SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 LIMIT 1', [schema.name]);
@@ -32,16 +34,6 @@ export async function dropCreatedObjects(client: pg.Client, migrationKey: string
     if (e.code === '2BP01') throw new UserError(`--fresh: ${firstLine(e.message)} (${firstLine(e.detail)}); drop or move those objects first`);
     throw error;
   }
-}
-
-/** Every function and procedure of that name: routines take arguments, and Postgres names them by their types. */
-async function dropRoutines(client: pg.Client, schema: string, name: string): Promise<void> {
-  const { rows } = await client.query<{ signature: string; kind: string }>(
-    'SELECT p.oid::regprocedure::text AS signature, p.prokind AS kind FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1 AND p.proname = $2',
-    [schema, name],
-  );
-  // regprocedure's text is qualified and quoted as this session's search_path needs.
-  for (const routine of rows) await client.query(`DROP ${routine.kind === 'p' ? 'PROCEDURE' : 'FUNCTION'} ${routine.signature}`);
 }
 
 async function dropEventSchedule(client: pg.Client, schema: string, name: string): Promise<void> {

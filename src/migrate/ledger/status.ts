@@ -23,7 +23,7 @@ export interface StatusReport {
   cutover: string;
 }
 
-const PHASES = ['schema', 'data', 'indexes', 'constraints', 'views', 'triggers'];
+const PHASES = ['schema', 'data', 'indexes', 'constraints', 'routines', 'views', 'triggers'];
 
 function phaseState(done: number, planned: number | null): PhaseState {
   if (planned === 0) return 'done';

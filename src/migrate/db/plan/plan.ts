@@ -7,7 +7,7 @@ import { quoteIdent as qi, quoteLiteral, translateMysqlExpression } from './expr
 import { fitIdentifier, RelationNames } from './names.js';
 import { mapColumnType, typeOverride, type TypeMap, type ValueKind } from './types.js';
 import { DATABASE_EVENTS_DDL } from '../../../jobs/database-events.js';
-import { eventProcedureSource, eventScheduleRow, planRoutines, planTriggers, type RoutineParsers, type RoutineTable, type TriggerPlan } from '../routines/index.js';
+import { eventProcedureSource, eventScheduleRow, planRoutines, planTriggers, type PlannedRoutine, type RoutineParsers, type RoutineSignature, type RoutineSource, type RoutineTable, type TriggerPlan } from '../routines/index.js';
 import { collatedPrefix, describeSupport, mechanismExtensions, mechanismSetupObjects, mechanismSetupSql, planCollation, type CollationMode, type Mechanism, type TargetSupport } from '../semantics/index.js';
 
 export interface TargetColumn {
@@ -39,7 +39,7 @@ export interface TargetTable {
   keyRange: SourceTable['keyRange'];
 }
 
-export type Phase = 'schema' | 'data' | 'indexes' | 'constraints' | 'views' | 'triggers';
+export type Phase = 'schema' | 'data' | 'indexes' | 'constraints' | 'routines' | 'views' | 'triggers';
 
 /** One unit of work; done steps are recorded in the ledger so a re-run skips them. */
 export interface Step {
@@ -177,8 +177,9 @@ export function planMigration(catalog: SourceCatalog, options: PlanOptions): Tar
       creates: [{ kind: 'view', name: viewName }],
     };
   });
-  const triggers = [...planTriggerSteps(catalog, tables, options, notes), ...planEventSteps(catalog, tables, options, notes)];
-  for (const object of catalog.otherObjects.filter((o) => o.kind !== 'trigger' && o.kind !== 'event')) {
+  const { steps: routines, signatures, events } = planRoutineSteps(catalog, tables, options, notes);
+  const triggers = [...planTriggerSteps(catalog, tables, options, notes, signatures), ...events];
+  for (const object of catalog.otherObjects.filter((o) => o.kind !== 'trigger' && o.kind !== 'event' && !(routines && (o.kind === 'function' || o.kind === 'procedure')))) {
     notes.push({ kind: 'not-migrated', table: object.table, what: `${object.kind} ${object.name} not migrated`, why: 'MySQL procedural code has no automatic Postgres translation; port it by hand', sql: object.sql });
   }
 
@@ -193,14 +194,61 @@ export function planMigration(catalog: SourceCatalog, options: PlanOptions): Tar
   } else {
     steps.push(schemaStep, ...creates);
     if (!options.schemaOnly) steps.push(...copies);
-    steps.push(...indexes, ...constraints, ...views);
+    // Routines before the views and triggers that may call them.
+    steps.push(...indexes, ...constraints, ...(routines ?? []), ...views);
     if (!options.schemaOnly) steps.push(...triggers);
   }
   return { schema, tables, steps, notes, extensions: mechanismExtensions(mechanisms) };
 }
 
+/**
+ * Function and procedure steps with a note each (null when they are not translated: they stay "port it by
+ * hand"), and the events' steps: an event's body is translated as a procedure among the others, so it can
+ * call them.
+ */
+function planRoutineSteps(catalog: SourceCatalog, tables: TargetTable[], options: PlanOptions, notes: Note[]): { steps: Step[] | null; signatures: Map<string, RoutineSignature>; events: Step[] } {
+  const signatures = new Map<string, RoutineSignature>();
+  const eventObjects = catalog.otherObjects.filter((o) => o.kind === 'event');
+  const eventNotMigrated = (object: (typeof eventObjects)[number], why: string) =>
+    notes.push({ kind: 'not-migrated', what: `event ${object.name} not migrated`, why, sql: object.sql });
+  if ((options.routines ?? 'translate') === 'skip' || !options.routineParsers) {
+    for (const object of eventObjects) eventNotMigrated(object, options.routines === 'skip' ? '--routines skip; port it by hand' : 'event translation was not run; port it by hand');
+    return { steps: null, signatures, events: [] };
+  }
+  const sources = catalog.otherObjects.filter((o) => o.kind === 'function' || o.kind === 'procedure');
+  // Events have a namespace of their own in MySQL; in Postgres the procedure shares the routines'.
+  const routineNames = new Set(sources.map((o) => o.name.toLowerCase()));
+  const eventSources = new Map<RoutineSource, (typeof eventObjects)[number]>(eventObjects.map((o) => [
+    eventProcedureSource(routineNames.has(o.name.toLowerCase()) ? `${o.name}_event` : o.name, o.event?.body ?? ''), o,
+  ]));
+  const plan = planRoutines({
+    schema: options.schema, database: catalog.database, tables: routineTables(tables),
+    routines: [...sources.map((o) => ({ name: o.name, kind: o.kind as 'function' | 'procedure', sql: o.sql })), ...eventSources.keys()],
+  }, options.routineParsers);
+  for (const refused of plan.refused) {
+    const event = eventSources.get(refused.source);
+    if (event) eventNotMigrated(event, refused.why);
+    else notes.push({ kind: 'not-migrated', what: `${refused.source.kind} ${refused.source.name} not migrated`, why: refused.why, sql: refused.source.sql });
+  }
+  const steps: Step[] = [];
+  const events: Step[] = [];
+  for (const r of plan.planned) {
+    const event = eventSources.get(r.source);
+    if (event) {
+      const step = eventStep(event, r, options, notes);
+      if (step) events.push(step);
+      continue;
+    }
+    signatures.set(r.source.name.toLowerCase(), r.signature);
+    const became = r.kind === r.source.kind ? '' : ` (a procedure returning a result set: now a function)`;
+    notes.push({ kind: 'routine', what: `${r.source.kind} ${r.source.name} -> PL/pgSQL ${r.kind} ${r.name}(${r.argumentTypes})${became}`, why: r.changes.join('; '), sql: r.source.sql, translated: r.sql });
+    steps.push({ key: `routine:${r.name}`, phase: 'routines', description: `create ${r.kind} ${r.name}`, onFailure: 'note', sql: r.sql, creates: [{ kind: 'function', name: r.name }] });
+  }
+  return { steps, signatures, events };
+}
+
 /** Trigger steps, and a note for every trigger: how it was translated, or what stopped it. */
-function planTriggerSteps(catalog: SourceCatalog, tables: TargetTable[], options: PlanOptions, notes: Note[]): Step[] {
+function planTriggerSteps(catalog: SourceCatalog, tables: TargetTable[], options: PlanOptions, notes: Note[], routines: Map<string, RoutineSignature>): Step[] {
   // markethub_sync_* are the change-capture triggers migrate sync installs on MySQL: markethub's, not the app's.
   const sources = catalog.otherObjects.filter((o) => o.kind === 'trigger' && !o.name.startsWith('markethub_sync_'));
   if (!sources.length) return [];
@@ -217,6 +265,7 @@ function planTriggerSteps(catalog: SourceCatalog, tables: TargetTable[], options
     tables: routineTables(tables),
     triggers: sources.map((o) => ({ name: o.name, table: o.table ?? '', sql: o.sql, actionOrder: o.actionOrder })),
     ownWritesSetting: KEEP_TIMESTAMPS_SETTING,
+    routines,
   }, options.routineParsers);
   for (const refused of plan.refused) notMigrated(sources.find((o) => o.name === refused.source.name)!, refused.why);
   for (const t of plan.planned) {
@@ -240,46 +289,25 @@ function routineTables(tables: TargetTable[]): RoutineTable[] {
 }
 
 /**
- * Each MySQL event: its body becomes a procedure, its schedule a row markethub's database-events cron route
- * runs; created after the data, as triggers are, and run only once writes are on Postgres.
+ * A MySQL event: its body, translated, is a procedure; its schedule a row markethub's database-events cron
+ * route runs. Created after the data, as triggers are, and run only once writes are on Postgres.
  */
-function planEventSteps(catalog: SourceCatalog, tables: TargetTable[], options: PlanOptions, notes: Note[]): Step[] {
-  const events = catalog.otherObjects.filter((o) => o.kind === 'event');
-  const notMigrated = (object: (typeof events)[number], why: string) =>
-    notes.push({ kind: 'not-migrated', what: `event ${object.name} not migrated`, why, sql: object.sql });
-  if ((options.routines ?? 'translate') === 'skip' || !options.routineParsers) {
-    for (const object of events) notMigrated(object, options.routines === 'skip' ? '--routines skip; port it by hand' : 'event translation was not run; port it by hand');
-    return [];
+function eventStep(object: SourceCatalog['otherObjects'][number], routine: PlannedRoutine, options: PlanOptions, notes: Note[]): Step | null {
+  const row = object.event ? eventScheduleRow(options.schema, object.name, routine.name, object.event, options.sourceTimezone ?? 'UTC') : { why: 'its schedule could not be read' };
+  if ('why' in row) {
+    notes.push({ kind: 'not-migrated', what: `event ${object.name} not migrated`, why: row.why, sql: object.sql });
+    return null;
   }
-  // Events have a namespace of their own in MySQL; in Postgres the procedure shares the routines'.
-  const routineNames = new Set(catalog.otherObjects.filter((o) => o.kind === 'function' || o.kind === 'procedure').map((o) => o.name.toLowerCase()));
-  const steps: Step[] = [];
-  for (const object of events) {
-    const procedure = fitIdentifier(routineNames.has(object.name.toLowerCase()) ? `${object.name}_event` : object.name);
-    const translated = planRoutines({ schema: options.schema, database: catalog.database, tables: routineTables(tables), routines: [eventProcedureSource(procedure, object.event?.body ?? '')] }, options.routineParsers);
-    const [routine] = translated.planned;
-    if (!routine || !object.event) {
-      notMigrated(object, translated.refused[0]?.why ?? 'its schedule could not be read');
-      continue;
-    }
-    const row = eventScheduleRow(options.schema, object.name, routine.name, object.event, options.sourceTimezone ?? 'UTC');
-    if ('why' in row) {
-      notMigrated(object, row.why);
-      continue;
-    }
-    const state = row.enabled ? 'runs once writes are on Postgres (until then MySQL runs it)' : `recorded disabled: ${row.disabledBecause}`;
-    notes.push({
-      kind: 'routine', what: `event ${object.name} -> procedure ${routine.name}(), ${row.when}`,
-      why: [`run by the database-events cron route (/api/cron/database-events, every minute); ${state}`, ...routine.changes].join('; '), sql: object.sql,
-      translated: [...routine.sql, row.sql],
-    });
-    steps.push({
-      key: `event:${object.name}`, phase: 'triggers', description: `create event ${object.name}`, onFailure: 'note',
-      sql: [...routine.sql, ...DATABASE_EVENTS_DDL, row.sql],
-      creates: [{ kind: 'function', name: routine.name }, { kind: 'event', name: object.name }],
-    });
-  }
-  return steps;
+  const state = row.enabled ? 'runs once writes are on Postgres (until then MySQL runs it)' : `recorded disabled: ${row.disabledBecause}`;
+  const sql = [...routine.sql, ...DATABASE_EVENTS_DDL, row.sql];
+  notes.push({
+    kind: 'routine', what: `event ${object.name} -> procedure ${routine.name}(), ${row.when}`,
+    why: [`run by the database-events cron route (/api/cron/database-events, every minute); ${state}`, ...routine.changes].join('; '), sql: object.sql, translated: sql,
+  });
+  return {
+    key: `event:${object.name}`, phase: 'triggers', description: `create event ${object.name}`, onFailure: 'note', sql,
+    creates: [{ kind: 'function', name: routine.name }, { kind: 'event', name: object.name }],
+  };
 }
 
 function planColumns(source: SourceTable, name: string, options: PlanOptions, notes: Note[], mechanisms: Mechanism[]): TargetTable {

@@ -478,11 +478,16 @@ export class ExpressionTranslator {
       }
       default: {
         const same = SAME_FUNCTIONS[name];
-        if (!same) this.refuse(node, `function ${name}`);
+        if (!same) return this.unknownFunction(name, node, args);
         const vs = values();
         return { sql: `${same.name}(${vs.map((v) => this.numeric(v)).join(', ')})`, type: same.type === 'unknown' ? (vs[0]?.type ?? 'unknown') : same.type };
       }
     }
+  }
+
+  /** A function this translator does not know: routines know ROW_COUNT() and the other migrated functions. */
+  protected unknownFunction(name: string, node: ParseNode, _args: ParseNode[]): Expr {
+    return this.refuse(node, `function ${name}`);
   }
 
   /** TRIM([BOTH | LEADING | TRAILING] 'c' FROM s): MySQL removes a string, Postgres a set of characters; one character is both. */
@@ -625,12 +630,13 @@ export class ExpressionTranslator {
     const inner = unwrap(node);
     const kids = childrenOf(inner).filter((c) => !(isTerminal(c) && c.getText().toUpperCase() === 'AS'));
     const kind = kindOf(inner);
-    if (kind === 'SelectExpressionElement' || kind === 'SelectLiteralColumnName' || kind === 'SelectFunctionElement') {
-      const e = kind === 'SelectLiteralColumnName' ? this.reference(kids[0]) : this.expression(kids[0]);
+    if (kind === 'SelectExpressionElement' || kind === 'SelectLiteralColumnName' || kind === 'SelectFunctionElement' || kind === 'SelectElement_expr') {
+      // expr AS alias: the alias sits beside the SelectExpressionElement that holds the expression.
+      const e = kind === 'SelectLiteralColumnName' ? this.reference(kids[0]) : this.expression(kind === 'SelectElement_expr' ? childrenOf(kids[0])[0] : kids[0]);
       if (kids.length === 2) return { ...e, sql: `${e.sql} AS ${qi(nameParts(kids[1]).join('.'))}` };
       return e;
     }
-    if (['ColumnName', 'FullColumnName', 'Uid', 'SimpleId'].includes(kind)) return this.reference(inner);
+    if (['ColumnName', 'FullColumnName', 'Uid', 'SimpleId', 'KeywordsCanBeId'].includes(kind)) return this.reference(inner);
     return this.expression(inner);
   }
 

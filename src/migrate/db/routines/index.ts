@@ -4,6 +4,7 @@ import { quoteIdent as qi } from '../plan/expression.js';
 import { fitIdentifier } from '../plan/names.js';
 import type { RoutineTable } from './expression.js';
 import type { RoutineParsers } from './parsers.js';
+import type { RoutineSignature } from './body.js';
 import { TriggerTranslator, triggerHeader } from './trigger.js';
 import { Untranslatable } from './tree.js';
 
@@ -12,6 +13,7 @@ export type { RoutineColumn, RoutineTable } from './expression.js';
 export { planViews, type PlannedView, type ViewPlan, type ViewSource } from './view.js';
 export { eventProcedureSource, eventScheduleRow, type EventRow } from './event.js';
 export { planRoutines, type PlannedRoutine, type RoutinePlan, type RoutineSource } from './routine.js';
+export type { RoutineSignature } from './body.js';
 
 export interface TriggerSource {
   name: string;
@@ -30,6 +32,8 @@ export interface TriggerPlanInput {
   triggers: TriggerSource[];
   /** A setting that, when 'on' for the transaction, marks markethub's own writes: translated triggers then do nothing. */
   ownWritesSetting: string;
+  /** The migrated functions and procedures (planRoutines' planned signatures), by MySQL name: trigger bodies may call them. */
+  routines?: Map<string, RoutineSignature>;
 }
 
 export interface PlannedTrigger {
@@ -80,6 +84,7 @@ export function planTriggers(input: TriggerPlanInput, parsers: RoutineParsers): 
 interface Translated extends PlannedTrigger {
   declarations: string[];
   body: string[];
+  label: string | null;
 }
 
 function translateTrigger(source: TriggerSource, input: TriggerPlanInput, tables: Map<string, RoutineTable>, parsers: RoutineParsers): Translated | RefusedTrigger {
@@ -97,13 +102,13 @@ function translateTrigger(source: TriggerSource, input: TriggerPlanInput, tables
     header = triggerHeader(tree);
   }
   if ('reason' in header) return { source, why: header.reason };
-  const translator = new TriggerTranslator(sql, input.schema, input.database, tables, table, header);
+  const translator = new TriggerTranslator(sql, input.schema, input.database, tables, table, header, input.routines);
   try {
     const body = translator.body();
     return {
       source, table: table.name, timing: header.timing, event: header.event,
       functionName: fitIdentifier(source.name), triggerName: fitIdentifier(source.name),
-      sql: [], changes: [...translator.changes], declarations: translator.declarations, body,
+      sql: [], changes: [...translator.changes], declarations: [...translator.declarations, ...translator.hiddenDeclarations()], body, label: translator.outerLabel,
     };
   } catch (error) {
     if (error instanceof Untranslatable) return { source, why: `${error.message} is not translated` };
@@ -144,7 +149,7 @@ function keepFiringOrder(planned: PlannedTrigger[]): TriggerPlan['order'] {
 }
 
 function assemble(trigger: PlannedTrigger, input: TriggerPlanInput): string[] {
-  const { declarations, body } = trigger as Translated;
+  const { declarations, body, label } = trigger as Translated;
   const row = trigger.timing === 'AFTER' ? 'NULL' : trigger.event === 'DELETE' ? 'OLD' : 'NEW';
   const fn = `${qi(input.schema)}.${qi(trigger.functionName)}`;
   const text = [
@@ -154,7 +159,8 @@ function assemble(trigger: PlannedTrigger, input: TriggerPlanInput): string[] {
     'BEGIN',
     // markethub's own writes (sync replaying rows MySQL's triggers already changed, URL rewrites) do not fire it.
     `  IF current_setting('${input.ownWritesSetting}', true) = 'on' THEN RETURN ${row}; END IF;`,
-    ...body,
+    // LEAVE of the body's label ends the body, not the function: the row is still returned.
+    ...(label ? [`  <<${qi(label)}>>`, '  BEGIN', ...body.map((l) => `  ${l}`), `  END ${qi(label)};`] : body),
     `  RETURN ${row};`,
     'END',
   ].join('\n');

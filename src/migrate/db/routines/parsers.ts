@@ -59,7 +59,7 @@ async function load(): Promise<RoutineParsers> {
     },
     checkPostgres(sql) {
       pg.parseSync(sql);
-      if (/^\s*CREATE\s+(OR\s+REPLACE\s+)?FUNCTION\b/i.test(sql)) pg.parsePlPgSQLSync(sql);
+      if (/^\s*CREATE\s+(OR\s+REPLACE\s+)?(FUNCTION|PROCEDURE)\b/i.test(sql)) pg.parsePlPgSQLSync(sql);
     },
   };
 }
