@@ -7,7 +7,8 @@ import pg from 'pg';
 import { DATABASE_EVENTS_DDL, runDueDatabaseEvents, type EventsDatabase } from '../../src/jobs/database-events.js';
 import { eventScheduleRow } from '../../src/migrate/db/routines/index.js';
 import type { EventSchedule } from '../../src/migrate/db/catalog.js';
-import { freshPostgres, type PostgresDatabase } from '../helpers/databases.js';
+import { runCli } from '../helpers/cli.js';
+import { freshMysql, freshPostgres, type MysqlDatabase, type PostgresDatabase } from '../helpers/databases.js';
 
 let target: PostgresDatabase;
 
@@ -119,4 +120,65 @@ test('nothing runs while the cutover keeps writes on MySQL, whose own scheduler 
 test('schedules MySQL can express and markethub cannot read are refused with the reason', () => {
   const odd = eventScheduleRow('public', 'odd', 'hourly', recurring({ every: { value: '1', unit: 'FORTNIGHT' } }), 'UTC');
   assert.deepEqual(odd, { why: 'the schedule EVERY 1 FORTNIGHT is not understood' });
+});
+
+test('migrate db carries MySQL events over: each body a procedure, each schedule a row; run, it does what MySQL\'s body does', async () => {
+  const source: MysqlDatabase = await freshMysql('db_events_src');
+  const migrated = await freshPostgres('db_events_dst');
+  try {
+    await source.conn.query(`
+      CREATE TABLE coupons (id INT PRIMARY KEY, code VARCHAR(20) NOT NULL, valid_until DATE NULL, is_active BIT(1) NOT NULL DEFAULT b'1');
+      CREATE TABLE sweeps (id INT AUTO_INCREMENT PRIMARY KEY, expired INT NOT NULL);
+      INSERT INTO coupons VALUES (1, 'OLD', '2020-01-01', b'1'), (2, 'NEW', '2999-01-01', b'1'), (3, 'OPEN', NULL, b'1'), (4, 'GONE', '2019-05-05', b'0');
+      CREATE PROCEDURE record_sweep(IN n INT) INSERT INTO sweeps (expired) VALUES (n);
+      CREATE EVENT coupons_expire ON SCHEDULE EVERY 1 DAY STARTS '2024-01-01 03:00:00' ON COMPLETION PRESERVE ENABLE
+        DO UPDATE coupons SET is_active = b'0' WHERE valid_until < CURRENT_DATE AND is_active = b'1';
+      CREATE EVENT sweep_log ON SCHEDULE EVERY 6 HOUR DISABLE
+        DO BEGIN
+          DECLARE n INT;
+          SELECT COUNT(*) INTO n FROM coupons WHERE is_active = b'0';
+          CALL record_sweep(n);
+        END;
+      CREATE EVENT one_shot ON SCHEDULE AT '2037-12-31 23:00:00' DO DELETE FROM sweeps;
+    `);
+    const [[scheduler]] = (await source.conn.query('SELECT @@event_scheduler AS s')) as unknown as [{ s: string }[]];
+    const db = await runCli(['migrate', 'db', '--source', source.url, '--target', migrated.url, '--json']);
+    assert.equal(db.code, 0, db.stderr);
+    const report = JSON.parse(db.stdout);
+    const eventNotes = report.notes.filter((n: { what: string }) => /^event /.test(n.what));
+    assert.deepEqual(eventNotes.map((n: { what: string }) => n.what).sort(), [
+      'event coupons_expire -> procedure coupons_expire(), every 1 DAY from 2024-01-01 03:00:00 (UTC)',
+      'event one_shot -> procedure one_shot(), once at 2037-12-31 23:00:00 (SYSTEM)',
+      'event sweep_log -> procedure sweep_log(), every 6 HOUR from ' + eventNotes.find((n: { what: string }) => n.what.startsWith('event sweep_log')).what.split(' from ')[1],
+    ]);
+    assert.ok(eventNotes.every((n: { translated?: string[] }) => n.translated?.some((sql) => /^CREATE PROCEDURE/.test(sql))), 'the report carries each translation');
+    const { rows: schedule } = await migrated.client.query('SELECT name, procedure_name, every::text, enabled FROM markethub_jobs.database_events ORDER BY name');
+    const on = /^(ON|1)$/i.test(scheduler.s);
+    assert.deepEqual(schedule, [
+      { name: 'coupons_expire', procedure_name: 'coupons_expire', every: '1 day', enabled: on },
+      { name: 'one_shot', procedure_name: 'one_shot', every: null, enabled: on },
+      { name: 'sweep_log', procedure_name: 'sweep_log', every: '06:00:00', enabled: false },
+    ], 'a DISABLED event stays disabled; with MySQL\'s scheduler OFF none runs, as on MySQL');
+
+    // Both events' bodies, run on MySQL as its scheduler would and on Postgres by the cron route.
+    await source.conn.query("UPDATE coupons SET is_active = b'0' WHERE valid_until < CURRENT_DATE AND is_active = b'1'");
+    await source.conn.query("SET @n = (SELECT COUNT(*) FROM coupons WHERE is_active = b'0'); CALL record_sweep(@n)");
+    await migrated.client.query("UPDATE markethub_jobs.database_events SET enabled = true, next_run_at = now() - interval '1 minute' WHERE name <> 'one_shot'");
+    const ran = await runDueDatabaseEvents(database(migrated.client), new Date());
+    assert.deepEqual(ran, { ran: ['public.coupons_expire', 'public.sweep_log'], failed: [] });
+    const [mysqlCoupons] = await source.conn.query('SELECT id, is_active = 1 AS active FROM coupons ORDER BY id');
+    const { rows: pgCoupons } = await migrated.client.query('SELECT id, is_active AS active FROM coupons ORDER BY id');
+    assert.deepEqual(pgCoupons.map((r) => [r.id, r.active]), (mysqlCoupons as { id: number; active: number }[]).map((r) => [r.id, r.active === 1]));
+    const [mysqlSweeps] = await source.conn.query('SELECT expired FROM sweeps ORDER BY id');
+    const { rows: pgSweeps } = await migrated.client.query('SELECT expired FROM sweeps ORDER BY id');
+    assert.deepEqual(pgSweeps, mysqlSweeps);
+
+    const rolledBack = await runCli(['migrate', 'rollback', '--target', migrated.url, '--yes', '--force', '--json']);
+    assert.equal(rolledBack.code, 0, rolledBack.stderr);
+    const { rows: left } = await migrated.client.query("SELECT (SELECT count(*)::int FROM markethub_jobs.database_events) AS rows, (SELECT count(*)::int FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public') AS routines");
+    assert.deepEqual(left, [{ rows: 0, routines: 0 }], 'rollback deletes the schedule rows and drops the procedures');
+  } finally {
+    await migrated.drop();
+    await source.drop();
+  }
 });

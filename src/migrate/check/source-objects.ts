@@ -61,6 +61,8 @@ export function reportedObjectItems({ catalog, plan }: SourcePlan, zeroDates: Ze
   if (triggers.length) items.push(row('triggers', 'info', `${triggers.length} translated to PL/pgSQL and created after the data (${triggers.join(', ')}): the functions are in migrate db --dry-run`));
   const routines = plan.notes.filter((n) => n.kind === 'routine' && /^(function|procedure) \S+ -> /.test(n.what)).map((n) => n.what.split(' ')[1]).sort();
   if (routines.length) items.push(row('functions and procedures', 'info', `${routines.length} translated to PL/pgSQL (${routines.join(', ')}), created before the views: the definitions are in migrate db --dry-run`));
+  const events = plan.notes.filter((n) => n.kind === 'routine' && /^event \S+ -> /.test(n.what)).map((n) => n.what.split(' ')[1]).sort();
+  if (events.length) items.push(row('events', 'info', `${events.length} translated to procedures that markethub's database-events cron route runs on their schedule (${events.join(', ')})`));
   if (catalog.views.length) items.push(row('views', 'info', `${catalog.views.length} translated and created after the data (${catalog.views.map((v) => v.name).join(', ')}): see the DDL trial`));
   return items;
 }

@@ -279,6 +279,9 @@ export class ExpressionTranslator {
   private constant(node: ParseNode): Expr {
     const inner = unwrap(node);
     const kind = kindOf(inner);
+    // b'0' / b'1' (how BIT(1) flags are written): a number where one is wanted, 0 or 1 into a boolean.
+    const bits = /^b'([01]+)'$/i.exec(inner.getText());
+    if (bits && isTerminal(childrenOf(inner)[0] ?? inner)) return this.number(String(parseInt(bits[1], 2)));
     if (kind === 'StringLiteral') {
       const tokens = childrenOf(inner);
       // The grammar reads a lone `quoted` name in an expression as a string literal: it is a column or variable.
