@@ -84,8 +84,8 @@ export async function readSourcePlan(
   try {
     const catalog = await introspectMysql(mysql[0], config.source.database, { tables: config.tables, exclude: config.exclude });
     const routines = config.routines ?? 'translate';
-    // The parsers load (about a second) only for a source that has triggers to translate, while the tables are profiled.
-    const parsersLoading = routines === 'translate' && catalog.otherObjects.some((o) => o.kind === 'trigger') ? loadRoutineParsers() : undefined;
+    // The parsers load (about a second) only for a source that has triggers or views to translate, while the tables are profiled.
+    const parsersLoading = routines === 'translate' && (catalog.views.length > 0 || catalog.otherObjects.some((o) => o.kind === 'trigger')) ? loadRoutineParsers() : undefined;
     parsersLoading?.catch(() => {});
     while (mysql.length < Math.min(config.jobs, catalog.tables.length)) mysql.push(await connectMysql(config.source));
     await profileTables(mysql, catalog.tables);

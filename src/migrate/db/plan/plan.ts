@@ -6,7 +6,7 @@ import { translateDefault } from './defaults.js';
 import { quoteIdent as qi, quoteLiteral, translateMysqlExpression } from './expression.js';
 import { fitIdentifier, RelationNames } from './names.js';
 import { mapColumnType, typeOverride, type TypeMap, type ValueKind } from './types.js';
-import { planTriggers, type RoutineParsers, type TriggerPlan } from '../routines/index.js';
+import { planTriggers, planViews, type RoutineParsers, type RoutineTable, type TriggerPlan } from '../routines/index.js';
 import { collatedPrefix, describeSupport, mechanismExtensions, mechanismSetupObjects, mechanismSetupSql, planCollation, type CollationMode, type Mechanism, type TargetSupport } from '../semantics/index.js';
 
 export interface TargetColumn {
@@ -168,14 +168,7 @@ export function planMigration(catalog: SourceCatalog, options: PlanOptions): Tar
     if (onUpdate.length) constraints.push(onUpdateTriggerStep(schema, name, onUpdate));
   });
 
-  const views = catalog.views.map((view): Step => {
-    const viewName = fitIdentifier(view.name);
-    return {
-      key: `view:${viewName}`, phase: 'views', description: `create view ${viewName}`, onFailure: 'note',
-      sql: [`CREATE VIEW ${q(viewName)} AS ${translateViewSql(view.sql, catalog.database)}`],
-      creates: [{ kind: 'view', name: viewName }],
-    };
-  });
+  const views = planViewSteps(catalog, tables, options, notes, q);
   const triggers = planTriggerSteps(catalog, tables, options, notes);
   for (const object of catalog.otherObjects.filter((o) => o.kind !== 'trigger')) {
     notes.push({ kind: 'not-migrated', table: object.table, what: `${object.kind} ${object.name} not migrated`, why: 'MySQL procedural code has no automatic Postgres translation; port it by hand', sql: object.sql });
@@ -198,6 +191,44 @@ export function planMigration(catalog: SourceCatalog, options: PlanOptions): Tar
   return { schema, tables, steps, notes, extensions: mechanismExtensions(mechanisms) };
 }
 
+/** What trigger and view translation know of the planned tables. */
+function routineTables(catalog: SourceCatalog, tables: TargetTable[]): RoutineTable[] {
+  return tables.map((t) => {
+    const source = catalog.tables.find((s) => s.name === t.sourceName);
+    const notNull = (names: string[]) => names.every((n) => t.columns.find((c) => c.name === n)?.nullable === false);
+    const uniqueKeys = (source?.indexes ?? [])
+      .filter((i) => i.unique && !i.primary && i.columns.every((c) => c.name !== null && c.subPart === null))
+      .map((i) => i.columns.map((c) => c.name!))
+      .filter(notNull);
+    return {
+      sourceName: t.sourceName, name: t.name, columns: t.columns.map((c) => ({ name: c.name, pgType: c.pgType })),
+      identity: t.columns.find((c) => c.identity)?.name ?? null, primaryKey: t.primaryKey, uniqueKeys,
+    };
+  });
+}
+
+/** View steps: through the parse tree when the parsers are loaded (a note for each), else the text rewrite Postgres judges. */
+function planViewSteps(catalog: SourceCatalog, tables: TargetTable[], options: PlanOptions, notes: Note[], q: (name: string) => string): Step[] {
+  const step = (name: string, sql: string): Step => ({
+    key: `view:${name}`, phase: 'views', description: `create view ${name}`, onFailure: 'note', sql: [sql], creates: [{ kind: 'view', name }],
+  });
+  if (!options.routineParsers || !catalog.views.length) {
+    return catalog.views.map((view) => step(fitIdentifier(view.name), `CREATE VIEW ${q(fitIdentifier(view.name))} AS ${translateViewSql(view.sql, catalog.database)}`));
+  }
+  const plan = planViews({
+    schema: options.schema, database: catalog.database, tables: routineTables(catalog, tables),
+    views: catalog.views.map((v) => ({ name: v.name, sql: v.sql })),
+  }, options.routineParsers);
+  for (const refused of plan.refused) {
+    notes.push({ kind: 'not-migrated', what: `view ${refused.source.name} not migrated`, why: `${refused.why}; port it by hand`, sql: refused.source.sql });
+  }
+  for (const v of plan.planned) {
+    const after = v.dependsOn.length ? [`created after ${v.dependsOn.join(', ')}`] : [];
+    notes.push({ kind: 'routine', what: `view ${v.source.name} -> view ${v.name}`, why: [...after, ...v.changes].join('; ') || 'same results as in MySQL', sql: v.source.sql });
+  }
+  return plan.planned.map((v) => step(v.name, v.sql));
+}
+
 /** Trigger steps, and a note for every trigger: how it was translated, or what stopped it. */
 function planTriggerSteps(catalog: SourceCatalog, tables: TargetTable[], options: PlanOptions, notes: Note[]): Step[] {
   // markethub_sync_* are the change-capture triggers migrate sync installs on MySQL: markethub's, not the app's.
@@ -213,7 +244,7 @@ function planTriggerSteps(catalog: SourceCatalog, tables: TargetTable[], options
   const plan: TriggerPlan = planTriggers({
     schema: options.schema,
     database: catalog.database,
-    tables: tables.map((t) => ({ sourceName: t.sourceName, name: t.name, columns: t.columns.map((c) => ({ name: c.name, pgType: c.pgType })), identity: t.columns.find((c) => c.identity)?.name ?? null })),
+    tables: routineTables(catalog, tables),
     triggers: sources.map((o) => ({ name: o.name, table: o.table ?? '', sql: o.sql, actionOrder: o.actionOrder })),
     ownWritesSetting: KEEP_TIMESTAMPS_SETTING,
   }, options.routineParsers);
