@@ -13,6 +13,8 @@ export interface Expr {
   integer?: string;
   /** An exact number's decimal places as MySQL types it (division and AVG depend on it); absent for floats and unknowns. */
   scale?: number;
+  /** A floating-point number (FLOAT / DOUBLE): MySQL divides it as one. */
+  float?: boolean;
   /** For a string literal: its value (MySQL reads it as a number beside one). */
   literal?: string;
   /** What kind of time: MySQL keeps a DATE a DATE through + INTERVAL n DAY, Postgres makes it a timestamp. */
@@ -95,7 +97,7 @@ function temporalOf(pgType: string): Expr['temporal'] {
 export function pgTypeOf(e: Expr): string {
   switch (e.type) {
     case 'boolean': return 'boolean';
-    case 'number': return e.scale === undefined ? 'numeric' : e.scale === 0 ? 'bigint' : `numeric(65,${e.scale})`;
+    case 'number': return e.float ? 'double precision' : e.scale === undefined ? 'numeric' : e.scale === 0 ? 'bigint' : `numeric(65,${e.scale})`;
     case 'text': return 'text';
     case 'time': return e.temporal === 'date' ? 'date' : e.temporal === 'time' ? 'time' : 'timestamptz';
     case 'interval': return 'interval';
@@ -227,7 +229,7 @@ export class ExpressionTranslator {
         const temporal = temporalOf(column.pgType);
         // For a time: its fractional digits.
         const scale = temporal ? Number(column.pgType.match(/\((\d)\)/)?.[1] ?? 0) : scaleOf(column.pgType);
-        return { sql, type: valueTypeOf(column.pgType), scale, temporal, column: true };
+        return { sql, type: valueTypeOf(column.pgType), scale, temporal, column: true, float: /^(real|double precision)/i.test(column.pgType) || undefined };
       }
     }
     if (alias) return { ...alias, sql: `(${alias.sql})`, column: false };
@@ -513,12 +515,14 @@ export class ExpressionTranslator {
       const scale = (f: (a: number, b: number) => number) => (known ? f(left.scale!, right.scale!) : undefined);
       // MySQL's division, DIV and MOD by zero are NULL: in a view the rows must match, in a trigger it is an error either way.
       const divisor = this.mysqlResults ? `NULLIF(${r}, 0)` : r;
+      const float = left.float || right.float || undefined;
       switch (op) {
-        case '+': case '-': return { sql: `(${l} ${op} ${r})`, type: 'number', scale: scale(Math.max) };
-        case '*': return { sql: `(${l} ${op} ${r})`, type: 'number', scale: scale((a, b) => a + b) };
-        case '%': case 'MOD': return { sql: `(${l} % ${divisor})`, type: 'number', scale: scale(Math.max) };
+        case '+': case '-': return { sql: `(${l} ${op} ${r})`, type: 'number', scale: scale(Math.max), float };
+        case '*': return { sql: `(${l} ${op} ${r})`, type: 'number', scale: scale((a, b) => a + b), float };
+        case '%': case 'MOD': return { sql: `(${l} % ${divisor})`, type: 'number', scale: scale(Math.max), float };
         case '/':
           if (this.mysqlResults) {
+            if (float) return { sql: `((${l})::double precision / ${divisor})`, type: 'number', float };
             // MySQL gives the dividend's decimal places plus div_precision_increment (4), rounded.
             if (known) return { sql: `round((${l})::numeric / ${divisor}, ${Math.min(left.scale! + 4, 30)})`, type: 'number', scale: Math.min(left.scale! + 4, 30) };
             return { sql: `((${l})::numeric / ${divisor})`, type: 'number' };
@@ -634,6 +638,11 @@ export class ExpressionTranslator {
         const field = name === 'DAYOFMONTH' ? 'day' : name.toLowerCase();
         return { sql: `CAST(extract(${field} FROM ${this.asTime(values()[0])}) AS integer)`, type: 'number', scale: 0 };
       }
+      case 'TO_DAYS': {
+        if (args.length !== 1) this.refuse(node);
+        // Days since MySQL's year 0: 0001-01-01 is day 366.
+        return { sql: `(CAST(${this.asTime(values()[0])} AS date) - DATE '0001-01-01' + 366)`, type: 'number', scale: 0 };
+      }
       case 'DATEDIFF': {
         if (args.length !== 2) this.refuse(node);
         const [a, b] = values();
@@ -725,13 +734,14 @@ export class ExpressionTranslator {
   /** COALESCE, IF and CASE branches of booleans and numbers mixed are all numbers, as in MySQL. */
   private sameTypes(values: Expr[], build: (sqls: string[]) => string): Expr {
     const hasNumber = values.some((v) => v.type === 'number');
-    const sqls = values.map((v) => (hasNumber ? this.numeric(v) : v.sql));
     const types = new Set(values.map((v) => v.type).filter((t) => t !== 'unknown'));
     const type: ValueType = hasNumber ? 'number' : types.size === 1 ? [...types][0] : 'unknown';
     const typed = values.filter((v) => v.type !== 'unknown');
     const scale = type === 'number' && typed.every((v) => v.scale !== undefined || v.type === 'boolean') ? Math.max(0, ...typed.map((v) => v.scale ?? 0)) : undefined;
+    // MySQL types the result with the most decimal places of the branches (IF(c, price, 0) shows 0.00).
+    const sqls = values.map((v) => (!hasNumber ? v.sql : this.mysqlResults && scale && v.type === 'number' && v.scale !== scale ? `round(${v.sql}, ${scale})` : this.numeric(v)));
     const temporals = new Set(typed.map((v) => v.temporal));
-    return { sql: build(sqls), type, scale, temporal: type === 'time' && temporals.size === 1 ? [...temporals][0] : undefined };
+    return { sql: build(sqls), type, scale, temporal: type === 'time' && temporals.size === 1 ? [...temporals][0] : undefined, float: values.some((v) => v.float) || undefined };
   }
 
   private caseExpression(node: ParseNode): Expr {
@@ -777,9 +787,9 @@ export class ExpressionTranslator {
         const scale = e.type === 'boolean' ? 0 : e.scale;
         // MySQL's AVG of an exact number has its decimal places plus div_precision_increment (4).
         if (this.mysqlResults && scale !== undefined) return { sql: `round(${sql}, ${Math.min(scale + 4, 30)})`, type: 'number', scale: Math.min(scale + 4, 30) };
-        return { sql, type: 'number' };
+        return { sql, type: 'number', float: e.float };
       }
-      if (name === 'SUM') return { sql, type: 'number', scale: e.type === 'boolean' ? 0 : e.scale };
+      if (name === 'SUM') return { sql, type: 'number', scale: e.type === 'boolean' ? 0 : e.scale, float: e.float };
       return { ...e, sql, column: false };
     } finally {
       this.aggregateDepth--;
@@ -862,10 +872,18 @@ export class ExpressionTranslator {
       if (selects.some((s) => s.result.exprs.length !== width)) this.refuse(node, 'UNION branches with different numbers of columns');
       // Postgres wants one type per column: MySQL's union of numbers and text is text, of booleans and numbers numbers.
       const columnTypes = Array.from({ length: width }, (_, i) => new Set(selects.map((s) => s.result.exprs[i].type)));
+      // MySQL gives a union's exact-number column the most decimal places of its branches, Postgres keeps each value's.
+      const scales = Array.from({ length: width }, (_, i) => {
+        const es = selects.map((s) => s.result.exprs[i]).filter((e) => e.type === 'number');
+        return es.length && es.every((e) => e.scale !== undefined) ? Math.max(...es.map((e) => e.scale!)) : undefined;
+      });
       const sqls = selects.map((s) => s.result.exprs.map((e, i) => {
         const types = columnTypes[i];
         const name = s.result.names[i];
-        const sql = types.has('text') && e.type !== 'text' && e.type !== 'unknown' ? this.asText(e) : types.has('number') && e.type === 'boolean' ? this.numeric(e) : e.sql;
+        const scale = scales[i];
+        const sql = types.has('text') && e.type !== 'text' && e.type !== 'unknown' ? this.asText(e)
+          : types.has('number') && e.type === 'boolean' ? this.numeric(e)
+          : scale !== undefined && e.type === 'number' && e.scale !== scale ? `round(${e.sql}, ${scale})` : e.sql;
         return name !== null && s === selects[0] ? `${sql} AS ${qi(name)}` : sql;
       }));
       const first = selects[0].result;
@@ -892,7 +910,7 @@ export class ExpressionTranslator {
       if (limitNode) tail.push(this.limit(limitNode));
       const sql = [...parts, ...tail].join(' ');
       const types = columnTypes.map((t) => (t.has('text') ? 'text' : t.has('number') ? 'number' : t.size === 1 ? [...t][0] : 'unknown') as ValueType);
-      const exprs = first.exprs.map((e, i) => ({ ...e, type: types[i], column: false, scale: selects.every((s) => s.result.exprs[i].scale !== undefined) ? Math.max(...selects.map((s) => s.result.exprs[i].scale!)) : undefined }));
+      const exprs = first.exprs.map((e, i) => ({ ...e, type: types[i], column: false, scale: types[i] === 'number' ? scales[i] : undefined }));
       return { sql, select: sqls[0].join(', '), rest: '', types, exprs, names: first.names, into: null };
     } finally {
       this.aliases = savedAliases;
@@ -968,8 +986,9 @@ export class ExpressionTranslator {
       if (from) {
         const fromKids = childrenOf(from);
         const sources = fromKids.find((c) => kindOf(c) === 'TableSources');
-        if (!sources) this.refuse(from);
-        fromSql = this.tableSources(sources);
+        // SELECT without FROM reads as an empty FROM clause.
+        if (!sources && fromKids.length) this.refuse(from);
+        if (sources) fromSql = this.tableSources(sources);
         const whereIndex = fromKids.findIndex((c) => isTerminal(c) && c.getText().toUpperCase() === 'WHERE');
         if (whereIndex >= 0) whereNode = fromKids[whereIndex + 1];
         if (fromKids.some((c) => !isTerminal(c) && c !== sources && c !== whereNode)) this.refuse(from, 'this FROM clause');
@@ -1036,9 +1055,10 @@ export class ExpressionTranslator {
           const text = unwrap(e).getText();
           // GROUP BY 2: the second column.
           const start = this.uses.length;
-          const g = /^\d+$/.test(text) ? (elements[Number(text) - 1]?.expr ?? this.refuse(item, 'GROUP BY position')) : this.expression(e);
+          const position = /^\d+$/.test(text) ? elements[Number(text) - 1] ?? this.refuse(item, 'GROUP BY position') : null;
+          const g = position ? position.expr : this.expression(e);
           groupItems.push(g);
-          if (g.column) grouped.push(...this.uses.slice(start).filter((u) => u.scope === scope));
+          if (g.column) grouped.push(...(position ? position.uses : this.uses.slice(start)).filter((u) => u.scope === scope));
         }
       }
       let having: string | null = null;
