@@ -855,7 +855,9 @@ export class ExpressionTranslator {
   protected orderItem(o: ParseNode): string {
     const [e, direction] = childrenOf(o);
     const desc = direction?.getText().toUpperCase() === 'DESC';
-    return `${this.numeric(this.expression(e))} ${desc ? 'DESC NULLS LAST' : 'ASC NULLS FIRST'}`;
+    const value = this.expression(e);
+    if (this.mysqlResults && value.type === 'text') this.changes.add("text sorts by the Postgres column's collation, which may order case and accents differently from MySQL's");
+    return `${this.numeric(value)} ${desc ? 'DESC NULLS LAST' : 'ASC NULLS FIRST'}`;
   }
 
   /** A SELECT (subquery, derived table, view, or SELECT ... INTO): its SQL without INTO, and its columns. */
