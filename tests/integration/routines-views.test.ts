@@ -83,6 +83,13 @@ const CORPUS: Record<string, string> = {
   null_ordering_desc: `SELECT id, note FROM products ORDER BY note DESC, id LIMIT 5`,
   implicit_casts: `SELECT id, '5' + 1 AS five_plus, code_num + 1 AS code_plus, stock = '5' AS stock_is_five, price > '10' AS pricey, '3 apples' * 2 AS apples FROM products WHERE code_num IS NOT NULL`,
   distinct_pairs: `SELECT DISTINCT vendor_id, currency FROM products`,
+  aliases_in_clauses: `SELECT vendor_id AS v, COUNT(*) AS n, SUM(stock) AS s FROM products GROUP BY v HAVING n > 1 ORDER BY s DESC`,
+  subqueries_and_case: `SELECT p.id, (SELECT COUNT(*) FROM order_items oi WHERE oi.product_id = p.id) AS line_count,
+      CASE WHEN p.stock = 0 THEN 'none' WHEN p.stock < 5 THEN 'low' ELSE 'ok' END AS level,
+      EXISTS (SELECT 1 FROM order_items oi WHERE oi.product_id = p.id) AS ordered
+    FROM products p WHERE p.vendor_id IN (SELECT id FROM vendors WHERE commission_rate >= 0.1)`,
+  union_mixed_types: `SELECT id AS k, sku AS v FROM products WHERE id < 3 UNION SELECT name, id FROM vendors WHERE id < 3`,
+  today_relative: `SELECT id, created_at < NOW() AS in_past, released_on <= CURDATE() + INTERVAL 100 YEAR AS before_2100 FROM products`,
   view_on_view: `SELECT vendor_name, revenue, order_count FROM vendor_sales_summary WHERE revenue > 0`,
   view_on_views: `SELECT d.name, d.total, s.skus_sold FROM derived_table d JOIN vendor_sales_summary s ON s.vendor_id = d.vendor_id`,
 };

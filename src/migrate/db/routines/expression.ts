@@ -833,6 +833,7 @@ export class ExpressionTranslator {
       this.refuse(node, 'GROUP_CONCAT(DISTINCT x ORDER BY y) with y other than x (Postgres orders a DISTINCT aggregate only by its argument)');
     }
     const dir = direction?.getText().toUpperCase() === 'DESC' ? ' DESC' : '';
+    if (value.type === 'text') this.changes.add("text sorts by the Postgres column's collation, which may order case and accents differently from MySQL's");
     if (value.type === 'text') return { sql: `string_agg(DISTINCT ${text}, ${sep} ORDER BY ${text}${dir})`, type: 'text' };
     // Not text: sorted as its own type (numbers as numbers), and array_to_string skips NULLs as string_agg does.
     return { sql: `array_to_string(array_agg(DISTINCT ${value.sql} ORDER BY ${value.sql}${dir}) FILTER (WHERE ${value.sql} IS NOT NULL), ${sep})`, type: 'text' };
