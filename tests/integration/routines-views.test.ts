@@ -83,6 +83,8 @@ const CORPUS: Record<string, string> = {
   null_ordering_desc: `SELECT id, note FROM products ORDER BY note DESC, id LIMIT 5`,
   implicit_casts: `SELECT id, '5' + 1 AS five_plus, code_num + 1 AS code_plus, stock = '5' AS stock_is_five, price > '10' AS pricey, '3 apples' * 2 AS apples FROM products WHERE code_num IS NOT NULL`,
   distinct_pairs: `SELECT DISTINCT vendor_id, currency FROM products`,
+  distinct_ordered_by_alias: `SELECT DISTINCT currency AS c, is_published AS pub FROM products ORDER BY c, pub DESC LIMIT 2`,
+  grouped_boolean: `SELECT is_published, COUNT(*) AS n, MAX(is_featured) AS any_featured FROM products GROUP BY is_published ORDER BY is_published`,
   aliases_in_clauses: `SELECT vendor_id AS v, COUNT(*) AS n, SUM(stock) AS s FROM products GROUP BY v HAVING n > 1 ORDER BY s DESC`,
   subqueries_and_case: `SELECT p.id, (SELECT COUNT(*) FROM order_items oi WHERE oi.product_id = p.id) AS line_count,
       CASE WHEN p.stock = 0 THEN 'none' WHEN p.stock < 5 THEN 'low' ELSE 'ok' END AS level,

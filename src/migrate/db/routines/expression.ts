@@ -154,7 +154,7 @@ export class ExpressionTranslator {
   /** The queries (their scopes) that aggregate: one group of all rows when there is no GROUP BY. */
   private readonly aggregatedScopes = new Set<ScopeTable[]>();
   /** The select list's aliases, while GROUP BY / HAVING / ORDER BY of that select are read (MySQL lets them name it). */
-  private aliases: { names: Map<string, Expr>; first: boolean } | null = null;
+  private aliases: { names: Map<string, { expr: Expr; uses: ColumnUse[] }>; first: boolean } | null = null;
 
   constructor(
     protected readonly source: string,
@@ -215,8 +215,13 @@ export class ExpressionTranslator {
     const [qualifier, name] = parts.length === 1 ? [null, parts[0]] : parts.length === 2 ? parts : parts.length === 3 && parts[0].toLowerCase() === this.database.toLowerCase() ? parts.slice(1) : [null, null];
     if (name === null) this.refuse(node, 'a column name');
     const alias = qualifier === null ? this.aliases?.names.get(name.toLowerCase()) : undefined;
+    const viaAlias = (): Expr => {
+      // The columns the aliased expression reads are read here too (GROUP BY v groups the column v names).
+      this.uses.push(...alias!.uses.map((u) => ({ ...u, inAggregate: u.inAggregate || this.aggregateDepth > 0 })));
+      return alias!.expr.column ? alias!.expr : { ...alias!.expr, sql: `(${alias!.expr.sql})` };
+    };
     // ORDER BY reads a select alias before a column; GROUP BY and HAVING a column before an alias.
-    if (alias && this.aliases?.first) return { ...alias, sql: `(${alias.sql})`, column: false };
+    if (alias && this.aliases?.first) return viaAlias();
     for (let i = this.scopes.length - 1; i >= 0; i--) {
       const matches = this.scopes[i].filter((s) => (qualifier === null || s.alias.toLowerCase() === qualifier.toLowerCase()) && s.table.columns.some((c) => c.name.toLowerCase() === name.toLowerCase()));
       if (matches.length > 1) this.refuse(node, `ambiguous column ${name}`);
@@ -232,7 +237,7 @@ export class ExpressionTranslator {
         return { sql, type: valueTypeOf(column.pgType), scale, temporal, column: true, float: /^(real|double precision)/i.test(column.pgType) || undefined };
       }
     }
-    if (alias) return { ...alias, sql: `(${alias.sql})`, column: false };
+    if (alias) return viaAlias();
     this.refuse(node, `unknown column or variable ${parts.join('.')}`);
   }
 
@@ -790,7 +795,8 @@ export class ExpressionTranslator {
         return { sql, type: 'number', float: e.float };
       }
       if (name === 'SUM') return { sql, type: 'number', scale: e.type === 'boolean' ? 0 : e.scale, float: e.float };
-      return { ...e, sql, column: false };
+      // MIN / MAX of a boolean read as 0/1 (Postgres has no max(boolean)), so they are numbers.
+      return e.type === 'boolean' ? { sql, type: 'number', scale: 0 } : { ...e, sql, column: false };
     } finally {
       this.aggregateDepth--;
     }
@@ -858,7 +864,8 @@ export class ExpressionTranslator {
     const desc = direction?.getText().toUpperCase() === 'DESC';
     const value = this.expression(e);
     if (this.mysqlResults && value.type === 'text') this.changes.add("text sorts by the Postgres column's collation, which may order case and accents differently from MySQL's");
-    return `${this.numeric(value)} ${desc ? 'DESC NULLS LAST' : 'ASC NULLS FIRST'}`;
+    // false sorts before true as 0 before 1.
+    return `${value.sql} ${desc ? 'DESC NULLS LAST' : 'ASC NULLS FIRST'}`;
   }
 
   /** A SELECT (subquery, derived table, view, or SELECT ... INTO): its SQL without INTO, and its columns. */
@@ -1044,8 +1051,8 @@ export class ExpressionTranslator {
       }
       if (intoNode && !into) this.refuse(intoNode, 'INTO inside a subquery');
       const where = whereNode ? this.condition(whereNode) : null;
-      const aliasMap = new Map<string, Expr>();
-      for (const e of elements) if (e.name !== null && !aliasMap.has(e.name.toLowerCase())) aliasMap.set(e.name.toLowerCase(), e.expr);
+      const aliasMap = new Map<string, { expr: Expr; uses: ColumnUse[] }>();
+      for (const e of elements) if (e.name !== null && !aliasMap.has(e.name.toLowerCase())) aliasMap.set(e.name.toLowerCase(), e);
 
       const grouped: ColumnUse[] = [];
       const groupItems: Expr[] = [];
@@ -1093,7 +1100,7 @@ export class ExpressionTranslator {
       }
       if (distinct) {
         for (const o of orders) {
-          if (!/^\d+$/.test(o.bare) && !elements.some((e) => e.expr.sql === o.bare)) this.refuse(o.node, 'ORDER BY of a column that SELECT DISTINCT does not select');
+          if (!/^\d+$/.test(o.bare) && !elements.some((e) => e.expr.sql === o.bare || `(${e.expr.sql})` === o.bare)) this.refuse(o.node, 'ORDER BY of a column that SELECT DISTINCT does not select');
         }
       }
       const exprs = elements.map((e) => e.expr);
@@ -1106,7 +1113,7 @@ export class ExpressionTranslator {
       const rest = [
         ...(fromSql ? [`FROM ${fromSql}`] : []),
         ...(where ? [`WHERE ${where}`] : []),
-        ...(groupItems.length ? [`GROUP BY ${[...new Set(groupItems.map((g) => this.numeric(g)))].join(', ')}`] : []),
+        ...(groupItems.length ? [`GROUP BY ${[...new Set(groupItems.map((g) => g.sql))].join(', ')}`] : []),
         ...(having ? [`HAVING ${having}`] : []),
         ...tail,
       ].join(' ');
