@@ -17,7 +17,10 @@ export interface Expr {
   float?: boolean;
   /** For a string literal: its value (MySQL reads it as a number beside one). */
   literal?: string;
-  /** What kind of time: MySQL keeps a DATE a DATE through + INTERVAL n DAY, Postgres makes it a timestamp. */
+  /**
+   * What kind of time: MySQL keeps a DATE a DATE through + INTERVAL n DAY, Postgres makes it a timestamp.
+   * On an interval, 'date' says it is whole days or longer.
+   */
   temporal?: 'date' | 'datetime' | 'time';
   /** A plain column reference: a boolean column stays boolean in a view. */
   column?: boolean;
@@ -229,7 +232,7 @@ export class ExpressionTranslator {
         const entry = matches[0];
         const column = this.column(entry.table, name, node);
         this.uses.push({ scope: this.scopes[i], entry, column: column.name, inAggregate: this.aggregateDepth > 0 });
-        // Qualified always: a derived table or join may bring the same name twice.
+        // Qualified unless the query reads one table: a join or derived table may bring the same name twice.
         const sql = qualifier === null && this.scopes[i].length === 1 ? qi(column.name) : `${qi(entry.alias)}.${qi(column.name)}`;
         const temporal = temporalOf(column.pgType);
         // For a time: its fractional digits.
@@ -610,7 +613,7 @@ export class ExpressionTranslator {
         if (args.length !== 2) this.refuse(node);
         const [date] = values();
         this.changes.add("DATE_FORMAT writes the time in the Postgres session's time zone");
-        return { sql: `to_char(${date.sql}, ${quoteLiteral(this.datePattern(args[1], node, false))})`, type: 'text' };
+        return { sql: `to_char(${this.asTime(date)}, ${quoteLiteral(this.datePattern(args[1], node, false))})`, type: 'text' };
       }
       case 'STR_TO_DATE': {
         if (args.length !== 2) this.refuse(node);
