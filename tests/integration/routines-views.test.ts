@@ -67,6 +67,8 @@ const CORPUS: Record<string, string> = {
       STR_TO_DATE(release_code, '%d/%m/%Y') AS release_date, UNIX_TIMESTAMP('2024-01-02 03:04:05') AS fixed_epoch,
       YEAR(created_at) AS y, MONTH(created_at) AS m, DATEDIFF('2024-12-31', created_at) AS days_left
     FROM products`,
+  times_as_text: `SELECT o.id, CONCAT('placed ', o.created_at) AS placed, CONCAT(o.paid_at, '') AS paid, GROUP_CONCAT(p.released_on ORDER BY p.released_on SEPARATOR ' ') AS releases
+    FROM orders o JOIN order_items oi ON oi.order_id = o.id LEFT JOIN products p ON p.id = oi.product_id GROUP BY o.id`,
   boolean_columns: `SELECT id, is_published, is_featured, is_published = 1 AS published_flag, NOT is_featured AS plain FROM products WHERE is_published = 1 AND is_featured <> -1`,
   grouped_by_primary_key: `SELECT v.id, v.name, v.created_at, COUNT(p.id) AS products, SUM(p.stock) AS stock FROM vendors v LEFT JOIN products p ON p.vendor_id = v.id GROUP BY v.id`,
   grouped_by_unique_key: `SELECT p.sku, p.name, p.price, SUM(oi.quantity) AS sold FROM products p JOIN order_items oi ON oi.product_id = p.id GROUP BY p.sku HAVING SUM(oi.quantity) > 1`,

@@ -699,6 +699,14 @@ export class ExpressionTranslator {
 
   private asText(e: Expr): string {
     if (e.type === 'boolean') return `((${e.sql})::int)::text`;
+    if (e.type === 'time' && this.mysqlResults && e.temporal) {
+      // As MySQL writes them: no zone, as many fractional digits as the column has.
+      const fraction = e.scale === 3 ? '.MS' : e.scale === 6 ? '.US' : '';
+      if (!fraction && e.scale) this.changes.add('a time with other than 0, 3 or 6 fractional digits turned into text shows all 6');
+      const pattern = e.temporal === 'date' ? 'YYYY-MM-DD' : e.temporal === 'time' ? `HH24:MI:SS${fraction}` : `YYYY-MM-DD HH24:MI:SS${fraction || (e.scale ? '.US' : '')}`;
+      if (e.temporal === 'datetime') this.changes.add("a date and time turned into text is written in the Postgres session's time zone");
+      return `to_char(${e.sql}, '${pattern}')`;
+    }
     if (e.type === 'time') this.changes.add('a date or time turned into text is written in Postgres format');
     return `(${e.sql})::text`;
   }
