@@ -69,6 +69,10 @@ const CORPUS: Record<string, string> = {
     FROM products`,
   times_as_text: `SELECT o.id, CONCAT('placed ', o.created_at) AS placed, CONCAT(o.paid_at, '') AS paid, GROUP_CONCAT(p.released_on ORDER BY p.released_on SEPARATOR ' ') AS releases
     FROM orders o JOIN order_items oi ON oi.order_id = o.id LEFT JOIN products p ON p.id = oi.product_id GROUP BY o.id`,
+  casts: `SELECT id, CAST(price AS CHAR) AS price_text, CAST(price AS SIGNED) AS price_whole, CAST(stock AS DECIMAL(10,3)) AS stock_exact,
+      CAST(created_at AS DATE) AS created_day, CONVERT(sku, CHAR(3)) AS sku_head, CAST('5' AS UNSIGNED) AS five, CAST(average_rating AS SIGNED) AS rating_whole,
+      CAST('2024-05-06 07:08:09' AS DATETIME) AS fixed_time
+    FROM products`,
   boolean_columns: `SELECT id, is_published, is_featured, is_published = 1 AS published_flag, NOT is_featured AS plain FROM products WHERE is_published = 1 AND is_featured <> -1`,
   grouped_by_primary_key: `SELECT v.id, v.name, v.created_at, COUNT(p.id) AS products, SUM(p.stock) AS stock FROM vendors v LEFT JOIN products p ON p.vendor_id = v.id GROUP BY v.id`,
   grouped_by_unique_key: `SELECT p.sku, p.name, p.price, SUM(oi.quantity) AS sold FROM products p JOIN order_items oi ON oi.product_id = p.id GROUP BY p.sku HAVING SUM(oi.quantity) > 1`,

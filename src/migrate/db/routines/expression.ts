@@ -345,7 +345,8 @@ export class ExpressionTranslator {
       case 'SubqueryExpressionAtom': {
         const query = childrenOf(node).find((c) => !isTerminal(c))!;
         const result = this.query(query);
-        return { sql: `(${result.sql})`, type: result.types.length === 1 ? result.types[0] : 'unknown' };
+        if (result.exprs.length === 1) return { ...result.exprs[0], sql: `(${result.sql})`, column: false, integer: undefined, literal: undefined };
+        return { sql: `(${result.sql})`, type: 'unknown' };
       }
       case 'ExistsExpressionAtom': {
         const query = childrenOf(node).find((c) => !isTerminal(c))!;
@@ -379,6 +380,8 @@ export class ExpressionTranslator {
       case 'CaseFunctionCall':
       case 'CaseExpressionFunctionCall':
         return this.caseExpression(node);
+      case 'DataTypeFunctionCall':
+        return this.cast(node);
       case 'AggregateWindowedFunction':
         return this.aggregate(node);
       default:
@@ -709,6 +712,46 @@ export class ExpressionTranslator {
     }
     if (e.type === 'time') this.changes.add('a date or time turned into text is written in Postgres format');
     return `(${e.sql})::text`;
+  }
+
+  /** CAST(x AS type) and CONVERT(x, type) to the types MySQL casts to. */
+  private cast(node: ParseNode): Expr {
+    const kids = childrenOf(node);
+    const typeNode = child(node, 'ConvertedDataType');
+    const valueNode = kids.find((c) => !isTerminal(c) && c !== typeNode);
+    if (!typeNode || !valueNode || keywords(node).includes('USING')) this.refuse(node, 'CONVERT ... USING');
+    const value = this.expression(valueNode);
+    const words = keywords(typeNode);
+    const dims = childrenOf(typeNode).filter((c) => !isTerminal(c) && kindOf(c) !== 'CharsetName').flatMap((c) => childrenOf(c).filter((d) => kindOf(d) === 'DecimalLiteral').map((d) => Number(d.getText())));
+    switch (words[0]) {
+      case 'CHAR': case 'NCHAR': case 'VARCHAR': {
+        const text = value.type === 'text' ? value.sql : this.asText(value);
+        return { sql: dims.length ? `left(${text}, ${dims[0]})` : text, type: 'text' };
+      }
+      case 'SIGNED': case 'UNSIGNED': case 'INTEGER': case 'INT': {
+        if (words[0] === 'UNSIGNED') this.changes.add('CAST AS UNSIGNED of a negative number wraps round in MySQL, in Postgres it stays negative');
+        // Postgres rounds as MariaDB does: a decimal half away from zero, a float half to even. A string's digits are cut at the point.
+        const n = value.type === 'text' ? `trunc(${this.asNumber(value)})` : this.asNumber(value);
+        return { sql: `CAST(${n} AS bigint)`, type: 'number', scale: 0 };
+      }
+      case 'DECIMAL': case 'DEC': case 'NUMERIC': case 'FIXED': {
+        const [precision = 10, scale = 0] = dims;
+        return { sql: `CAST(${this.asNumber(value)} AS numeric(${precision},${scale}))`, type: 'number', scale };
+      }
+      case 'DOUBLE': case 'FLOAT': case 'REAL':
+        return { sql: `CAST(${this.asNumber(value)} AS double precision)`, type: 'number', float: true };
+      case 'DATE':
+        return { sql: `CAST(${this.asTime(value)} AS date)`, type: 'time', temporal: 'date' };
+      case 'DATETIME': {
+        // A migrated DATETIME column is already a timestamptz: only a string needs reading.
+        if (value.type === 'time' && value.temporal === 'datetime' && !dims.length) return value;
+        return { sql: `CAST(${this.asTime(value)} AS timestamp${dims.length ? `(${dims[0]})` : '(0)'})`, type: 'time', temporal: 'datetime', scale: dims[0] ?? 0 };
+      }
+      case 'TIME':
+        return { sql: `CAST(${value.sql} AS time${dims.length ? `(${dims[0]})` : '(0)'})`, type: 'time', temporal: 'time', scale: dims[0] ?? 0 };
+      default:
+        return this.refuse(node, `CAST AS ${words[0] ?? typeNode.getText()}`);
+    }
   }
 
   /** A string literal where a date is wanted is a date, as MySQL reads it. */
