@@ -54,7 +54,8 @@ const SCHEMA = [
 /** Views of our own, each exercising constructs of a real shop's reporting views. */
 const CORPUS: Record<string, string> = {
   group_concat_forms: `SELECT vendor_id, GROUP_CONCAT(sku ORDER BY sku DESC SEPARATOR '|') AS skus, GROUP_CONCAT(DISTINCT currency) AS currencies,
-      GROUP_CONCAT(DISTINCT stock ORDER BY stock) AS stocks, GROUP_CONCAT(sku, ':', note ORDER BY id) AS notes, GROUP_CONCAT(note ORDER BY note) AS plain
+      GROUP_CONCAT(DISTINCT stock ORDER BY stock) AS stocks, GROUP_CONCAT(sku, ':', note ORDER BY id) AS notes, GROUP_CONCAT(note ORDER BY note) AS plain,
+      GROUP_CONCAT(DISTINCT price) AS prices, GROUP_CONCAT(DISTINCT released_on ORDER BY released_on DESC) AS releases
     FROM products GROUP BY vendor_id`,
   conditional_functions: `SELECT id, IF(stock > 0, 'in stock', 'sold out') AS availability, IFNULL(compare_at_price, price) AS shown_price,
       ISNULL(deleted_at) AS live, COALESCE(note, code_num, 'none') AS first_of, CONCAT(sku, '/', note) AS sku_note, CONCAT('n=', stock, ' p=', price) AS label,

@@ -880,9 +880,13 @@ export class ExpressionTranslator {
       const order = orders.length ? ` ORDER BY ${orders.map((o) => this.orderItem(o)).join(', ')}` : '';
       return { sql: `string_agg(${text}, ${sep}${order})`, type: 'text' };
     }
+    const distinctNumbers = (dir: string): Expr => ({
+      // Sorted as numbers, not as their text; array_to_string skips NULLs as string_agg does.
+      sql: `array_to_string(array_agg(DISTINCT ${value.sql} ORDER BY ${value.sql}${dir}) FILTER (WHERE ${value.sql} IS NOT NULL), ${sep})`, type: 'text',
+    });
     if (!orders.length) {
-      // MySQL's DISTINCT gives the values sorted; Postgres's is sorted too, made explicit here.
-      return { sql: `string_agg(DISTINCT ${text}, ${sep} ORDER BY ${text})`, type: 'text' };
+      // MySQL gives DISTINCT values sorted in practice (it is unspecified); here that is explicit.
+      return value.type === 'number' ? distinctNumbers('') : { sql: `string_agg(DISTINCT ${text}, ${sep} ORDER BY ${text})`, type: 'text' };
     }
     if (orders.length !== 1 || parts.length !== 1) this.refuse(node, 'GROUP_CONCAT(DISTINCT ...) ordered by several expressions or of several values');
     const [orderExpr, direction] = childrenOf(orders[0]);
@@ -894,9 +898,9 @@ export class ExpressionTranslator {
     }
     const dir = direction?.getText().toUpperCase() === 'DESC' ? ' DESC' : '';
     if (value.type === 'text') this.changes.add("text sorts by the Postgres column's collation, which may order case and accents differently from MySQL's");
-    if (value.type === 'text') return { sql: `string_agg(DISTINCT ${text}, ${sep} ORDER BY ${text}${dir})`, type: 'text' };
-    // Not text: sorted as its own type (numbers as numbers), and array_to_string skips NULLs as string_agg does.
-    return { sql: `array_to_string(array_agg(DISTINCT ${value.sql} ORDER BY ${value.sql}${dir}) FILTER (WHERE ${value.sql} IS NOT NULL), ${sep})`, type: 'text' };
+    // Times written as MySQL writes them sort as the times do.
+    if (value.type !== 'number') return { sql: `string_agg(DISTINCT ${text}, ${sep} ORDER BY ${text}${dir})`, type: 'text' };
+    return distinctNumbers(dir);
   }
 
   /** Whether `value` is `order`, or IF / CASE giving NULL or `order`. */
