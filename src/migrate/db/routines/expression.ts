@@ -649,6 +649,27 @@ export class ExpressionTranslator {
         const field = name === 'DAYOFMONTH' ? 'day' : name.toLowerCase();
         return { sql: `CAST(extract(${field} FROM ${this.asTime(values()[0])}) AS integer)`, type: 'number', scale: 0 };
       }
+      case 'REPLACE': {
+        if (args.length !== 3) this.refuse(node);
+        return { sql: `replace(${values().map((v) => (v.type === 'text' ? v.sql : this.asText(v))).join(', ')})`, type: 'text' };
+      }
+      case 'LEFT': case 'RIGHT': {
+        if (args.length !== 2) this.refuse(node);
+        const [text, count] = values();
+        const n = this.asNumber(count);
+        // A negative count gives '' in MySQL, all but that many characters in Postgres.
+        return { sql: `CASE WHEN ${n} < 0 THEN '' ELSE ${name.toLowerCase()}(${text.type === 'text' ? text.sql : this.asText(text)}, ${n}) END`, type: 'text' };
+      }
+      case 'SUBSTR': case 'SUBSTRING': case 'MID': {
+        if (args.length !== 2 && args.length !== 3) this.refuse(node);
+        const [text, from, length] = values();
+        // MySQL counts a negative start from the end and gives '' for 0; only a positive start means the same in Postgres.
+        if (from.integer === undefined || from.integer === '0') this.refuse(node, `${name} from other than a positive number`);
+        const t = text.type === 'text' ? text.sql : this.asText(text);
+        if (!length) return { sql: `substr(${t}, ${from.integer})`, type: 'text' };
+        const l = this.asNumber(length);
+        return { sql: `CASE WHEN ${l} < 0 THEN '' ELSE substr(${t}, ${from.integer}, ${l}) END`, type: 'text' };
+      }
       case 'TO_DAYS': {
         if (args.length !== 1) this.refuse(node);
         // Days since MySQL's year 0: 0001-01-01 is day 366.
