@@ -87,3 +87,15 @@ test('boolean columns stay boolean, comparisons show as 0/1, and = 1 on a boolea
   const sql = sqlOf('b', 'select `legacy`.`products`.`is_published` AS `p`,`legacy`.`products`.`stock` > 0 AS `s` from `legacy`.`products` where `legacy`.`products`.`is_published` = 1');
   assert.match(sql, /SELECT "products"\."is_published" AS "p", \(\("products"\."stock" > 0\)\)::int AS "s" FROM "shop"\."products" WHERE \(\("products"\."is_published"\)::int = 1\)/);
 });
+
+test('WITH, window functions and unknown functions are refused by name', () => {
+  const { refused } = plan({
+    cte: 'with c as (select `legacy`.`products`.`id` AS `id` from `legacy`.`products`)select `c`.`id` AS `id` from `c`',
+    ranked: 'select `legacy`.`products`.`id` AS `id`,row_number() over ( order by `legacy`.`products`.`id`) AS `rn` from `legacy`.`products`',
+    hashed: 'select md5(`legacy`.`products`.`sku`) AS `h` from `legacy`.`products`',
+  });
+  const why = Object.fromEntries(refused.map((r) => [r.source.name, r.why]));
+  assert.match(why.cte, /^WithClause/);
+  assert.match(why.ranked, /row_number\(\)/);
+  assert.match(why.hashed, /function MD5/);
+});
