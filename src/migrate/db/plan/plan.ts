@@ -7,7 +7,7 @@ import { quoteIdent as qi, quoteLiteral, translateMysqlExpression } from './expr
 import { fitIdentifier, RelationNames } from './names.js';
 import { mapColumnType, typeOverride, type TypeMap, type ValueKind } from './types.js';
 import { DATABASE_EVENTS_DDL } from '../../../jobs/database-events.js';
-import { eventProcedureSource, eventScheduleRow, planRoutines, planTriggers, type PlannedRoutine, type RoutineParsers, type RoutineSignature, type RoutineSource, type RoutineTable, type TriggerPlan } from '../routines/index.js';
+import { eventProcedureSource, eventScheduleRow, planRoutines, planTriggers, planViews, type PlannedRoutine, type RoutineParsers, type RoutineSignature, type RoutineSource, type RoutineTable, type TriggerPlan } from '../routines/index.js';
 import { collatedPrefix, describeSupport, mechanismExtensions, mechanismSetupObjects, mechanismSetupSql, planCollation, type CollationMode, type Mechanism, type TargetSupport } from '../semantics/index.js';
 
 export interface TargetColumn {
@@ -169,14 +169,7 @@ export function planMigration(catalog: SourceCatalog, options: PlanOptions): Tar
     if (onUpdate.length) constraints.push(onUpdateTriggerStep(schema, name, onUpdate));
   });
 
-  const views = catalog.views.map((view): Step => {
-    const viewName = fitIdentifier(view.name);
-    return {
-      key: `view:${viewName}`, phase: 'views', description: `create view ${viewName}`, onFailure: 'note',
-      sql: [`CREATE VIEW ${q(viewName)} AS ${translateViewSql(view.sql, catalog.database)}`],
-      creates: [{ kind: 'view', name: viewName }],
-    };
-  });
+  const views = planViewSteps(catalog, tables, options, notes, q);
   const { steps: routines, signatures, events } = planRoutineSteps(catalog, tables, options, notes);
   const triggers = [...planTriggerSteps(catalog, tables, options, notes, signatures), ...events];
   for (const object of catalog.otherObjects.filter((o) => o.kind !== 'trigger' && o.kind !== 'event' && !(routines && (o.kind === 'function' || o.kind === 'procedure')))) {
@@ -201,6 +194,44 @@ export function planMigration(catalog: SourceCatalog, options: PlanOptions): Tar
   return { schema, tables, steps, notes, extensions: mechanismExtensions(mechanisms) };
 }
 
+/** What trigger and view translation know of the planned tables. */
+function routineTables(catalog: SourceCatalog, tables: TargetTable[]): RoutineTable[] {
+  return tables.map((t) => {
+    const source = catalog.tables.find((s) => s.name === t.sourceName);
+    const notNull = (names: string[]) => names.every((n) => t.columns.find((c) => c.name === n)?.nullable === false);
+    const uniqueKeys = (source?.indexes ?? [])
+      .filter((i) => i.unique && !i.primary && i.columns.every((c) => c.name !== null && c.subPart === null))
+      .map((i) => i.columns.map((c) => c.name!))
+      .filter(notNull);
+    return {
+      sourceName: t.sourceName, name: t.name, columns: t.columns.map((c) => ({ name: c.name, pgType: c.pgType })),
+      identity: t.columns.find((c) => c.identity)?.name ?? null, primaryKey: t.primaryKey, uniqueKeys,
+    };
+  });
+}
+
+/** View steps: through the parse tree when the parsers are loaded (a note for each), else the text rewrite Postgres judges. */
+function planViewSteps(catalog: SourceCatalog, tables: TargetTable[], options: PlanOptions, notes: Note[], q: (name: string) => string): Step[] {
+  const step = (name: string, sql: string): Step => ({
+    key: `view:${name}`, phase: 'views', description: `create view ${name}`, onFailure: 'note', sql: [sql], creates: [{ kind: 'view', name }],
+  });
+  if (!options.routineParsers || !catalog.views.length) {
+    return catalog.views.map((view) => step(fitIdentifier(view.name), `CREATE VIEW ${q(fitIdentifier(view.name))} AS ${translateViewSql(view.sql, catalog.database)}`));
+  }
+  const plan = planViews({
+    schema: options.schema, database: catalog.database, tables: routineTables(catalog, tables),
+    views: catalog.views.map((v) => ({ name: v.name, sql: v.sql })),
+  }, options.routineParsers);
+  for (const refused of plan.refused) {
+    notes.push({ kind: 'not-migrated', what: `view ${refused.source.name} not migrated`, why: `${refused.why}; port it by hand`, sql: refused.source.sql });
+  }
+  for (const v of plan.planned) {
+    const after = v.dependsOn.length ? [`created after ${v.dependsOn.join(', ')}`] : [];
+    notes.push({ kind: 'routine', what: `view ${v.source.name} -> view ${v.name}`, why: [...after, ...v.changes].join('; ') || 'same results as in MySQL', sql: v.source.sql });
+  }
+  return plan.planned.map((v) => step(v.name, v.sql));
+}
+
 /**
  * Function and procedure steps with a note each (null when they are not translated: they stay "port it by
  * hand"), and the events' steps: an event's body is translated as a procedure among the others, so it can
@@ -222,7 +253,7 @@ function planRoutineSteps(catalog: SourceCatalog, tables: TargetTable[], options
     eventProcedureSource(routineNames.has(o.name.toLowerCase()) ? `${o.name}_event` : o.name, o.event?.body ?? ''), o,
   ]));
   const plan = planRoutines({
-    schema: options.schema, database: catalog.database, tables: routineTables(tables),
+    schema: options.schema, database: catalog.database, tables: routineTables(catalog, tables),
     routines: [...sources.map((o) => ({ name: o.name, kind: o.kind as 'function' | 'procedure', sql: o.sql })), ...eventSources.keys()],
   }, options.routineParsers);
   for (const refused of plan.refused) {
@@ -262,7 +293,7 @@ function planTriggerSteps(catalog: SourceCatalog, tables: TargetTable[], options
   const plan: TriggerPlan = planTriggers({
     schema: options.schema,
     database: catalog.database,
-    tables: routineTables(tables),
+    tables: routineTables(catalog, tables),
     triggers: sources.map((o) => ({ name: o.name, table: o.table ?? '', sql: o.sql, actionOrder: o.actionOrder })),
     ownWritesSetting: KEEP_TIMESTAMPS_SETTING,
     routines,
@@ -282,10 +313,6 @@ function planTriggerSteps(catalog: SourceCatalog, tables: TargetTable[], options
     sql: t.sql,
     creates: [{ kind: 'function', name: t.functionName }],
   }));
-}
-
-function routineTables(tables: TargetTable[]): RoutineTable[] {
-  return tables.map((t) => ({ sourceName: t.sourceName, name: t.name, columns: t.columns.map((c) => ({ name: c.name, pgType: c.pgType })), identity: t.columns.find((c) => c.identity)?.name ?? null }));
 }
 
 /**
