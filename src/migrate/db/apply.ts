@@ -1,4 +1,4 @@
-// applyPlan: TargetPlan -> tables, COPY data, indexes, constraints, views, triggers; every finished step in the ledger.
+// applyPlan: TargetPlan -> tables, COPY data, indexes, constraints, routines, views, triggers, events; every finished step in the ledger.
 // A step and its ledger record commit together, so a run killed at any moment resumes where it stopped.
 import type pg from 'pg';
 import { firstLine, UserError } from '../../config/errors.js';
@@ -25,7 +25,7 @@ export interface ApplyResult {
   interrupted: boolean;
 }
 
-const PHASES: Phase[] = ['schema', 'data', 'indexes', 'constraints', 'routines', 'views', 'triggers'];
+const PHASES: Phase[] = ['schema', 'data', 'indexes', 'constraints', 'routines', 'views', 'triggers', 'events'];
 
 export async function applyPlan(ctx: ApplyContext): Promise<ApplyResult> {
   const { plan, client, migrationKey, runId, done, ui, signal } = ctx;
@@ -201,7 +201,7 @@ function openMaintenanceClient(ctx: ApplyContext): Promise<pg.Client> {
 }
 
 function failureNote(step: Step, error: unknown): Note {
-  const kind = step.phase === 'views' || step.phase === 'triggers' || step.phase === 'routines' ? 'not-migrated' : step.phase === 'indexes' ? 'index' : 'constraint';
+  const kind = ['views', 'triggers', 'routines', 'events'].includes(step.phase) ? 'not-migrated' : step.phase === 'indexes' ? 'index' : 'constraint';
   return { kind, table: step.table, what: `${step.description} not created`, why: firstLine((error as Error).message), sql: step.sql.join(';\n') };
 }
 

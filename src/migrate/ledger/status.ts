@@ -23,7 +23,8 @@ export interface StatusReport {
   cutover: string;
 }
 
-const PHASES = ['schema', 'data', 'indexes', 'constraints', 'routines', 'views', 'triggers'];
+const PHASES = ['schema', 'data', 'indexes', 'constraints', 'routines', 'views', 'triggers', 'events'];
+const LOGIC_PHASES = new Set(['routines', 'views', 'triggers', 'events']);
 
 function phaseState(done: number, planned: number | null): PhaseState {
   if (planned === 0) return 'done';
@@ -43,7 +44,7 @@ export async function readStatus(client: pg.Client): Promise<StatusReport> {
   const databases: StatusReport['databases'] = [];
   for (const key of [...new Set(runs.filter((r) => r.command === 'migrate db').map((r) => r.migration))]) {
     // The latest finished run's plan says how many steps each phase has; an interrupted run left none.
-    const [planned] = await q<{ plan: { steps: { phase: string; key: string; description: string; creates?: { kind: string }[] }[] } | null; outcome: string }>(
+    const [planned] = await q<{ plan: { steps: { phase: string; key: string; description: string }[] } | null; outcome: string }>(
       `SELECT plan, outcome FROM ${LEDGER_SCHEMA}.runs WHERE migration_key = $1 AND command = 'migrate db' AND plan IS NOT NULL ORDER BY id DESC LIMIT 1`, [key],
     );
     const done = await q<{ phase: string; n: number }>(
@@ -52,7 +53,8 @@ export async function readStatus(client: pg.Client): Promise<StatusReport> {
     );
     const [copied] = await q<{ n: string | null }>(`SELECT sum((detail->>'rowsWritten')::bigint)::text AS n FROM ${LEDGER_SCHEMA}.steps WHERE migration_key = $1 AND step_key LIKE 'copy:%'`, [key]);
     const [tables] = await q<{ n: number }>(`SELECT count(*)::int AS n FROM ${LEDGER_SCHEMA}.created_objects WHERE migration_key = $1 AND kind = 'table'`, [key]);
-    const objectSteps = (planned?.plan?.steps ?? []).filter((s) => s.creates?.some((c) => c.kind === 'view' || c.kind === 'function'));
+    // The database's own logic as migrate db carried it over (not the functions markethub adds for ON UPDATE columns).
+    const objectSteps = (planned?.plan?.steps ?? []).filter((s) => LOGIC_PHASES.has(s.phase));
     const created = new Set((await q<{ key: string }>(`SELECT step_key AS key FROM ${LEDGER_SCHEMA}.steps WHERE migration_key = $1 AND step_key = ANY($2)`, [key, objectSteps.map((s) => s.key)])).map((r) => r.key));
     const plannedIn = (phase: string) => (planned?.plan ? planned.plan.steps.filter((s) => s.phase === phase).length : null);
     databases.push({

@@ -39,7 +39,7 @@ export interface TargetTable {
   keyRange: SourceTable['keyRange'];
 }
 
-export type Phase = 'schema' | 'data' | 'indexes' | 'constraints' | 'routines' | 'views' | 'triggers';
+export type Phase = 'schema' | 'data' | 'indexes' | 'constraints' | 'routines' | 'views' | 'triggers' | 'events';
 
 /** One unit of work; done steps are recorded in the ledger so a re-run skips them. */
 export interface Step {
@@ -227,7 +227,7 @@ function planViewSteps(catalog: SourceCatalog, tables: TargetTable[], options: P
   }
   for (const v of plan.planned) {
     const after = v.dependsOn.length ? [`created after ${v.dependsOn.join(', ')}`] : [];
-    notes.push({ kind: 'routine', what: `view ${v.source.name} -> view ${v.name}`, why: [...after, ...v.changes].join('; ') || 'same results as in MySQL', sql: v.source.sql });
+    notes.push({ kind: 'routine', what: `view ${v.source.name} -> view ${v.name}`, why: [...after, ...v.changes].join('; ') || 'same results as in MySQL', sql: v.source.sql, translated: [v.sql] });
   }
   return plan.planned.map((v) => step(v.name, v.sql));
 }
@@ -332,7 +332,7 @@ function eventStep(object: SourceCatalog['otherObjects'][number], routine: Plann
     why: [`run by the database-events cron route (/api/cron/database-events, every minute); ${state}`, ...routine.changes].join('; '), sql: object.sql, translated: sql,
   });
   return {
-    key: `event:${object.name}`, phase: 'triggers', description: `create event ${object.name}`, onFailure: 'note', sql,
+    key: `event:${object.name}`, phase: 'events', description: `create event ${object.name}`, onFailure: 'note', sql,
     creates: [{ kind: 'function', name: routine.name }, { kind: 'event', name: object.name }],
   };
 }
