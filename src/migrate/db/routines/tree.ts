@@ -41,13 +41,15 @@ export function keywords(node: ParseNode): string[] {
   return childrenOf(node).filter(isTerminal).map((t) => t.getText().toUpperCase());
 }
 
-/** The source text a node spans, for notes. */
+/** The source text a node spans, for notes; with its line in the MySQL definition when that has several. */
 export function sourceText(source: string, node: ParseNode): string {
   const start = node.start?.start;
   const stop = node.stop?.stop;
   const text = start === undefined || stop === undefined ? node.getText() : source.slice(start, stop + 1);
   const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 60 ? `${flat.slice(0, 57)}...` : flat;
+  const shown = flat.length > 60 ? `${flat.slice(0, 57)}...` : flat;
+  if (start === undefined || !source.includes('\n')) return shown;
+  return `line ${source.slice(0, start).split('\n').length}: ${shown}`;
 }
 
 export function unquoteIdentifier(text: string): string {
