@@ -8,7 +8,8 @@ import { fromProjectRoot } from '../../src/project-paths.js';
 // Upper-case names in the guides that are not environment variables: SQL and code constants, report statuses.
 const NOT_VARIABLES = new Set([
   'AUTO_INCREMENT', 'CURRENT_TIMESTAMP', 'FOREIGN_KEY_CHECKS', 'GROUP_CONCAT', 'CRON_SCHEDULES', 'WARN', 'BLOCKED',
-  'CONCAT', 'CONCAT_WS', 'INSERT', 'LEAST', 'MESSAGE_TEXT', 'MYSQL_ERRNO', 'NEW',
+  'CONCAT', 'CONCAT_WS', 'INSERT', 'LEAST', 'MESSAGE_TEXT', 'MYSQL_ERRNO', 'NEW', 'DATE_FORMAT', 'STR_TO_DATE', 'LAST_DAY',
+  'UNIX_TIMESTAMP', 'ROW_COUNT', 'HOUR_MINUTE', 'HAVING',
 ]);
 
 function namedInGuides(): string[] {

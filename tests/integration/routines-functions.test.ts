@@ -374,7 +374,7 @@ test('every routine of the corpus is translated and created before the views; th
   assert.equal(report.outcome, 'success');
   const notMigrated = report.notes.filter((n) => n.kind === 'not-migrated').map((n) => `${n.what}: ${n.why}`);
   assert.deepEqual(notMigrated.sort(), [
-    'procedure keeps_going not migrated: DECLARE CONTINUE HANDLER FOR SQLEXCEPTION (DECLARE CONTINUE HANDLER FOR SQLEXCEPTION BEGIN END) is not translated',
+    'procedure keeps_going not migrated: DECLARE CONTINUE HANDLER FOR SQLEXCEPTION (line 3: DECLARE CONTINUE HANDLER FOR SQLEXCEPTION BEGIN END) is not translated',
     'procedure rows_and_out not migrated: a procedure that returns a result set and has OUT or INOUT parameters is not translated (a Postgres function returns either rows or OUT values)',
   ]);
   const translated = report.notes.filter((n) => n.kind === 'routine' && /^(function|procedure) /.test(n.what));
