@@ -2,11 +2,10 @@
 // `migrate db`, then the same calls on both sides (SELECT f(...), CALL p(...) with its OUT values, result
 // sets), value by value, every table's rows after them, and SIGNAL errors with the same SQLSTATE and message.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, test } from 'vitest';
-import { SAMPLE_SQL_PATH, splitSqlChunks } from '../../scripts/seed-mysql.js';
 import type { MigrationReport } from '../../src/report/model.js';
 import { runCli } from '../helpers/cli.js';
+import { sampleStatements } from '../helpers/sql-file.js';
 import { freshMysql, freshPostgres, type MysqlDatabase, type PostgresDatabase } from '../helpers/databases.js';
 
 let source: MysqlDatabase;
@@ -348,18 +347,11 @@ async function postgresRows(table: string): Promise<unknown[]> {
   return rows.map(values);
 }
 
-async function sampleRoutines(): Promise<string[]> {
-  const chunks = splitSqlChunks(await readFile(SAMPLE_SQL_PATH, 'utf8'));
-  const routines = chunks.map((c) => c.sql.trim()).filter((sql) => /^CREATE (PROCEDURE|FUNCTION) `(close_stale_tickets|product_rating)`/.test(sql));
-  assert.equal(routines.length, 2);
-  return routines.map((sql) => sql.replace(/;\s*$/, ''));
-}
-
 beforeAll(async () => {
   source = await freshMysql('functions');
   target = await freshPostgres('functions');
   for (const sql of SCHEMA) await source.conn.query(sql);
-  for (const sql of [...(await sampleRoutines()), ...CORPUS, ...REFUSED, ...TRIGGERS]) await source.conn.query(sql);
+  for (const sql of [...(await sampleStatements('PROCEDURE', ['close_stale_tickets'])), ...(await sampleStatements('FUNCTION', ['product_rating'])), ...CORPUS, ...REFUSED, ...TRIGGERS]) await source.conn.query(sql);
   const result = await runCli(['migrate', 'db', '--source', source.url, '--target', target.url, '--json']);
   assert.equal(result.code, 0, result.stderr);
   report = JSON.parse(result.stdout);

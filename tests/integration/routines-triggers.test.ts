@@ -2,11 +2,10 @@
 // same INSERT / UPDATE / DELETE sequence on both sides, and every table's rows compared. A SIGNAL must be
 // an error with the same SQLSTATE and message on both.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, test } from 'vitest';
-import { SAMPLE_SQL_PATH, splitSqlChunks } from '../../scripts/seed-mysql.js';
 import type { MigrationReport } from '../../src/report/model.js';
 import { runCli } from '../helpers/cli.js';
+import { sampleStatements } from '../helpers/sql-file.js';
 import { freshMysql, freshPostgres, type MysqlDatabase, type PostgresDatabase } from '../helpers/databases.js';
 
 let source: MysqlDatabase;
@@ -203,18 +202,11 @@ async function postgresRows(table: string): Promise<unknown[]> {
   return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, normalise(v)])));
 }
 
-async function sampleTriggers(): Promise<string[]> {
-  const chunks = splitSqlChunks(await readFile(SAMPLE_SQL_PATH, 'utf8'));
-  const triggers = chunks.map((c) => c.sql.trim()).filter((sql) => /^CREATE TRIGGER `(order_items_after_insert|orders_before_update)`/.test(sql));
-  assert.equal(triggers.length, 2);
-  return triggers;
-}
-
 beforeAll(async () => {
   source = await freshMysql('routines');
   target = await freshPostgres('routines');
   for (const sql of SCHEMA) await source.conn.query(sql);
-  for (const sql of [...(await sampleTriggers()), ...CORPUS]) await source.conn.query(sql);
+  for (const sql of [...(await sampleStatements('TRIGGER', ['order_items_after_insert', 'orders_before_update'])), ...CORPUS]) await source.conn.query(sql);
   const result = await runCli(['migrate', 'db', '--source', source.url, '--target', target.url, '--json']);
   assert.equal(result.code, 0, result.stderr);
   report = JSON.parse(result.stdout);

@@ -2,11 +2,10 @@
 // among them, read back from information_schema as MariaDB normalises them), `migrate db`, then every view
 // read on both sides and the rows compared. Views the translation cannot keep exact are refused by name.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, test } from 'vitest';
-import { SAMPLE_SQL_PATH, splitSqlChunks } from '../../scripts/seed-mysql.js';
 import type { MigrationReport } from '../../src/report/model.js';
 import { runCli } from '../helpers/cli.js';
+import { sampleStatements } from '../helpers/sql-file.js';
 import { freshMysql, freshPostgres, type MysqlDatabase, type PostgresDatabase } from '../helpers/databases.js';
 
 // DATETIME values come back from mysql2 as local times, timestamptz from pg as instants: both read in UTC.
@@ -134,20 +133,11 @@ async function rows(side: 'mysql' | 'postgres', view: string): Promise<{ columns
   return { columns, rows: raw.map((r) => JSON.stringify(Object.values(r).map(normalise))).sort() };
 }
 
-async function sampleViews(): Promise<string[]> {
-  const chunks = splitSqlChunks(await readFile(SAMPLE_SQL_PATH, 'utf8'));
-  // A chunk may open with the comment above its statement.
-  const statements = chunks.flatMap((c) => c.sql.split(/;\s*\n/)).map((sql) => sql.replace(/^(\s*--[^\n]*\n)+/, '').trim());
-  const views = statements.filter((sql) => /^CREATE VIEW `(active_products|vendor_sales_summary)`/.test(sql));
-  assert.equal(views.length, 2);
-  return views;
-}
-
 beforeAll(async () => {
   source = await freshMysql('views');
   target = await freshPostgres('views');
   for (const sql of SCHEMA) await source.conn.query(sql);
-  for (const sql of await sampleViews()) await source.conn.query(sql);
+  for (const sql of await sampleStatements('VIEW', ['active_products', 'vendor_sales_summary'])) await source.conn.query(sql);
   for (const [name, sql] of [...Object.entries(CORPUS), ...Object.entries(REFUSED).map(([n, r]) => [n, r.sql] as const)]) await source.conn.query(`CREATE VIEW \`${name}\` AS ${sql}`);
   const result = await runCli(['migrate', 'db', '--source', source.url, '--target', target.url, '--json']);
   assert.equal(result.code, 0, result.stderr);

@@ -3,7 +3,7 @@
 import { quoteIdent as qi } from '../plan/expression.js';
 import { fitIdentifier } from '../plan/names.js';
 import type { RoutineTable } from './expression.js';
-import type { RoutineParsers } from './parsers.js';
+import { dollarQuoted, postgresRejects, type RoutineParsers } from './parsers.js';
 import type { RoutineSignature } from './body.js';
 import { TriggerTranslator, triggerHeader } from './trigger.js';
 import { Untranslatable } from './tree.js';
@@ -164,21 +164,8 @@ function assemble(trigger: PlannedTrigger, input: TriggerPlanInput): string[] {
     `  RETURN ${row};`,
     'END',
   ].join('\n');
-  let tag = '$mh$';
-  for (let i = 1; text.includes(tag); i++) tag = `$mh${i}$`;
   return [
-    `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS ${tag}\n${text}\n${tag}`,
+    `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS ${dollarQuoted(text)}`,
     `CREATE TRIGGER ${qi(trigger.triggerName)} ${trigger.timing} ${trigger.event} ON ${qi(input.schema)}.${qi(trigger.table)} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
   ];
-}
-
-function postgresRejects(sql: string[], parsers: RoutineParsers): string | null {
-  for (const statement of sql) {
-    try {
-      parsers.checkPostgres(statement);
-    } catch (error) {
-      return (error as Error).message;
-    }
-  }
-  return null;
 }

@@ -63,3 +63,22 @@ async function load(): Promise<RoutineParsers> {
     },
   };
 }
+
+/** Postgres's parser's message for the first statement it rejects, or null when it accepts them all. */
+export function postgresRejects(sql: string[], parsers: RoutineParsers): string | null {
+  for (const statement of sql) {
+    try {
+      parsers.checkPostgres(statement);
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
+  return null;
+}
+
+/** A dollar-quoted body: a tag the text does not contain. */
+export function dollarQuoted(text: string): string {
+  let tag = '$mh$';
+  for (let i = 1; text.includes(tag); i++) tag = `$mh${i}$`;
+  return `${tag}\n${text}\n${tag}`;
+}

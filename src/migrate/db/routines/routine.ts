@@ -4,7 +4,7 @@ import { quoteIdent as qi, quoteLiteral } from '../plan/expression.js';
 import { fitIdentifier } from '../plan/names.js';
 import { BodyTranslator, declaredType, INDENT, type ResultColumn, type RoutineSignature } from './body.js';
 import type { RoutineTable } from './expression.js';
-import type { ParseNode, RoutineParsers } from './parsers.js';
+import { dollarQuoted, postgresRejects, type ParseNode, type RoutineParsers } from './parsers.js';
 import { child, childrenOf, isTerminal, keywords, kindOf, nameParts, unwrap, Untranslatable } from './tree.js';
 
 export interface RoutineSource {
@@ -270,8 +270,6 @@ function assemble(t: Translated, input: RoutinePlanInput, volatility: Volatility
     ...body,
     'END',
   ].join('\n');
-  let tag = '$mh$';
-  for (let i = 1; text.includes(tag); i++) tag = `$mh${i}$`;
   const args = params.join(', ');
   const call = signature.params.map((p) => (p.mode === 'OUT' ? 'NULL' : p.name)).join(', ');
   let head: string;
@@ -293,17 +291,6 @@ function assemble(t: Translated, input: RoutinePlanInput, volatility: Volatility
   const argumentTypes = signature.params.map((p) => `${signature.kind === 'procedure' && p.mode !== 'IN' ? `${p.mode} ` : ''}${p.pgType}`).join(', ');
   return {
     source: t.source, name: signature.name, kind: isFunction ? 'function' : 'procedure', argumentTypes,
-    sql: [`${head} AS ${tag}\n${text}\n${tag}`], changes, signature,
+    sql: [`${head} AS ${dollarQuoted(text)}`], changes, signature,
   };
-}
-
-function postgresRejects(sql: string[], parsers: RoutineParsers): string | null {
-  for (const statement of sql) {
-    try {
-      parsers.checkPostgres(statement);
-    } catch (error) {
-      return (error as Error).message;
-    }
-  }
-  return null;
 }
