@@ -28,6 +28,11 @@ const SCHEMA = [
      (2, 'resolved', NULL, NOW()), (3, 'open', NULL, '2020-01-01 10:00:00'), (4, 'resolved', NULL, '2021-06-01 00:00:00')`,
 ];
 
+/** A view over migrated functions: created after them, calling them in the target schema. */
+const VIEWS = [
+  'CREATE VIEW items_priced AS SELECT id, name, add_tax(price) AS gross, grade(qty) AS level, product_rating(id) AS rating FROM items',
+];
+
 /** Functions and procedures of our own, one or more constructs each. */
 const CORPUS = [
   // IMMUTABLE: DETERMINISTIC and reads nothing.
@@ -351,7 +356,7 @@ beforeAll(async () => {
   source = await freshMysql('functions');
   target = await freshPostgres('functions');
   for (const sql of SCHEMA) await source.conn.query(sql);
-  for (const sql of [...(await sampleStatements('PROCEDURE', ['close_stale_tickets'])), ...(await sampleStatements('FUNCTION', ['product_rating'])), ...CORPUS, ...REFUSED, ...TRIGGERS]) await source.conn.query(sql);
+  for (const sql of [...(await sampleStatements('PROCEDURE', ['close_stale_tickets'])), ...(await sampleStatements('FUNCTION', ['product_rating'])), ...CORPUS, ...REFUSED, ...TRIGGERS, ...VIEWS]) await source.conn.query(sql);
   const result = await runCli(['migrate', 'db', '--source', source.url, '--target', target.url, '--json']);
   assert.equal(result.code, 0, result.stderr);
   report = JSON.parse(result.stdout);
@@ -390,6 +395,16 @@ test('every routine of the corpus is translated and created before the views; th
   const created = await target.client.query("SELECT count(*)::int AS n FROM markethub_migrate.created_objects WHERE kind = 'function'");
   assert.equal(created.rows[0].n, CORPUS.length + 2 + TRIGGERS.length);
   assert.ok(report.notes.some((n) => n.kind === 'routine' && n.what.startsWith('trigger items_before_insert -> ')));
+});
+
+test('a view calling migrated functions is translated and shows the same rows on both sides', async () => {
+  const note = report.notes.find((n) => n.what === 'view items_priced -> view items_priced');
+  assert.ok(note, JSON.stringify(report.notes.filter((n) => /items_priced/.test(n.what))));
+  assert.match(note.translated![0]!, /"public"\."add_tax"\(.*"public"\."product_rating"\(/s);
+  const [mysqlView] = await source.conn.query('SELECT * FROM items_priced ORDER BY id');
+  const { rows: pgView } = await target.client.query('SELECT * FROM items_priced ORDER BY id');
+  assert.deepEqual(pgView.map(values), (mysqlView as Record<string, unknown>[]).map(values));
+  assert.equal(pgView.length, 5);
 });
 
 test('the same calls give the same values, OUT values, result sets, errors and table rows on both sides', async () => {

@@ -169,8 +169,8 @@ export function planMigration(catalog: SourceCatalog, options: PlanOptions): Tar
     if (onUpdate.length) constraints.push(onUpdateTriggerStep(schema, name, onUpdate));
   });
 
-  const views = planViewSteps(catalog, tables, options, notes, q);
   const { steps: routines, signatures, events } = planRoutineSteps(catalog, tables, options, notes);
+  const views = planViewSteps(catalog, tables, options, notes, q, signatures);
   const triggers = [...planTriggerSteps(catalog, tables, options, notes, signatures), ...events];
   for (const object of catalog.otherObjects.filter((o) => o.kind !== 'trigger' && o.kind !== 'event' && !(routines && (o.kind === 'function' || o.kind === 'procedure')))) {
     notes.push({ kind: 'not-migrated', table: object.table, what: `${object.kind} ${object.name} not migrated`, why: 'MySQL procedural code has no automatic Postgres translation; port it by hand', sql: object.sql });
@@ -211,7 +211,7 @@ function routineTables(catalog: SourceCatalog, tables: TargetTable[]): RoutineTa
 }
 
 /** View steps: through the parse tree when the parsers are loaded (a note for each), else the text rewrite Postgres judges. */
-function planViewSteps(catalog: SourceCatalog, tables: TargetTable[], options: PlanOptions, notes: Note[], q: (name: string) => string): Step[] {
+function planViewSteps(catalog: SourceCatalog, tables: TargetTable[], options: PlanOptions, notes: Note[], q: (name: string) => string, routines: Map<string, RoutineSignature>): Step[] {
   const step = (name: string, sql: string): Step => ({
     key: `view:${name}`, phase: 'views', description: `create view ${name}`, onFailure: 'note', sql: [sql], creates: [{ kind: 'view', name }],
   });
@@ -220,7 +220,7 @@ function planViewSteps(catalog: SourceCatalog, tables: TargetTable[], options: P
   }
   const plan = planViews({
     schema: options.schema, database: catalog.database, tables: routineTables(catalog, tables),
-    views: catalog.views.map((v) => ({ name: v.name, sql: v.sql })),
+    views: catalog.views.map((v) => ({ name: v.name, sql: v.sql })), routines,
   }, options.routineParsers);
   for (const refused of plan.refused) {
     notes.push({ kind: 'not-migrated', what: `view ${refused.source.name} not migrated`, why: `${refused.why}; port it by hand`, sql: refused.source.sql });

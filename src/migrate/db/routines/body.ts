@@ -1,7 +1,7 @@
 // MySQL compound statements (trigger, function and procedure bodies) -> PL/pgSQL, statement by statement.
 import { quoteIdent as qi, quoteLiteral } from '../plan/expression.js';
 import { fitIdentifier } from '../plan/names.js';
-import { ExpressionTranslator, valueTypeOf, type Expr, type RoutineTable, type TriggerContext, type ValueType, type Variable } from './expression.js';
+import { ExpressionTranslator, valueTypeOf, type Expr, type RoutineSignature, type RoutineTable, type TriggerContext, type ValueType, type Variable } from './expression.js';
 import type { ParseNode } from './parsers.js';
 import { child, childrenOf, childrenOfKind, isTerminal, keywords, kindOf, nameParts, stringValue, unwrap } from './tree.js';
 
@@ -30,16 +30,7 @@ export function declaredType(node: ParseNode): string {
   }
 }
 
-/** Another migrated routine, as calls to it need it. */
-export interface RoutineSignature {
-  /** Target name. */
-  name: string;
-  /** 'result-set': a MySQL procedure that returns rows, now a set-returning function. */
-  kind: 'function' | 'procedure' | 'result-set';
-  params: { name: string; mode: 'IN' | 'OUT' | 'INOUT'; pgType: string }[];
-  /** Functions: the result type. */
-  returns: string | null;
-}
+export type { RoutineSignature } from './expression.js';
 
 interface Label {
   name: string;
@@ -71,7 +62,6 @@ export class BodyTranslator extends ExpressionTranslator {
   /** What the body does, for the routine's volatility. */
   reads = false;
   writes = false;
-  readonly calls = new Set<string>();
   /** A procedure's result-set SELECT: its columns (only one is translated). */
   resultSet: ResultColumn[] | null = null;
   /** Functions: the result type RETURN converts to; null where RETURN is not allowed. */
@@ -95,10 +85,10 @@ export class BodyTranslator extends ExpressionTranslator {
 
   constructor(
     source: string, schema: string, database: string, tables: Map<string, RoutineTable>, trigger: TriggerContext | null,
-    protected readonly routines: Map<string, RoutineSignature> = new Map(),
+    routines: Map<string, RoutineSignature> = new Map(),
   ) {
     // Temporary tables a body creates join its own copy of the tables.
-    super(source, schema, database, new Map(tables), trigger);
+    super(source, schema, database, new Map(tables), trigger, routines);
     this.rowCountUsed = /\bROW_COUNT\s*\(/i.test(source);
   }
 
@@ -469,14 +459,7 @@ export class BodyTranslator extends ExpressionTranslator {
       this.changes.add("ROW_COUNT() after an UPDATE counts the rows it matched, MySQL's those it changed");
       return { sql: ROW_COUNT_VARIABLE, type: 'number' };
     }
-    const parts = kindOf(node) === 'UdfFunctionCall' ? nameParts(childrenOf(node)[0]) : [name];
-    const own = parts.length === 2 && parts[0].toLowerCase() === this.database.toLowerCase() ? parts[1] : parts.length === 1 ? parts[0] : null;
-    const callee = own === null ? undefined : this.routines.get(own.toLowerCase());
-    if (!callee || callee.kind !== 'function') return super.unknownFunction(name, node, args);
-    if (args.length !== callee.params.length) this.refuse(node, `${own}() with a different number of arguments`);
-    this.calls.add(own!.toLowerCase());
-    const sqls = args.map((a, i) => this.coerce(this.expression(a), valueTypeOf(callee.params[i].pgType)));
-    return { sql: `${qi(this.schema)}.${qi(callee.name)}(${sqls.join(', ')})`, type: valueTypeOf(callee.returns ?? '') };
+    return super.unknownFunction(name, node, args);
   }
 
   protected override table(node: ParseNode): RoutineTable {

@@ -51,6 +51,17 @@ export interface TriggerContext {
   timing: 'BEFORE' | 'AFTER';
 }
 
+/** Another migrated routine, as calls to it need it. */
+export interface RoutineSignature {
+  /** Target name. */
+  name: string;
+  /** 'result-set': a MySQL procedure that returns rows, now a set-returning function. */
+  kind: 'function' | 'procedure' | 'result-set';
+  params: { name: string; mode: 'IN' | 'OUT' | 'INOUT'; pgType: string }[];
+  /** Functions: the result type. */
+  returns: string | null;
+}
+
 export interface Variable {
   name: string;
   pgType: string;
@@ -149,6 +160,8 @@ export class ExpressionTranslator {
   protected readonly scopes: ScopeTable[][] = [];
   /** What changed meaning on the way, said once each in the trigger's note. */
   readonly changes = new Set<string>();
+  /** Lower-cased MySQL names of the migrated routines it calls. */
+  readonly calls = new Set<string>();
   /** Views: results as MySQL shows them (division and AVG scales, NULL for a division by zero, comparisons as 0/1). */
   protected mysqlResults = false;
   /** Every column read, in order: a query looks at the ones it added. */
@@ -166,6 +179,8 @@ export class ExpressionTranslator {
     protected readonly tables: Map<string, RoutineTable>,
     /** Inside a trigger body: the row NEW and OLD refer to. Views and routines have none. */
     protected readonly trigger: TriggerContext | null,
+    /** The migrated functions and procedures it may call, by lower-cased MySQL name. */
+    protected readonly routines: Map<string, RoutineSignature> = new Map(),
   ) {}
 
   protected refuse(node: ParseNode, what?: string): never {
@@ -698,9 +713,16 @@ export class ExpressionTranslator {
     }
   }
 
-  /** A function this translator does not know: routines know ROW_COUNT() and the other migrated functions. */
-  protected unknownFunction(name: string, node: ParseNode, _args: ParseNode[]): Expr {
-    return this.refuse(node, `function ${name}`);
+  /** A function MySQL does not have: one of the migrated functions, called in the target schema. */
+  protected unknownFunction(name: string, node: ParseNode, args: ParseNode[]): Expr {
+    const parts = kindOf(node) === 'UdfFunctionCall' ? nameParts(childrenOf(node)[0]) : [name];
+    const own = parts.length === 2 && parts[0].toLowerCase() === this.database.toLowerCase() ? parts[1] : parts.length === 1 ? parts[0] : null;
+    const callee = own === null ? undefined : this.routines.get(own.toLowerCase());
+    if (!callee || callee.kind !== 'function') return this.refuse(node, `function ${name}`);
+    if (args.length !== callee.params.length) this.refuse(node, `${own}() with a different number of arguments`);
+    this.calls.add(own!.toLowerCase());
+    const sqls = args.map((a, i) => this.coerce(this.expression(a), valueTypeOf(callee.params[i].pgType)));
+    return { sql: `${qi(this.schema)}.${qi(callee.name)}(${sqls.join(', ')})`, type: valueTypeOf(callee.returns ?? '') };
   }
 
   /** TRIM([BOTH | LEADING | TRAILING] 'c' FROM s): MySQL removes a string, Postgres a set of characters; one character is both. */

@@ -1,7 +1,7 @@
 // MySQL views (information_schema's normalised VIEW_DEFINITION) -> Postgres CREATE VIEW, through the parse tree.
 import { quoteIdent as qi } from '../plan/expression.js';
 import { fitIdentifier } from '../plan/names.js';
-import { ExpressionTranslator, pgTypeOf, type RoutineTable } from './expression.js';
+import { ExpressionTranslator, pgTypeOf, type RoutineSignature, type RoutineTable } from './expression.js';
 import type { ParseNode, RoutineParsers } from './parsers.js';
 import { childrenOf, isTerminal, kindOf, nameParts, Untranslatable } from './tree.js';
 
@@ -16,6 +16,8 @@ export interface ViewPlanInput {
   database: string;
   tables: RoutineTable[];
   views: ViewSource[];
+  /** The migrated functions views may call. */
+  routines?: Map<string, RoutineSignature>;
 }
 
 export interface PlannedView {
@@ -40,8 +42,8 @@ export interface ViewPlan {
 
 /** Reads a view's SELECT with MySQL's result semantics kept (division scale, NULL for / 0, 0/1 comparisons). */
 class ViewTranslator extends ExpressionTranslator {
-  constructor(source: string, schema: string, database: string, tables: Map<string, RoutineTable>) {
-    super(source, schema, database, tables, null);
+  constructor(source: string, schema: string, database: string, tables: Map<string, RoutineTable>, routines: Map<string, RoutineSignature>) {
+    super(source, schema, database, tables, null, routines);
     this.mysqlResults = true;
   }
 }
@@ -100,7 +102,7 @@ export function planViews(input: ViewPlanInput, parsers: RoutineParsers): ViewPl
 function translateView(view: ViewSource, tree: ParseNode, reads: string[], input: ViewPlanInput, tables: Map<string, RoutineTable>, parsers: RoutineParsers): PlannedView | { source: ViewSource; why: string } {
   const statements = childrenOf(tree).filter((c) => !isTerminal(c));
   if (statements.length !== 1) return { source: view, why: 'the MySQL parser reads its definition as more than one statement' };
-  const translator = new ViewTranslator(view.sql, input.schema, input.database, tables);
+  const translator = new ViewTranslator(view.sql, input.schema, input.database, tables, input.routines ?? new Map());
   const name = fitIdentifier(view.name);
   try {
     const result = translator.query(statements[0]);
