@@ -3,7 +3,7 @@
 // is refused: an unset secret must not mean "open to anyone".
 import { cronAuthorized } from '../../src/jobs/cron-secret.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { QueryTypes, Sequelize, Transaction } from 'sequelize';
+import type { QueryTypes, Sequelize } from 'sequelize';
 import { runDueDatabaseEvents } from '../../src/jobs/database-events.js';
 import { sequelizeRuntime } from '../../src/app/models/sequelize-runtime.js';
 
@@ -111,12 +111,9 @@ export const emailDigest: CronJob = async (sequelize, now) => {
 };
 
 /** MySQL events migrate db carried over: each due one runs its procedure (see src/jobs/database-events.ts). */
-export const databaseEvents: CronJob = async (sequelize, now) => {
-  const bound = (transaction?: Transaction) => ({
-    query: <T extends object>(sql: string, params: unknown[] = []) => sequelize.query<T>(sql, { bind: params, type: select(), transaction }),
-  });
-  return { ...(await runDueDatabaseEvents({ ...bound(), transaction: (work) => sequelize.transaction((t) => work(bound(t))) }, now)) };
-};
+export const databaseEvents: CronJob = async (sequelize, now) => ({
+  ...(await runDueDatabaseEvents({ query: <T extends object>(sql: string, params: unknown[] = []) => sequelize.query<T>(sql, { bind: params, type: select() }) }, now)),
+});
 
 export const CRON_JOBS = {
   'hourly-cleanup': hourlyCleanup,

@@ -1,13 +1,68 @@
 // MySQL events after the move: `migrate db` translates each event's body into a procedure and records its
-// schedule here; the `database-events` cron route (every minute) runs the ones that are due. It needs no
-// extension on the target, runs where the app runs, and the schedule stays data that rollback deletes.
-
-// The cron function loads this alone: quoting is written here rather than pulling in the migration code.
-const qi = (name: string) => `"${name.replace(/"/g, '""')}"`;
+// schedule here, beside one SQL function that runs the events that are due. Every minute something calls
+// it: pg_cron, when the target database has it, and the app's `database-events` cron route, which needs
+// no extension and runs where the app runs. Both may: a slot runs once, whoever comes first.
 
 export const DATABASE_EVENTS_TABLE = 'markethub_jobs.database_events';
+export const RUN_DUE_EVENTS_FUNCTION = 'markethub_jobs.run_due_database_events';
+/** The pg_cron job's name, when the target has pg_cron. */
+export const PG_CRON_JOB = 'markethub-database-events';
 
-/** Created by `migrate db` before it records an event (IF NOT EXISTS: several migrations share it). */
+/**
+ * The first run strictly after `after` (SQL expressions), as MySQL schedules it: STARTS + k * EVERY in the
+ * event's wall clock (`zone`; so a daily 03:00 stays 03:00 across DST and a monthly 31st stays clamped
+ * from STARTS, not drifting), never past ENDS. Whole-second intervals are counted arithmetically.
+ */
+export function nextRunSql(starts: string, every: string, ends: string, zone: string, after: string): string {
+  const fixed = `date_part('year', ${every}) = 0 AND date_part('month', ${every}) = 0 AND date_part('day', ${every}) = 0`;
+  const counted = `${starts} + ${every} * (floor(extract(epoch FROM (${after} - ${starts})) / extract(epoch FROM ${every})) + 1)`;
+  const slot = `((${starts} AT TIME ZONE ${zone}) + ${every} * k) AT TIME ZONE ${zone}`;
+  const stepped = `(SELECT ${slot} FROM generate_series(0::bigint, ceil(extract(epoch FROM (${after} - ${starts})) / extract(epoch FROM ${every}))::bigint + 3) AS k WHERE ${slot} > ${after} ORDER BY k LIMIT 1)`;
+  const next = `CASE WHEN ${after} < ${starts} THEN ${starts} WHEN ${fixed} THEN ${counted} ELSE ${stepped} END`;
+  return `(SELECT CASE WHEN ${ends} IS NOT NULL AND n > ${ends} THEN NULL ELSE n END FROM (SELECT ${next} AS n) AS next_run)`;
+}
+
+/**
+ * Runs every due event once, in its own subtransaction: a failure is recorded on its row and the schedule
+ * moves on, as MySQL's scheduler logs a failed run and keeps the event. Callers racing on one minute skip
+ * each other's locked rows. Until a staged cutover moves writes, nothing runs: MySQL's own scheduler
+ * runs these events then, and sync brings their effects over.
+ */
+const RUN_DUE_EVENTS_SQL = `CREATE OR REPLACE FUNCTION ${RUN_DUE_EVENTS_FUNCTION}(at timestamptz) RETURNS TABLE (event text, error text)
+LANGUAGE plpgsql AS $mh$
+DECLARE
+  r record;
+  writes_on_mysql boolean;
+BEGIN
+  IF to_regclass('markethub_cutover.state') IS NOT NULL THEN
+    EXECUTE 'SELECT NOT writes FROM markethub_cutover.state LIMIT 1' INTO writes_on_mysql;
+    IF writes_on_mysql THEN RETURN; END IF;
+  END IF;
+  FOR r IN SELECT * FROM ${DATABASE_EVENTS_TABLE} d WHERE d.enabled AND d.next_run_at <= at
+           ORDER BY d.next_run_at, d.schema_name, d.name FOR UPDATE SKIP LOCKED LOOP
+    error := NULL;
+    BEGIN
+      EXECUTE format('CALL %I.%I()', r.schema_name, r.procedure_name);
+    EXCEPTION WHEN OTHERS THEN
+      error := SQLERRM;
+    END;
+    UPDATE ${DATABASE_EVENTS_TABLE} d SET last_run_at = at, last_error = error,
+           next_run_at = CASE WHEN d.every IS NULL THEN NULL ELSE ${nextRunSql('d.starts', 'd.every', 'd.ends', 'd.time_zone', 'at')} END
+     WHERE d.schema_name = r.schema_name AND d.name = r.name;
+    event := r.schema_name || '.' || r.name;
+    RETURN NEXT;
+  END LOOP;
+END
+$mh$`;
+
+/** pg_cron calls the function every minute when the extension is in the target database (it lives in one database only). */
+const PG_CRON_SQL = `DO $mh$ BEGIN
+  IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron') THEN
+    PERFORM cron.schedule('${PG_CRON_JOB}', '* * * * *', 'SELECT * FROM ${RUN_DUE_EVENTS_FUNCTION}(now())');
+  END IF;
+END $mh$`;
+
+/** Created by `migrate db` before it records an event (IF NOT EXISTS, OR REPLACE: several migrations share them). */
 export const DATABASE_EVENTS_DDL = [
   'CREATE SCHEMA IF NOT EXISTS markethub_jobs',
   `CREATE TABLE IF NOT EXISTS ${DATABASE_EVENTS_TABLE} (
@@ -24,29 +79,12 @@ export const DATABASE_EVENTS_DDL = [
     last_error text,
     PRIMARY KEY (schema_name, name)
   )`,
+  RUN_DUE_EVENTS_SQL,
+  PG_CRON_SQL,
 ];
-
-/**
- * The first run strictly after `after` (SQL expressions), as MySQL schedules it: STARTS + k * EVERY in the
- * event's wall clock (`zone`; so a daily 03:00 stays 03:00 across DST and a monthly 31st stays clamped
- * from STARTS, not drifting), never past ENDS. Whole-second intervals are counted arithmetically.
- */
-export function nextRunSql(starts: string, every: string, ends: string, zone: string, after: string): string {
-  const fixed = `date_part('year', ${every}) = 0 AND date_part('month', ${every}) = 0 AND date_part('day', ${every}) = 0`;
-  const counted = `${starts} + ${every} * (floor(extract(epoch FROM (${after} - ${starts})) / extract(epoch FROM ${every})) + 1)`;
-  const slot = `((${starts} AT TIME ZONE ${zone}) + ${every} * k) AT TIME ZONE ${zone}`;
-  const stepped = `(SELECT ${slot} FROM generate_series(0::bigint, ceil(extract(epoch FROM (${after} - ${starts})) / extract(epoch FROM ${every}))::bigint + 3) AS k WHERE ${slot} > ${after} ORDER BY k LIMIT 1)`;
-  const next = `CASE WHEN ${after} < ${starts} THEN ${starts} WHEN ${fixed} THEN ${counted} ELSE ${stepped} END`;
-  return `(SELECT CASE WHEN ${ends} IS NOT NULL AND n > ${ends} THEN NULL ELSE n END FROM (SELECT ${next} AS n) AS next_run)`;
-}
 
 export interface EventsQuery {
   query<T extends object>(sql: string, params?: unknown[]): Promise<T[]>;
-}
-
-export interface EventsDatabase extends EventsQuery {
-  /** Runs `work` in one transaction on one connection. */
-  transaction<T>(work: (q: EventsQuery) => Promise<T>): Promise<T>;
 }
 
 export interface DatabaseEventsSummary {
@@ -56,53 +94,18 @@ export interface DatabaseEventsSummary {
   failed: { event: string; error: string }[];
 }
 
-/**
- * Runs every due event once, each in its own transaction; a failure is recorded on its row and the schedule
- * moves on, as MySQL's scheduler logs a failed run and keeps the event. Instances racing on one minute
- * skip each other's locked rows.
- */
-export async function runDueDatabaseEvents(db: EventsDatabase, now: Date): Promise<DatabaseEventsSummary> {
+/** The cron route's run: the events due at `now`, through the same function pg_cron calls. */
+export async function runDueDatabaseEvents(db: EventsQuery, now: Date): Promise<DatabaseEventsSummary> {
   const summary: DatabaseEventsSummary = { ran: [], failed: [] };
-  const [tables] = await db.query<{ events: string | null; cutover: string | null }>(
-    "SELECT to_regclass('markethub_jobs.database_events')::text AS events, to_regclass('markethub_cutover.state')::text AS cutover",
+  const [present] = await db.query<{ runner: string | null; cutover: string | null }>(
+    `SELECT to_regprocedure('${RUN_DUE_EVENTS_FUNCTION}(timestamptz)')::text AS runner, to_regclass('markethub_cutover.state')::text AS cutover`,
   );
-  if (!tables?.events) return summary;
-  if (tables.cutover) {
-    // Until writes switch, MySQL's own scheduler runs these events and sync brings their effects over.
-    const [state] = await db.query<{ writes: boolean }>('SELECT writes FROM markethub_cutover.state LIMIT 1');
-    if (state && !state.writes) return { ...summary, skipped: "writes are still on MySQL, whose event scheduler runs these events" };
-  }
-  const due = await db.query<{ schema_name: string; name: string }>(
-    `SELECT schema_name, name FROM ${DATABASE_EVENTS_TABLE} WHERE enabled AND next_run_at <= $1 ORDER BY next_run_at, schema_name, name`, [now],
-  );
-  for (const event of due) {
-    const label = `${event.schema_name}.${event.name}`;
-    const outcome = await db.transaction(async (q) => {
-      const [row] = await q.query<{ procedure_name: string }>(
-        `SELECT procedure_name FROM ${DATABASE_EVENTS_TABLE} WHERE schema_name = $1 AND name = $2 AND enabled AND next_run_at <= $3 FOR UPDATE SKIP LOCKED`,
-        [event.schema_name, event.name, now],
-      );
-      if (!row) return null;
-      let error: string | null = null;
-      await q.query('SAVEPOINT markethub_event');
-      try {
-        await q.query(`CALL ${qi(event.schema_name)}.${qi(row.procedure_name)}()`);
-        await q.query('RELEASE SAVEPOINT markethub_event');
-      } catch (e) {
-        await q.query('ROLLBACK TO SAVEPOINT markethub_event');
-        error = (e as Error).message.split('\n')[0];
-      }
-      await q.query(
-        `UPDATE ${DATABASE_EVENTS_TABLE} SET last_run_at = $3, last_error = $4,
-            next_run_at = CASE WHEN every IS NULL THEN NULL ELSE ${nextRunSql('starts', 'every', 'ends', 'time_zone', '$3::timestamptz')} END
-          WHERE schema_name = $1 AND name = $2`,
-        [event.schema_name, event.name, now, error],
-      );
-      return { error };
-    });
-    if (!outcome) continue;
-    if (outcome.error) summary.failed.push({ event: label, error: outcome.error });
-    else summary.ran.push(label);
+  if (!present?.runner) return summary;
+  const [state] = present.cutover ? await db.query<{ writes: boolean }>('SELECT writes FROM markethub_cutover.state LIMIT 1') : [];
+  if (state && !state.writes) return { ...summary, skipped: "writes are still on MySQL, whose event scheduler runs these events" };
+  for (const row of await db.query<{ event: string; error: string | null }>(`SELECT event, error FROM ${RUN_DUE_EVENTS_FUNCTION}($1)`, [now])) {
+    if (row.error === null) summary.ran.push(row.event);
+    else summary.failed.push({ event: row.event, error: row.error });
   }
   return summary;
 }

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, test } from 'vitest';
 import pg from 'pg';
-import { DATABASE_EVENTS_DDL, runDueDatabaseEvents, type EventsDatabase } from '../../src/jobs/database-events.js';
+import { DATABASE_EVENTS_DDL, runDueDatabaseEvents, type EventsQuery } from '../../src/jobs/database-events.js';
 import { eventScheduleRow } from '../../src/migrate/db/routines/index.js';
 import type { EventSchedule } from '../../src/migrate/db/catalog.js';
 import { runCli } from '../helpers/cli.js';
@@ -12,22 +12,8 @@ import { freshMysql, freshPostgres, type MysqlDatabase, type PostgresDatabase } 
 
 let target: PostgresDatabase;
 
-function database(client: pg.Client): EventsDatabase {
-  const query = async <T extends object>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as T[];
-  return {
-    query,
-    async transaction(work) {
-      await client.query('BEGIN');
-      try {
-        const result = await work({ query });
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw error;
-      }
-    },
-  };
+function database(client: pg.Client): EventsQuery {
+  return { query: async <T extends object>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as T[] };
 }
 
 const recurring = (over: Partial<EventSchedule>): EventSchedule => ({

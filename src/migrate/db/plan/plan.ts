@@ -6,7 +6,7 @@ import { translateDefault } from './defaults.js';
 import { quoteIdent as qi, quoteLiteral, translateMysqlExpression } from './expression.js';
 import { fitIdentifier, RelationNames } from './names.js';
 import { mapColumnType, typeOverride, type TypeMap, type ValueKind } from './types.js';
-import { DATABASE_EVENTS_DDL } from '../../../jobs/database-events.js';
+import { DATABASE_EVENTS_DDL, PG_CRON_JOB, RUN_DUE_EVENTS_FUNCTION } from '../../../jobs/database-events.js';
 import { eventProcedureSource, eventScheduleRow, planRoutines, planTriggers, planViews, type PlannedRoutine, type RoutineParsers, type RoutineSignature, type RoutineSource, type RoutineTable, type TriggerPlan } from '../routines/index.js';
 import { collatedPrefix, describeSupport, mechanismExtensions, mechanismSetupObjects, mechanismSetupSql, planCollation, type CollationMode, type Mechanism, type TargetSupport } from '../semantics/index.js';
 
@@ -329,7 +329,7 @@ function eventStep(object: SourceCatalog['otherObjects'][number], routine: Plann
   const sql = [...routine.sql, ...DATABASE_EVENTS_DDL, row.sql];
   notes.push({
     kind: 'routine', what: `event ${object.name} -> procedure ${routine.name}(), ${row.when}`,
-    why: [`run by the database-events cron route (/api/cron/database-events, every minute); ${state}`, ...routine.changes].join('; '), sql: object.sql, translated: sql,
+    why: [`run when due by ${RUN_DUE_EVENTS_FUNCTION}(), which pg_cron calls every minute where the target database has it (job ${PG_CRON_JOB}) and the app's /api/cron/database-events route calls every minute; ${state}`, ...routine.changes].join('; '), sql: object.sql, translated: sql,
   });
   return {
     key: `event:${object.name}`, phase: 'events', description: `create event ${object.name}`, onFailure: 'note', sql,
