@@ -8,7 +8,7 @@ import { DATABASE_EVENTS_DDL, runDueDatabaseEvents, type EventsQuery } from '../
 import { eventScheduleRow } from '../../src/migrate/db/routines/index.js';
 import type { EventSchedule } from '../../src/migrate/db/catalog.js';
 import { runCli } from '../helpers/cli.js';
-import { freshMysql, freshPostgres, type MysqlDatabase, type PostgresDatabase } from '../helpers/databases.js';
+import { freshMysql, freshPostgres, POSTGRES_ADMIN_URL, type MysqlDatabase, type PostgresDatabase } from '../helpers/databases.js';
 
 let target: PostgresDatabase;
 
@@ -166,5 +166,44 @@ test('migrate db carries MySQL events over: each body a procedure, each schedule
   } finally {
     await migrated.drop();
     await source.drop();
+  }
+});
+
+test('where the target database has pg_cron, it calls the runner every minute: a due event runs without the app', { timeout: 150_000 }, async (context) => {
+  // pg_cron lives in one database (cron.database_name) of a server that preloads it; elsewhere this cannot run.
+  const admin = new pg.Client({ connectionString: `${POSTGRES_ADMIN_URL}/postgres` });
+  await admin.connect();
+  try {
+    const { rows: [server] } = await admin.query(
+      "SELECT current_setting('shared_preload_libraries') ~ 'pg_cron' AS preloaded, current_setting('cron.database_name', true) AS db, EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_cron') AS available",
+    );
+    if (!server.preloaded || !server.available || server.db !== 'postgres') context.skip();
+    const { rows: [had] } = await admin.query("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron') AS had, to_regclass('markethub_jobs.database_events') IS NOT NULL AS jobs");
+    if (had.jobs) context.skip(); // someone's own markethub_jobs in the maintenance database: not ours to touch
+    await admin.query('CREATE EXTENSION IF NOT EXISTS pg_cron');
+    const schema = `mh_cron_${Date.now().toString(36)}`;
+    try {
+      await admin.query(`CREATE SCHEMA ${schema}; CREATE TABLE ${schema}.ticks (at timestamptz DEFAULT now());
+        CREATE PROCEDURE ${schema}.tick() LANGUAGE sql AS $$ INSERT INTO ${schema}.ticks DEFAULT VALUES $$`);
+      for (const sql of DATABASE_EVENTS_DDL) await admin.query(sql);
+      const { rows: jobs } = await admin.query("SELECT schedule, command FROM cron.job WHERE jobname = 'markethub-database-events'");
+      assert.deepEqual(jobs, [{ schedule: '* * * * *', command: 'SELECT * FROM markethub_jobs.run_due_database_events(now())' }]);
+      await admin.query(`INSERT INTO markethub_jobs.database_events (schema_name, name, procedure_name, every, starts, next_run_at, enabled)
+        VALUES ($1, 'tick_event', 'tick', '1 hour', now() - interval '1 minute', now() - interval '1 second', true)`, [schema]);
+      let ticks = 0;
+      for (let waited = 0; waited < 130_000 && ticks === 0; waited += 2000) {
+        await new Promise((r) => setTimeout(r, 2000));
+        ticks = (await admin.query(`SELECT count(*)::int AS n FROM ${schema}.ticks`)).rows[0].n;
+      }
+      assert.equal(ticks, 1, 'pg_cron ran the due event once');
+      const { rows: [row] } = await admin.query("SELECT next_run_at > now() AS later, last_error FROM markethub_jobs.database_events WHERE name = 'tick_event'");
+      assert.deepEqual(row, { later: true, last_error: null });
+    } finally {
+      await admin.query("SELECT cron.unschedule('markethub-database-events') FROM cron.job WHERE jobname = 'markethub-database-events'");
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; DROP SCHEMA IF EXISTS markethub_jobs CASCADE`);
+      if (!had.had) await admin.query('DROP EXTENSION IF EXISTS pg_cron');
+    }
+  } finally {
+    await admin.end();
   }
 });
