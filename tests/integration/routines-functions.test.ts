@@ -6,7 +6,8 @@ import { afterAll, beforeAll, test } from 'vitest';
 import type { MigrationReport } from '../../src/report/model.js';
 import { runCli } from '../helpers/cli.js';
 import { sampleStatements } from '../helpers/sql-file.js';
-import { freshMysql, freshPostgres, type MysqlDatabase, type PostgresDatabase } from '../helpers/databases.js';
+import type { MysqlDatabase, PostgresDatabase } from '../helpers/databases.js';
+import { migratedFixture, probeValue } from '../helpers/logic-fixture.js';
 
 let source: MysqlDatabase;
 let target: PostgresDatabase;
@@ -330,17 +331,7 @@ const PROBES: Probe[] = [
   { mysql: ['CALL close_stale_tickets(30, @c)', 'SELECT @c AS c'], postgres: 'CALL close_stale_tickets(30, NULL)' },
 ];
 
-/** Values as comparable plain data: booleans as MySQL's 0/1, numbers by value, times only as present. */
-function normalise(value: unknown): unknown {
-  if (value === null || value === undefined) return null;
-  if (value instanceof Date) return 'a time';
-  if (typeof value === 'boolean') return value ? 1 : 0;
-  if (typeof value === 'number') return value;
-  if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)) return Number(value);
-  return value;
-}
-
-const values = (row: Record<string, unknown>) => Object.values(row).map(normalise);
+const values = (row: Record<string, unknown>) => Object.values(row).map(probeValue);
 
 async function mysqlRows(table: string): Promise<unknown[]> {
   const [rows] = await source.conn.query(`SELECT * FROM \`${table}\` ORDER BY id`);
@@ -353,13 +344,10 @@ async function postgresRows(table: string): Promise<unknown[]> {
 }
 
 beforeAll(async () => {
-  source = await freshMysql('functions');
-  target = await freshPostgres('functions');
-  for (const sql of SCHEMA) await source.conn.query(sql);
-  for (const sql of [...(await sampleStatements('PROCEDURE', ['close_stale_tickets'])), ...(await sampleStatements('FUNCTION', ['product_rating'])), ...CORPUS, ...REFUSED, ...TRIGGERS, ...VIEWS]) await source.conn.query(sql);
-  const result = await runCli(['migrate', 'db', '--source', source.url, '--target', target.url, '--json']);
-  assert.equal(result.code, 0, result.stderr);
-  report = JSON.parse(result.stdout);
+  ({ source, target, report } = await migratedFixture('functions', [
+    ...SCHEMA, ...(await sampleStatements('PROCEDURE', ['close_stale_tickets'])), ...(await sampleStatements('FUNCTION', ['product_rating'])),
+    ...CORPUS, ...REFUSED, ...TRIGGERS, ...VIEWS,
+  ]));
 }, 120_000);
 
 afterAll(async () => {

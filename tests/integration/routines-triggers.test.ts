@@ -6,7 +6,8 @@ import { afterAll, beforeAll, test } from 'vitest';
 import type { MigrationReport } from '../../src/report/model.js';
 import { runCli } from '../helpers/cli.js';
 import { sampleStatements } from '../helpers/sql-file.js';
-import { freshMysql, freshPostgres, type MysqlDatabase, type PostgresDatabase } from '../helpers/databases.js';
+import type { MysqlDatabase, PostgresDatabase } from '../helpers/databases.js';
+import { migratedFixture, probeValue } from '../helpers/logic-fixture.js';
 
 let source: MysqlDatabase;
 let target: PostgresDatabase;
@@ -182,34 +183,18 @@ interface Outcome {
   error: { sqlstate: string; message: string } | null;
 }
 
-/** Values as comparable plain data: booleans as MySQL's 0/1, numbers by value, times only as present. */
-function normalise(value: unknown): unknown {
-  if (value === null || value === undefined) return null;
-  if (value instanceof Date) return 'a time';
-  if (typeof value === 'boolean') return value ? 1 : 0;
-  if (typeof value === 'number') return value;
-  if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)) return Number(value);
-  return value;
-}
-
 async function mysqlRows(table: string): Promise<unknown[]> {
   const [rows] = await source.conn.query(`SELECT * FROM \`${table}\` ORDER BY id`);
-  return (rows as Record<string, unknown>[]).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, normalise(v)])));
+  return (rows as Record<string, unknown>[]).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, probeValue(v)])));
 }
 
 async function postgresRows(table: string): Promise<unknown[]> {
   const { rows } = await target.client.query(`SELECT * FROM "${table}" ORDER BY id`);
-  return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, normalise(v)])));
+  return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, probeValue(v)])));
 }
 
 beforeAll(async () => {
-  source = await freshMysql('routines');
-  target = await freshPostgres('routines');
-  for (const sql of SCHEMA) await source.conn.query(sql);
-  for (const sql of [...(await sampleStatements('TRIGGER', ['order_items_after_insert', 'orders_before_update'])), ...CORPUS]) await source.conn.query(sql);
-  const result = await runCli(['migrate', 'db', '--source', source.url, '--target', target.url, '--json']);
-  assert.equal(result.code, 0, result.stderr);
-  report = JSON.parse(result.stdout);
+  ({ source, target, report } = await migratedFixture('routines', [...SCHEMA, ...(await sampleStatements('TRIGGER', ['order_items_after_insert', 'orders_before_update'])), ...CORPUS]));
 });
 
 afterAll(async () => {

@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, test } from 'vitest';
 import type { MigrationReport } from '../../src/report/model.js';
-import { runCli } from '../helpers/cli.js';
 import { sampleStatements } from '../helpers/sql-file.js';
-import { freshMysql, freshPostgres, type MysqlDatabase, type PostgresDatabase } from '../helpers/databases.js';
+import type { MysqlDatabase, PostgresDatabase } from '../helpers/databases.js';
+import { migratedFixture } from '../helpers/logic-fixture.js';
 
 // DATETIME values come back from mysql2 as local times, timestamptz from pg as instants: both read in UTC.
 process.env.TZ = 'UTC';
@@ -134,14 +134,10 @@ async function rows(side: 'mysql' | 'postgres', view: string): Promise<{ columns
 }
 
 beforeAll(async () => {
-  source = await freshMysql('views');
-  target = await freshPostgres('views');
-  for (const sql of SCHEMA) await source.conn.query(sql);
-  for (const sql of await sampleStatements('VIEW', ['active_products', 'vendor_sales_summary'])) await source.conn.query(sql);
-  for (const [name, sql] of [...Object.entries(CORPUS), ...Object.entries(REFUSED).map(([n, r]) => [n, r.sql] as const)]) await source.conn.query(`CREATE VIEW \`${name}\` AS ${sql}`);
-  const result = await runCli(['migrate', 'db', '--source', source.url, '--target', target.url, '--json']);
-  assert.equal(result.code, 0, result.stderr);
-  report = JSON.parse(result.stdout);
+  ({ source, target, report } = await migratedFixture('views', [
+    ...SCHEMA, ...(await sampleStatements('VIEW', ['active_products', 'vendor_sales_summary'])),
+    ...[...Object.entries(CORPUS), ...Object.entries(REFUSED).map(([n, r]) => [n, r.sql] as const)].map(([name, sql]) => `CREATE VIEW \`${name}\` AS ${sql}`),
+  ]));
 }, 120_000);
 
 afterAll(async () => {
