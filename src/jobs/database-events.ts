@@ -55,11 +55,15 @@ BEGIN
 END
 $mh$`;
 
-/** pg_cron calls the function every minute when the extension is in the target database (it lives in one database only). */
+/**
+ * pg_cron calls the function every minute when the extension is in the target database (it lives in one
+ * database only). A role not granted pg_cron's schema leaves the calling to the app's cron route.
+ */
 const PG_CRON_SQL = `DO $mh$ BEGIN
   IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron') THEN
     PERFORM cron.schedule('${PG_CRON_JOB}', '* * * * *', 'SELECT * FROM ${RUN_DUE_EVENTS_FUNCTION}(now())');
   END IF;
+EXCEPTION WHEN insufficient_privilege THEN NULL;
 END $mh$`;
 
 /** Created by `migrate db` before it records an event (IF NOT EXISTS, OR REPLACE: several migrations share them). */
