@@ -1,5 +1,6 @@
 // MySQL events -> a procedure holding the body (translated as any procedure is) and a schedule row that
-// markethub's database-events cron route reads. Pure: the SQL is built here, run by apply.
+// markethub_jobs.run_due_database_events() reads (see src/jobs/database-events.ts). Pure: the SQL is built
+// here, run by apply.
 import { DATABASE_EVENTS_TABLE, nextRunSql } from '../../../jobs/database-events.js';
 import type { EventSchedule } from '../catalog.js';
 import { quoteLiteral } from '../plan/expression.js';
