@@ -25,8 +25,8 @@ export function nextRunSql(starts: string, every: string, ends: string, zone: st
 /**
  * Runs every due event once, in its own subtransaction: a failure is recorded on its row and the schedule
  * moves on, as MySQL's scheduler logs a failed run and keeps the event. Callers racing on one minute skip
- * each other's locked rows. Until a staged cutover moves writes, nothing runs: MySQL's own scheduler
- * runs these events then, and sync brings their effects over.
+ * each other's locked rows. Until a staged cutover moves writes, nothing runs (one row says why, with no
+ * event): MySQL's own scheduler runs these events then, and sync brings their effects over.
  */
 const RUN_DUE_EVENTS_SQL = `CREATE OR REPLACE FUNCTION ${RUN_DUE_EVENTS_FUNCTION}(at timestamptz) RETURNS TABLE (event text, error text)
 LANGUAGE plpgsql AS $mh$
@@ -36,7 +36,11 @@ DECLARE
 BEGIN
   IF to_regclass('markethub_cutover.state') IS NOT NULL THEN
     EXECUTE 'SELECT NOT writes FROM markethub_cutover.state LIMIT 1' INTO writes_on_mysql;
-    IF writes_on_mysql THEN RETURN; END IF;
+    IF writes_on_mysql THEN
+      error := 'writes are still on MySQL, whose event scheduler runs these events';
+      RETURN NEXT;
+      RETURN;
+    END IF;
   END IF;
   FOR r IN SELECT * FROM ${DATABASE_EVENTS_TABLE} d WHERE d.enabled AND d.next_run_at <= at
            ORDER BY d.next_run_at, d.schema_name, d.name FOR UPDATE SKIP LOCKED LOOP
@@ -101,14 +105,11 @@ export interface DatabaseEventsSummary {
 /** The cron route's run: the events due at `now`, through the same function pg_cron calls. */
 export async function runDueDatabaseEvents(db: EventsQuery, now: Date): Promise<DatabaseEventsSummary> {
   const summary: DatabaseEventsSummary = { ran: [], failed: [] };
-  const [present] = await db.query<{ runner: string | null; cutover: string | null }>(
-    `SELECT to_regprocedure('${RUN_DUE_EVENTS_FUNCTION}(timestamptz)')::text AS runner, to_regclass('markethub_cutover.state')::text AS cutover`,
-  );
+  const [present] = await db.query<{ runner: string | null }>(`SELECT to_regprocedure('${RUN_DUE_EVENTS_FUNCTION}(timestamptz)')::text AS runner`);
   if (!present?.runner) return summary;
-  const [state] = present.cutover ? await db.query<{ writes: boolean }>('SELECT writes FROM markethub_cutover.state LIMIT 1') : [];
-  if (state && !state.writes) return { ...summary, skipped: "writes are still on MySQL, whose event scheduler runs these events" };
-  for (const row of await db.query<{ event: string; error: string | null }>(`SELECT event, error FROM ${RUN_DUE_EVENTS_FUNCTION}($1)`, [now])) {
-    if (row.error === null) summary.ran.push(row.event);
+  for (const row of await db.query<{ event: string | null; error: string | null }>(`SELECT event, error FROM ${RUN_DUE_EVENTS_FUNCTION}($1)`, [now])) {
+    if (row.event === null) summary.skipped = row.error ?? undefined;
+    else if (row.error === null) summary.ran.push(row.event);
     else summary.failed.push({ event: row.event, error: row.error });
   }
   return summary;

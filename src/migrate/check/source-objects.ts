@@ -57,12 +57,14 @@ export function reportedObjectItems({ catalog, plan }: SourcePlan, zeroDates: Ze
   }
   const other = countByKind(plan.notes.filter((n) => n.kind !== 'not-migrated' && !(n.kind === 'type' && /unsigned/.test(n.what))));
   if (other) items.push(row('other changes', 'info', `${other} (each listed with --json and in the migrate db report)`));
-  const triggers = plan.notes.filter((n) => n.kind === 'routine' && /^trigger \S+ -> /.test(n.what)).map((n) => n.what.split(' ')[1]).sort();
+  // The MySQL names of the objects of these kinds that migrate db translates ("trigger x -> ...").
+  const translated = (kinds: RegExp) => plan.notes.filter((n) => n.kind === 'routine' && kinds.test(n.what.split(' ')[0]) && n.what.includes(' -> ')).map((n) => n.what.split(' ')[1]).sort();
+  const triggers = translated(/^trigger$/);
   if (triggers.length) items.push(row('triggers', 'info', `${triggers.length} translated to PL/pgSQL and created after the data (${triggers.join(', ')}): the functions are in migrate db --dry-run`));
-  const routines = plan.notes.filter((n) => n.kind === 'routine' && /^(function|procedure) \S+ -> /.test(n.what)).map((n) => n.what.split(' ')[1]).sort();
+  const routines = translated(/^(function|procedure)$/);
   if (routines.length) items.push(row('functions and procedures', 'info', `${routines.length} translated to PL/pgSQL (${routines.join(', ')}), created before the views: the definitions are in migrate db --dry-run`));
-  const events = plan.notes.filter((n) => n.kind === 'routine' && /^event \S+ -> /.test(n.what)).map((n) => n.what.split(' ')[1]).sort();
-  if (events.length) items.push(row('events', 'info', `${events.length} translated to procedures that markethub's database-events cron route runs on their schedule (${events.join(', ')})`));
+  const events = translated(/^event$/);
+  if (events.length) items.push(row('events', 'info', `${events.length} translated to procedures run on their MySQL schedule by markethub_jobs.run_due_database_events(), which pg_cron or the app's cron route calls (${events.join(', ')})`));
   if (catalog.views.length) items.push(row('views', 'info', `${catalog.views.length} translated and created after the data (${catalog.views.map((v) => v.name).join(', ')}): see the DDL trial`));
   return items;
 }

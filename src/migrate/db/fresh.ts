@@ -15,7 +15,7 @@ export async function dropCreatedObjects(client: pg.Client, migrationKey: string
       if (names('view').length) await client.query(`DROP VIEW IF EXISTS ${names('view').join(', ')}`);
       if (names('table').length) await client.query(`DROP TABLE IF EXISTS ${names('table').join(', ')}`);
       // An event's schedule row goes before its procedure, so the cron route never calls a dropped one.
-      for (const event of objects.filter((o) => o.kind === 'event')) await dropEventSchedule(client, event.schema, event.name);
+      await dropEventSchedules(client, objects.filter((o) => o.kind === 'event'));
       // Trigger functions, translated functions and procedures alike: by name alone, which MySQL's names keep
       // unique; should someone have added an overload since, the drop fails rather than pick one.
       for (const fn of names('function')) await client.query(`DROP ROUTINE IF EXISTS ${fn}`);
@@ -36,9 +36,11 @@ export async function dropCreatedObjects(client: pg.Client, migrationKey: string
   }
 }
 
-async function dropEventSchedule(client: pg.Client, schema: string, name: string): Promise<void> {
+async function dropEventSchedules(client: pg.Client, events: { schema: string; name: string }[]): Promise<void> {
+  if (!events.length) return;
   const { rows } = await client.query<{ exists: string | null }>(`SELECT to_regclass('${DATABASE_EVENTS_TABLE}')::text AS exists`);
-  if (rows[0]?.exists) await client.query(`DELETE FROM ${DATABASE_EVENTS_TABLE} WHERE schema_name = $1 AND name = $2`, [schema, name]);
+  if (!rows[0]?.exists) return;
+  for (const event of events) await client.query(`DELETE FROM ${DATABASE_EVENTS_TABLE} WHERE schema_name = $1 AND name = $2`, [event.schema, event.name]);
 }
 
 /**

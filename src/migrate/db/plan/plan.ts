@@ -194,6 +194,12 @@ export function planMigration(catalog: SourceCatalog, options: PlanOptions): Tar
   return { schema, tables, steps, notes, extensions: mechanismExtensions(mechanisms) };
 }
 
+/** The parsers that translate the database's procedural code, or why this run leaves it untranslated. */
+function translationParsers(options: PlanOptions, what: string): RoutineParsers | string {
+  if ((options.routines ?? 'translate') === 'skip') return '--routines skip; port it by hand';
+  return options.routineParsers ?? `${what} translation was not run; port it by hand`;
+}
+
 /** What trigger and view translation know of the planned tables. */
 function routineTables(catalog: SourceCatalog, tables: TargetTable[]): RoutineTable[] {
   return tables.map((t) => {
@@ -242,8 +248,9 @@ function planRoutineSteps(catalog: SourceCatalog, tables: TargetTable[], options
   const eventObjects = catalog.otherObjects.filter((o) => o.kind === 'event');
   const eventNotMigrated = (object: (typeof eventObjects)[number], why: string) =>
     notes.push({ kind: 'not-migrated', what: `event ${object.name} not migrated`, why, sql: object.sql });
-  if ((options.routines ?? 'translate') === 'skip' || !options.routineParsers) {
-    for (const object of eventObjects) eventNotMigrated(object, options.routines === 'skip' ? '--routines skip; port it by hand' : 'event translation was not run; port it by hand');
+  const parsers = translationParsers(options, 'event');
+  if (typeof parsers === 'string') {
+    for (const object of eventObjects) eventNotMigrated(object, parsers);
     return { steps: null, signatures, events: [] };
   }
   const sources = catalog.otherObjects.filter((o) => o.kind === 'function' || o.kind === 'procedure');
@@ -255,7 +262,7 @@ function planRoutineSteps(catalog: SourceCatalog, tables: TargetTable[], options
   const plan = planRoutines({
     schema: options.schema, database: catalog.database, tables: routineTables(catalog, tables),
     routines: [...sources.map((o) => ({ name: o.name, kind: o.kind as 'function' | 'procedure', sql: o.sql })), ...eventSources.keys()],
-  }, options.routineParsers);
+  }, parsers);
   for (const refused of plan.refused) {
     const event = eventSources.get(refused.source);
     if (event) eventNotMigrated(event, refused.why);
@@ -285,9 +292,9 @@ function planTriggerSteps(catalog: SourceCatalog, tables: TargetTable[], options
   if (!sources.length) return [];
   const notMigrated = (object: (typeof sources)[number], why: string) =>
     notes.push({ kind: 'not-migrated', table: object.table, what: `trigger ${object.name} not migrated`, why, sql: object.sql });
-  if ((options.routines ?? 'translate') === 'skip' || !options.routineParsers) {
-    const why = options.routines === 'skip' ? '--routines skip; port it by hand' : 'trigger translation was not run; port it by hand';
-    for (const object of sources) notMigrated(object, why);
+  const parsers = translationParsers(options, 'trigger');
+  if (typeof parsers === 'string') {
+    for (const object of sources) notMigrated(object, parsers);
     return [];
   }
   const plan: TriggerPlan = planTriggers({
@@ -297,7 +304,7 @@ function planTriggerSteps(catalog: SourceCatalog, tables: TargetTable[], options
     triggers: sources.map((o) => ({ name: o.name, table: o.table ?? '', sql: o.sql, actionOrder: o.actionOrder })),
     ownWritesSetting: KEEP_TIMESTAMPS_SETTING,
     routines,
-  }, options.routineParsers);
+  }, parsers);
   for (const refused of plan.refused) notMigrated(sources.find((o) => o.name === refused.source.name)!, refused.why);
   for (const t of plan.planned) {
     const how = `${t.timing} ${t.event} FOR EACH ROW, created after the data is copied`;
